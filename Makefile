@@ -1,0 +1,53 @@
+# CNCD à la carte — the two set-up commands: `make run` (site with demo content) and `make test`.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV ?= .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# What WeasyPrint (PDF) and compilemessages need from the system.
+SYSTEM_PACKAGES := gettext libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core shared-mime-info
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: run test install system-packages setup lint format messages bench
+
+run: setup  ## Install everything, build the demo site on SQLite and serve it
+	@echo "CNCD à la carte: http://$(HOST):$(PORT)/  (admin: /admin/, API: /api/docs)"
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+test: install  ## Run the whole test suite (DATABASE_URL=postgres://... for PostgreSQL)
+	$(BIN)/python manage.py compilemessages --ignore=.venv -v 0
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+setup: install
+	$(BIN)/python manage.py compilemessages --ignore=.venv -v 0
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py load_demo
+
+install: system-packages $(VENV)/.installed
+
+system-packages:
+	@missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "Installing system packages:" $$missing; \
+		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+	fi
+
+$(VENV)/.installed: requirements.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -r requirements.txt
+	touch $@
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+messages: install  ## Refresh the message catalogues after changing strings
+	$(BIN)/python manage.py makemessages -l fr -l en --ignore=.venv --ignore=bench --ignore=tests --ignore=var --no-obsolete --no-location
+
+bench: install
+	$(BIN)/python bench/run
