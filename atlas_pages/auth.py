@@ -1,0 +1,37 @@
+"""Who is calling the API: allauth's session (browser, with CSRF) or X-Session-Token (app).
+
+Every app's router uses these, so they live in the base app that all may import.
+"""
+
+from allauth.headless.contrib.ninja.security import XSessionTokenAuth
+from django.contrib.auth.models import AnonymousUser
+from django.http import HttpRequest
+from ninja.security import SessionAuth
+
+
+class SessionTokenAuth(XSessionTokenAuth):
+    """allauth's app token, also set as ``request.user`` so services see one kind of caller."""
+
+    def __call__(self, request: HttpRequest):
+        user = super().__call__(request)
+        if user is not None:
+            request.user = user
+        return user
+
+
+class MemberSessionAuth(SessionAuth):
+    """The browser session (CSRF enforced on unsafe methods by django-ninja)."""
+
+
+class AnyCaller(MemberSessionAuth):
+    """Lets everybody in; a logged-in caller is recognised, others are anonymous."""
+
+    def authenticate(self, request: HttpRequest, key):
+        user = super().authenticate(request, key)
+        return user or AnonymousUser()
+
+
+#: Endpoints for logged-in callers only (401 otherwise).
+member_auth = [SessionTokenAuth(), MemberSessionAuth()]
+#: Endpoints open to everybody that still answer according to who asks.
+any_caller = [SessionTokenAuth(), AnyCaller()]

@@ -1,0 +1,33 @@
+from django import template
+
+from .. import services
+
+register = template.Library()
+
+
+@register.inclusion_tag("atlas_pages/includes/main_menu.html", takes_context=True)
+def main_menu(context):
+    request = context.get("request")
+    current = context.get("page")
+    items = services.main_menu(services.site_for(request)) if request else []
+    current_path = getattr(current, "path", "")
+    return {
+        "items": [
+            {"page": item, "active": bool(current_path) and current_path.startswith(item.path)} for item in items
+        ],
+        "request": request,
+    }
+
+
+@register.inclusion_tag("atlas_pages/includes/breadcrumb.html", takes_context=True)
+def breadcrumb(context):
+    page = context.get("page")
+    request = context.get("request")
+    if page is None or request is None or page.depth <= 2:
+        return {"crumbs": [], "current": None}
+    return {"crumbs": services.breadcrumb(page, services.site_for(request)), "current": page}
+
+
+@register.simple_tag(takes_context=True)
+def contact_details(context):
+    return services.contact_details(context.get("request"))

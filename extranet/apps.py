@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ExtranetConfig(AppConfig):
+    name = "extranet"
+    verbose_name = _("Extranet members")
+    default_auto_field = "django.db.models.BigAutoField"

@@ -1,0 +1,1 @@
+"""Models of the forms app (they arrive with its issue)."""

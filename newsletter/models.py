@@ -1,0 +1,1 @@
+"""Models of the newsletter app (they arrive with its issue)."""
