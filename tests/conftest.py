@@ -1,0 +1,29 @@
+import pytest
+from django.test import Client
+
+from tests.factories import MemberFactory, UserFactory
+
+
+@pytest.fixture
+def member(db):
+    """A verified member of the `collectivites` group."""
+    return MemberFactory(groups=["collectivites"])
+
+
+@pytest.fixture
+def member_client(member) -> Client:
+    client = Client()
+    client.force_login(member)
+    return client
+
+
+@pytest.fixture
+def staff_user(db):
+    return UserFactory(username="staff", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def staff_client(staff_user) -> Client:
+    client = Client()
+    client.force_login(staff_user)
+    return client

@@ -1,0 +1,39 @@
+"""French by default, English on request: pages, API messages and data labels."""
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+
+def test_api_error_in_french_by_default_and_english_on_request(client):
+    assert client.get("/api/me/").json()["detail"] == "Vous devez vous connecter pour faire cela."
+    english = client.get("/api/me/", headers={"accept-language": "en"})
+    assert english.json()["detail"] == "You must log in to do this."
+
+
+def test_group_names_follow_the_language(client):
+    french = {g["slug"]: g["name"] for g in client.get("/api/groups/").json()}
+    english = {g["slug"]: g["name"] for g in client.get("/api/groups/", headers={"accept-language": "en"}).json()}
+    assert french["collectivites"] == "Collectivités territoriales"
+    assert english["collectivites"] == "Local authorities"
+    assert french["ambassades"] == "Ambassades"
+    assert english["ambassades"] == "Embassies"
+
+
+def test_home_page_in_french_then_english(client):
+    french = client.get("/")
+    assert french.status_code == 200
+    assert '<html lang="fr"' in french.text
+    assert "Aller au contenu" in french.text
+
+    english = client.get("/", headers={"accept-language": "en"})
+    assert '<html lang="en"' in english.text
+    assert "Skip to content" in english.text
+
+
+def test_language_chosen_in_the_header_sticks(client):
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert response.status_code == 302
+    page = client.get("/")
+    assert '<html lang="en"' in page.text
+    assert client.get("/api/me/").json()["detail"] == "You must log in to do this."

@@ -1,0 +1,57 @@
+"""`manage.py load_demo` builds a believable site and can run again without duplicating it."""
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from wagtail.models import Page
+
+from atlas_pages.demo import DEMO_PASSWORD
+from extranet.groups import ACTOR_GROUP_SLUGS
+
+pytestmark = pytest.mark.django_db
+User = get_user_model()
+
+
+def snapshot() -> dict:
+    return {
+        "users": User.objects.count(),
+        "emails": EmailAddress.objects.count(),
+        "pages": Page.objects.count(),
+        "live": Page.objects.live().count(),
+    }
+
+
+def test_load_demo_twice_changes_nothing_the_second_time(capsys):
+    call_command("load_demo")
+    first = snapshot()
+    out = capsys.readouterr().out
+    call_command("load_demo")
+    assert snapshot() == first
+    assert DEMO_PASSWORD in out
+    for slug in ACTOR_GROUP_SLUGS:
+        assert f"demo-{slug}" in out
+
+
+def test_demo_members_log_in_with_the_printed_password(client):
+    call_command("load_demo")
+    for slug in ACTOR_GROUP_SLUGS:
+        user = User.objects.get(username=f"demo-{slug}")
+        assert user.groups.filter(actor_group__slug=slug).exists()
+    assert client.login(username="demo-ambassades", password=DEMO_PASSWORD)
+
+
+def test_demo_editor_and_superuser_reach_the_wagtail_admin(client):
+    call_command("load_demo")
+    for username in ("redaction", "admin"):
+        client.logout()
+        assert client.login(username=username, password=DEMO_PASSWORD)
+        assert client.get("/admin/").status_code == 200
+
+
+def test_demo_sections_appear_in_the_main_navigation(client):
+    call_command("load_demo")
+    page = client.get("/")
+    for title in ("La CNCD", "Contact"):
+        assert title in page.text
+    assert client.get("/la-cncd/").status_code == 200
