@@ -1,9 +1,22 @@
+"""Site and pages API: member-aware, the padlock applied in a constant number of queries."""
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import ObjectDoesNotExist
 from django.http import HttpRequest
-from ninja import Router, Schema
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Router, Schema, Status
+from wagtail.models import Page
 
 from . import services
+from .auth import any_caller
+from .countries import country_name
+from .exceptions import NotFound
+from .permissions import Reader, is_locked, refusal_status
+from .representation import page_fields
 
-router = Router(tags=["site"])
+router = Router(tags=["pages"])
 
 
 class MenuItemOut(Schema):
@@ -28,6 +41,108 @@ class SiteOut(Schema):
     contact: ContactOut
 
 
+class ThemeOut(Schema):
+    slug: str
+    name: str
+
+
+class CountryOut(Schema):
+    code: str
+    name: str
+
+
+class PageSummaryOut(Schema):
+    id: int
+    type: str = Field(description="app_label.ModelName, as in Wagtail's APIs")
+    title: str
+    slug: str
+    url: str
+    parent_id: int | None
+    date: dt.date | None
+    first_published_at: dt.datetime | None
+    teaser: str = Field(description="Public summary: shown to everyone, padlock or not")
+    locked: bool = Field(description="True when the caller may not read the body")
+    country: CountryOut | None
+    themes: list[ThemeOut]
+
+
+class PageListOut(Schema):
+    count: int
+    limit: int
+    offset: int
+    items: list[PageSummaryOut]
+
+
+class PageDetailOut(PageSummaryOut):
+    fields: dict[str, Any] = Field(description="Every field of the page type (StreamField as JSON, rich text as HTML)")
+
+
+class LockedPageOut(Schema):
+    detail: str
+    page: PageSummaryOut
+
+
+class ErrorOut(Schema):
+    detail: Any
+
+
+class PageListQuery(Schema):
+    type: str | None = Field(None, description="Comma-separated app_label.ModelName, e.g. atlas_pages.ArticlePage")
+    rubric: int | None = Field(None, description="Id of a rubric: its pages only")
+    month: str | None = Field(None, description="YYYY-MM, on the editorial date", pattern=r"^\d{4}-\d{2}$")
+    theme: str | None = Field(None, description="Theme slug")
+    country: str | None = Field(None, description="ISO 3166 alpha-2 code", min_length=2, max_length=2)
+    search: str | None = Field(None, max_length=200)
+    ordering: str | None = Field(
+        None, description="date, -date, title, -title, first_published_at, -first_published_at"
+    )
+    limit: int = Field(20, ge=1, le=100)
+    offset: int = Field(0, ge=0)
+
+
+def _editorial(page: Page):
+    try:
+        return page.editorialpage if type(page) is Page else page
+    except ObjectDoesNotExist:
+        return None
+
+
+def summary(page: Page, locked: bool, request: HttpRequest, parent_id: int | None) -> PageSummaryOut:
+    editorial = _editorial(page)
+    has_editorial = editorial is not None and hasattr(editorial, "teaser")
+    code = editorial.country if has_editorial else ""
+    return PageSummaryOut(
+        id=page.pk,
+        type=services.page_type_name(page.specific_class or type(page)),
+        title=page.title,
+        slug=page.slug,
+        url=page.get_url(request) or "",
+        parent_id=parent_id,
+        date=editorial.date if has_editorial else None,
+        first_published_at=page.first_published_at,
+        teaser=editorial.teaser if has_editorial else page.search_description,
+        locked=locked,
+        country=CountryOut(code=code, name=country_name(code)) if code else None,
+        themes=[ThemeOut(slug=t.slug, name=t.label) for t in editorial.themes.all()] if has_editorial else [],
+    )
+
+
+def detail_response(request: HttpRequest, page: Page):
+    reader = Reader.of(request.user)
+    parent_id = services.parent_ids([page])[page.pk]
+    if is_locked(page, reader):
+        status = refusal_status(reader)
+        message = (
+            _("This page is reserved for members: log in to read it.")
+            if status == 401
+            else _("This page is reserved for other groups of members.")
+        )
+        return Status(status, LockedPageOut(detail=message, page=summary(page, True, request, parent_id)))
+    specific = page.specific
+    fields = page_fields(specific, request)
+    return Status(200, PageDetailOut(**summary(specific, False, request, parent_id).dict(), fields=fields))
+
+
 @router.get("/site/", response=SiteOut, summary="Site name, main navigation and contact", auth=None)
 def site(request: HttpRequest):
     """What a front end needs to draw the header and the footer."""
@@ -49,3 +164,50 @@ def site(request: HttpRequest):
             email=contact.email,
         ),
     )
+
+
+@router.get("/pages/", response=PageListOut, summary="List pages (padlocked ones flagged)", auth=any_caller)
+def list_pages(request: HttpRequest, query: Query[PageListQuery]):
+    """Every live page, padlocked ones included with ``locked: true`` and their teaser only."""
+    filters = services.PageFilters(
+        types=[name for name in (query.type or "").split(",") if name.strip()],
+        rubric=query.rubric,
+        month=query.month,
+        theme=query.theme,
+        country=query.country,
+        search=query.search,
+        ordering=query.ordering,
+    )
+    result = services.list_pages(
+        services.site_for(request), filters, Reader.of(request.user), query.limit, query.offset
+    )
+    return PageListOut(
+        count=result.count,
+        limit=query.limit,
+        offset=query.offset,
+        items=[summary(row.page, row.locked, request, row.parent_id) for row in result.rows],
+    )
+
+
+@router.get(
+    "/pages/find/",
+    response={200: PageDetailOut, 401: LockedPageOut, 403: LockedPageOut, 404: ErrorOut},
+    summary="Find a page by its URL path",
+    auth=any_caller,
+)
+def find_page(request: HttpRequest, path: str = "/"):
+    return detail_response(request, services.find_page(services.site_for(request), path, request))
+
+
+@router.get(
+    "/pages/{int:page_id}/",
+    response={200: PageDetailOut, 401: LockedPageOut, 403: LockedPageOut, 404: ErrorOut},
+    summary="One page with all its fields",
+    auth=any_caller,
+)
+def get_page(request: HttpRequest, page_id: int):
+    """The body goes only to callers the padlock admits: 401 when anonymous, 403 for another group."""
+    page = services.live_page(services.site_for(request), page_id)
+    if page is None:
+        raise NotFound()
+    return detail_response(request, page)

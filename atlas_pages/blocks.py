@@ -6,11 +6,28 @@ from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.embeds.blocks import EmbedBlock
 from wagtail.images.blocks import ImageChooserBlock
 
+
+class APIImageChooserBlock(ImageChooserBlock):
+    """An image chooser whose API output carries rendition URLs, not just an id."""
+
+    def get_api_representation(self, value, context=None):
+        from .representation import image_json
+
+        return image_json(value, (context or {}).get("request"))
+
+
+class APIDocumentChooserBlock(DocumentChooserBlock):
+    def get_api_representation(self, value, context=None):
+        from .representation import document_json
+
+        return document_json(value, (context or {}).get("request"))
+
+
 RICH_TEXT_FEATURES = ["h2", "h3", "h4", "bold", "italic", "ol", "ul", "link", "document-link"]
 
 
 class ImageWithCaptionBlock(blocks.StructBlock):
-    image = ImageChooserBlock(label=_("Image"))
+    image = APIImageChooserBlock(label=_("Image"))
     caption = blocks.CharBlock(label=_("Caption"), required=False, max_length=250)
     credit = blocks.CharBlock(label=_("Credit"), required=False, max_length=120)
 
@@ -43,7 +60,7 @@ class KeyFigureBlock(blocks.StructBlock):
 
 
 class DocumentBlock(blocks.StructBlock):
-    document = DocumentChooserBlock(label=_("Document"))
+    document = APIDocumentChooserBlock(label=_("Document"))
     title = blocks.CharBlock(label=_("Link text"), required=False, max_length=200)
 
     class Meta:

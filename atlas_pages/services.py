@@ -1,9 +1,42 @@
-"""What the editorial site does: navigation and site-wide details, shared by API and templates."""
+"""What the editorial site does, shared by the API, the pages, the feeds and the other apps."""
 
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from urllib.parse import unquote
+
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest
-from wagtail.models import Page, Site
+from django.utils.translation import gettext_lazy as _
+from wagtail.models import Page, Site, get_page_models
 
-from .models import ContactSettings
+from .exceptions import DomainError, NotFound
+from .models import ArticlePage, ContactSettings, EditorialPage, RubricIndexPage
+from .permissions import Reader, locked_page_ids, readable
+
+#: How many matches a search returns at most (the padlock sorts them in Python).
+SEARCH_LIMIT = 500
+
+ORDERINGS = {
+    "date": ("editorialpage__date", "first_published_at", "pk"),
+    "-date": ("-editorialpage__date", "-first_published_at", "-pk"),
+    "title": ("title", "pk"),
+    "-title": ("-title", "-pk"),
+    "first_published_at": ("first_published_at", "pk"),
+    "-first_published_at": ("-first_published_at", "-pk"),
+}
+DEFAULT_ORDERING = "-first_published_at"
+
+
+class InvalidFilter(DomainError):
+    status_code = 422
+
+
+# --- site-wide -----------------------------------------------------------------------------
 
 
 def site_for(request: HttpRequest) -> Site | None:
@@ -26,3 +59,215 @@ def breadcrumb(page: Page, site: Site | None) -> list[Page]:
 
 def contact_details(request: HttpRequest | None = None) -> ContactSettings:
     return ContactSettings.load(request_or_site=request)
+
+
+# --- page types and filters -----------------------------------------------------------------
+
+
+def page_type_name(model: type[Page]) -> str:
+    return f"{model._meta.app_label}.{model.__name__}"
+
+
+def page_types() -> dict[str, type[Page]]:
+    """Every page model by its API name, lower-cased for lookup ("atlas_pages.articlepage")."""
+    return {page_type_name(model).lower(): model for model in get_page_models()}
+
+
+@dataclass
+class PageFilters:
+    types: list[str] = field(default_factory=list)
+    rubric: int | None = None
+    month: str | None = None
+    theme: str | None = None
+    country: str | None = None
+    search: str | None = None
+    ordering: str | None = None
+
+
+def month_bounds(month: str) -> tuple[dt.date, dt.date]:
+    """ "2026-11" -> (1 Nov 2026, 30 Nov 2026); a clear field error otherwise."""
+    try:
+        year, number = (int(part) for part in month.split("-"))
+        first = dt.date(year, number, 1)
+    except (TypeError, ValueError):
+        raise InvalidFilter(_("Give the month as YYYY-MM, for example 2026-11."), field="month") from None
+    return first, first.replace(day=calendar.monthrange(year, number)[1])
+
+
+def filtered_pages(site: Site | None, filters: PageFilters) -> QuerySet[Page]:
+    """Live pages of the site matching the filters (no search, no padlock: listing shows everything)."""
+    queryset = Page.objects.live().filter(depth__gt=1)
+    if site is not None:
+        queryset = queryset.descendant_of(site.root_page, inclusive=True)
+    if filters.types:
+        known = page_types()
+        models = []
+        for name in filters.types:
+            model = known.get(name.strip().lower())
+            if model is None:
+                raise InvalidFilter(
+                    _("Unknown page type “%(type)s”; use app_label.ModelName, for example atlas_pages.ArticlePage.")
+                    % {"type": name},
+                    field="type",
+                )
+            models.append(model)
+        queryset = queryset.type(*models)
+    if filters.rubric is not None:
+        rubric = RubricIndexPage.objects.filter(pk=filters.rubric).first()
+        if rubric is None:
+            raise InvalidFilter(_("No rubric has the id %(id)s.") % {"id": filters.rubric}, field="rubric")
+        queryset = queryset.child_of(rubric)
+    if filters.month:
+        first, last = month_bounds(filters.month)
+        queryset = queryset.filter(editorialpage__date__range=(first, last))
+    if filters.theme:
+        queryset = queryset.filter(editorialpage__themes__slug=filters.theme)
+    if filters.country:
+        queryset = queryset.filter(editorialpage__country=filters.country.upper())
+    ordering = filters.ordering or DEFAULT_ORDERING
+    if ordering not in ORDERINGS:
+        raise InvalidFilter(
+            _("Unknown ordering; use one of: %(choices)s.") % {"choices": ", ".join(ORDERINGS)}, field="ordering"
+        )
+    return queryset.order_by(*ORDERINGS[ordering])
+
+
+def search_page_ids(queryset: QuerySet[Page], query: str, reader: Reader) -> list[int]:
+    """Matching page ids, the padlock respected: bodies are searched only where the reader may read.
+
+    Readable pages go through Wagtail search (ranked); locked pages only match on their title
+    and teaser, with a plain word-by-word match, so their bodies are never searched.
+    """
+    terms = [term for term in query.split() if term]
+    if not terms:
+        return []
+    readable_pages = readable(queryset, reader)
+    ids = [page.pk for page in readable_pages.search(query, order_by_relevance=True)[:SEARCH_LIMIT]]
+    if reader.sees_everything:
+        return ids
+    locked = queryset.exclude(pk__in=readable_pages.values("pk"))
+    for term in terms:
+        locked = locked.filter(Q(title__icontains=term) | Q(editorialpage__teaser__icontains=term))
+    seen = set(ids)
+    ids += [pk for pk in locked.values_list("pk", flat=True)[:SEARCH_LIMIT] if pk not in seen]
+    return ids
+
+
+@dataclass
+class PageRow:
+    page: Page
+    locked: bool
+    parent_id: int | None = None
+
+
+@dataclass
+class PageList:
+    count: int
+    rows: list[PageRow]
+
+
+def list_pages(site: Site | None, filters: PageFilters, reader: Reader, limit: int, offset: int) -> PageList:
+    """One page of the listing, each row flagged locked or not, in a constant number of queries."""
+    queryset = filtered_pages(site, filters)
+    if filters.search:
+        ids = search_page_ids(queryset, filters.search, reader)
+        count = len(ids)
+        window = ids[offset : offset + limit]
+        by_id = {page.pk: page for page in with_listing_data(Page.objects.filter(pk__in=window))}
+        pages = [by_id[pk] for pk in window if pk in by_id]
+    else:
+        count = queryset.count()
+        pages = list(with_listing_data(queryset)[offset : offset + limit])
+    locked = locked_page_ids([page.pk for page in pages], reader)
+    parents = parent_ids(pages)
+    return PageList(
+        count=count,
+        rows=[PageRow(page=page, locked=page.pk in locked, parent_id=parents[page.pk]) for page in pages],
+    )
+
+
+def with_listing_data(queryset: QuerySet[Page]) -> QuerySet[Page]:
+    """What a listing row shows, fetched with the rows: editorial fields and themes."""
+    return queryset.select_related("editorialpage").prefetch_related("editorialpage__themes")
+
+
+def find_page(site: Site | None, path: str, request: HttpRequest | None = None) -> Page:
+    """The live page at this URL path on the site (as the front end would route it)."""
+    if site is None:
+        raise NotFound()
+    components = [component for component in unquote(path or "/").split("/") if component]
+    try:
+        page, _args, _kwargs = site.root_page.specific.route(request, components)
+    except Exception as error:  # Http404 and friends: the path does not lead to a page
+        raise NotFound() from error
+    if not page.live:
+        raise NotFound()
+    return page
+
+
+# --- rubrics and briefs ---------------------------------------------------------------------
+
+
+@dataclass
+class MonthGroup:
+    month: dt.date
+    rows: list[PageRow]
+
+
+@dataclass
+class RubricListing:
+    months: list[MonthGroup]
+    paginator_page: object
+    month: str | None
+
+
+def rubric_listing(rubric: RubricIndexPage, user, page_number=None, month: str | None = None) -> RubricListing:
+    """A rubric's pages, newest first, grouped by month, paginated, each flagged locked or not."""
+    reader = Reader.of(user)
+    queryset = EditorialPage.objects.live().child_of(rubric).order_by("-date", "-first_published_at", "-pk")
+    if month:
+        try:
+            first, last = month_bounds(month)
+            queryset = queryset.filter(date__range=(first, last))
+        except InvalidFilter:
+            month = None
+    queryset = queryset.prefetch_related("themes")
+    paginator = Paginator(queryset, rubric.per_page or 12)
+    try:
+        current = paginator.page(page_number or 1)
+    except PageNotAnInteger:
+        current = paginator.page(1)
+    except EmptyPage:
+        current = paginator.page(paginator.num_pages)
+    pages = list(current.object_list)
+    locked = locked_page_ids([page.pk for page in pages], reader)
+    groups: OrderedDict[dt.date, list[PageRow]] = OrderedDict()
+    for page in pages:
+        groups.setdefault(page.date.replace(day=1), []).append(PageRow(page=page, locked=page.pk in locked))
+    return RubricListing(
+        months=[MonthGroup(month=key, rows=rows) for key, rows in groups.items()], paginator_page=current, month=month
+    )
+
+
+def group_brief(group_ids, limit: int = 10) -> QuerySet[ArticlePage]:
+    """The latest live articles editors targeted to any of these groups."""
+    return (
+        ArticlePage.objects.live()
+        .filter(target_groups__in=list(group_ids))
+        .distinct()
+        .order_by("-date", "-first_published_at")[:limit]
+    )
+
+
+def live_page(site: Site | None, page_id: int) -> Page | None:
+    queryset = Page.objects.live().filter(pk=page_id, depth__gt=1)
+    if site is not None:
+        queryset = queryset.descendant_of(site.root_page, inclusive=True)
+    return queryset.select_related("editorialpage").first()
+
+
+def parent_ids(pages: list[Page]) -> dict[int, int | None]:
+    """Each page's parent id, in one query for all of them (read off the materialised paths)."""
+    paths = {page.pk: page.path[: -Page.steplen] for page in pages}
+    by_path = dict(Page.objects.filter(path__in=set(paths.values())).values_list("path", "pk"))
+    return {pk: by_path.get(path) for pk, path in paths.items()}

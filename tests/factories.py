@@ -38,3 +38,62 @@ class MemberFactory(UserFactory):
         if create and extracted:
             for actor in ActorGroup.objects.filter(slug__in=extracted).select_related("group"):
                 user.groups.add(actor.group)
+
+
+# --- editorial pages ------------------------------------------------------------------------
+
+import datetime as dt  # noqa: E402
+
+from django.contrib.auth.models import Group  # noqa: E402
+from django.utils.text import slugify  # noqa: E402
+from wagtail.models import Page, PageViewRestriction, Site  # noqa: E402
+
+from atlas_pages.models import ArticlePage, RubricIndexPage, Theme  # noqa: E402
+
+
+def home_page() -> Page:
+    return Site.objects.get(is_default_site=True).root_page.specific
+
+
+def add_page(parent: Page, model: type[Page], **fields) -> Page:
+    """Creates and publishes a page like an editor would (a revision, then publish)."""
+    fields.setdefault("slug", slugify(fields["title"]))
+    page = model(**fields)
+    parent.add_child(instance=page)
+    page.save_revision().publish()
+    page.refresh_from_db()
+    return page
+
+
+def add_rubric(title: str = "Actualités", kind: str = "news", **fields) -> RubricIndexPage:
+    return add_page(home_page(), RubricIndexPage, title=title, kind=kind, show_in_menus=True, **fields)
+
+
+def add_article(rubric: Page, title: str, *, body: str = "", date: dt.date | None = None, **fields) -> ArticlePage:
+    themes = fields.pop("themes", [])
+    target_groups = fields.pop("target_groups", [])
+    page = add_page(
+        rubric,
+        ArticlePage,
+        title=title,
+        teaser=fields.pop("teaser", f"Chapô de « {title} »."),
+        date=date or dt.date(2026, 11, 5),
+        body=[("paragraph", f"<p>{body or 'Corps public de ' + title}</p>")],
+        **fields,
+    )
+    if themes:
+        page.themes.set(Theme.objects.filter(slug__in=themes))
+    if target_groups:
+        page.target_groups.set(Group.objects.filter(actor_group__slug__in=target_groups))
+    if themes or target_groups:
+        page.save_revision().publish()
+    return page
+
+
+def padlock(page: Page, *group_slugs: str) -> PageViewRestriction:
+    """Restricts the page (and its subtree) to logged-in members, or to the given groups."""
+    if not group_slugs:
+        return PageViewRestriction.objects.create(page=page, restriction_type=PageViewRestriction.LOGIN)
+    restriction = PageViewRestriction.objects.create(page=page, restriction_type=PageViewRestriction.GROUPS)
+    restriction.groups.set(Group.objects.filter(actor_group__slug__in=group_slugs))
+    return restriction

@@ -5,6 +5,8 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from atlas_pages import views as atlas_views
+
 from .api import api, not_found
 
 urlpatterns = [
@@ -15,6 +17,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("_allauth/", include("allauth.headless.urls")),
     path("espace-personnel/", include("extranet.urls")),
+    path("recherche/", atlas_views.search, name="search"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("sitemap.xml", sitemap),
 ]

@@ -168,3 +168,6 @@ HEADLESS_CLIENTS = ("browser", "app")
 # Headless API
 NINJA_PAGINATION_PER_PAGE = 20
 NINJA_PAGINATION_MAX_LIMIT = 100
+WAGTAIL_FRONTEND_LOGIN_URL = "/accounts/login/"
+WAGTAILAPI_RICH_TEXT_FORMAT = "html"
+WAGTAIL_ALLOW_UNICODE_SLUGS = False  # "actualites", not "actualités", in URLs

@@ -1,50 +1,7 @@
-"""Editorial page types. Querying and rules live in services.py."""
-
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
-from wagtail.api import APIField
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
-from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Page
-from wagtail.search import index
-
-from .blocks import BodyBlock
-
-
-class HomePage(Page):
-    """The site's home: an introduction and the latest of each rubric."""
-
-    intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
-    body = StreamField(BodyBlock(), verbose_name=_("body"), blank=True)
-
-    content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("body")]
-    search_fields = Page.search_fields + [index.SearchField("intro")]
-    api_fields = [APIField("intro"), APIField("body")]
-
-    parent_page_types = ["wagtailcore.Page"]
-    max_count = 1
-    template = "atlas_pages/home_page.html"
-
-    class Meta:
-        verbose_name = _("home page")
-        verbose_name_plural = _("home pages")
-
-
-class StandardPage(Page):
-    """A plain content page: about the CNCD, the extranet, legal notices."""
-
-    intro = models.TextField(_("introduction"), blank=True, help_text=_("Shown under the title and in listings."))
-    body = StreamField(BodyBlock(), verbose_name=_("body"), blank=True)
-
-    content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("body")]
-    search_fields = Page.search_fields + [index.SearchField("intro"), index.SearchField("body")]
-    api_fields = [APIField("intro"), APIField("body")]
-    template = "atlas_pages/standard_page.html"
-
-    class Meta:
-        verbose_name = _("standard page")
-        verbose_name_plural = _("standard pages")
 
 
 @register_setting(icon="mail")

@@ -1,0 +1,62 @@
+"""RSS and Atom feeds of a rubric: titles, dates and teasers only, so no padlocked body can leak."""
+
+from django.contrib.syndication.views import Feed
+from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.translation import gettext as _
+
+from .models import EditorialPage, RubricIndexPage
+from .permissions import ANONYMOUS, locked_page_ids
+
+FEED_LENGTH = 30
+
+
+class RubricFeed(Feed):
+    feed_type = Rss201rev2Feed
+
+    def __init__(self, rubric: RubricIndexPage, request) -> None:
+        super().__init__()
+        self.rubric = rubric
+        self.request = request
+        self._locked: set[int] = set()
+
+    def get_object(self, request, *args, **kwargs):
+        return self.rubric
+
+    def title(self, rubric):
+        return f"{rubric.title} — {_('CNCD à la carte')}"
+
+    def link(self, rubric):
+        return rubric.get_url(self.request)
+
+    def description(self, rubric):
+        return rubric.intro
+
+    def items(self, rubric):
+        pages = list(
+            EditorialPage.objects.live().child_of(rubric).order_by("-date", "-first_published_at")[:FEED_LENGTH]
+        )
+        # Feeds are read anonymously: anything under a padlock is announced as reserved.
+        self._locked = locked_page_ids([page.pk for page in pages], ANONYMOUS)
+        return pages
+
+    def item_title(self, page):
+        if page.pk in self._locked:
+            return f"{page.title} [{_('reserved for members')}]"
+        return page.title
+
+    def item_description(self, page):
+        return page.teaser
+
+    def item_link(self, page):
+        return page.get_url(self.request)
+
+    def item_pubdate(self, page):
+        return page.first_published_at
+
+    def item_categories(self, page):
+        return [_("Reserved for members")] if page.pk in self._locked else []
+
+
+class RubricAtomFeed(RubricFeed):
+    feed_type = Atom1Feed
+    subtitle = RubricFeed.description

@@ -1,0 +1,26 @@
+from .editorial import (
+    ArticlePage,
+    ArticlePageTag,
+    CountryZoomPage,
+    EditorialPage,
+    GoodPracticePage,
+    RubricIndexPage,
+    TestimonyPage,
+)
+from .pages import HomePage, StandardPage
+from .site_settings import ContactSettings
+from .taxonomy import Theme
+
+__all__ = [
+    "ArticlePage",
+    "ArticlePageTag",
+    "ContactSettings",
+    "CountryZoomPage",
+    "EditorialPage",
+    "GoodPracticePage",
+    "HomePage",
+    "RubricIndexPage",
+    "StandardPage",
+    "TestimonyPage",
+    "Theme",
+]

@@ -1,0 +1,147 @@
+"""The padlock: who may read the body of a page under Wagtail's view restrictions.
+
+Wagtail's own check looks restrictions up page by page, and its v2 API excludes them with
+one ``NOT descendant_of`` clause per restriction. Here the question “is this page locked for
+this reader?” is one SQL expression: a restriction applies to a page when the restricted
+page's path is a prefix of the page's path, and the prefixes of a materialised path are few
+and indexed. The cost stays constant whatever the number of restrictions.
+
+Rules (those of ``PageViewRestriction.accept_request``, less the session state):
+- staff (and superusers) read everything: they publish and verify it;
+- “login” restrictions admit any logged-in member;
+- “groups” restrictions admit members of one of their groups;
+- “password” restrictions admit nobody through the API and listings (the front end lets
+  Wagtail ask for the password).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import reduce
+from operator import or_
+
+from django.db.models import Exists, OuterRef, Q, QuerySet, Value
+from django.db.models.functions import Substr
+from wagtail.models import Page, PageViewRestriction
+
+STEPLEN = Page.steplen
+
+
+@dataclass(frozen=True)
+class Reader:
+    """What the padlock needs to know about who reads, fetched once per request."""
+
+    is_authenticated: bool = False
+    sees_everything: bool = False
+    group_ids: frozenset[int] = frozenset()
+
+    @classmethod
+    def of(cls, user) -> Reader:
+        if user is None or not user.is_authenticated:
+            return ANONYMOUS
+        if user.is_staff or user.is_superuser:
+            return cls(is_authenticated=True, sees_everything=True)
+        cached = getattr(user, "_padlock_group_ids", None)
+        if cached is None:
+            cached = frozenset(user.groups.values_list("id", flat=True))
+            user._padlock_group_ids = cached
+        return cls(is_authenticated=True, group_ids=cached)
+
+
+ANONYMOUS = Reader()
+
+
+def _restrictions_refusing(reader: Reader) -> Q:
+    """The view restrictions that do not admit this reader."""
+    if not reader.is_authenticated:
+        return Q()
+    admitted_by_group = Exists(
+        PageViewRestriction.groups.through.objects.filter(
+            pageviewrestriction_id=OuterRef("pk"), group_id__in=reader.group_ids
+        )
+    )
+    return Q(restriction_type=PageViewRestriction.PASSWORD) | (
+        Q(restriction_type=PageViewRestriction.GROUPS) & ~admitted_by_group
+    )
+
+
+def _max_restricted_depth() -> int:
+    """How deep the deepest restricted page is: how many path prefixes need checking."""
+    deepest = PageViewRestriction.objects.order_by("-page__depth").values_list("page__depth", flat=True).first()
+    return deepest or 0
+
+
+def locked_expression(reader: Reader, max_depth: int | None = None):
+    """A boolean SQL expression on a Page queryset: true where the reader may not read the body."""
+    if reader.sees_everything:
+        return Value(False)
+    depth = _max_restricted_depth() if max_depth is None else max_depth
+    if depth == 0:
+        return Value(False)
+    on_ancestor_or_self = reduce(
+        or_, (Q(page__path=Substr(OuterRef("path"), 1, STEPLEN * level)) for level in range(1, depth + 1))
+    )
+    return Exists(PageViewRestriction.objects.filter(on_ancestor_or_self).filter(_restrictions_refusing(reader)))
+
+
+def locked_page_ids(page_ids, reader: Reader) -> set[int]:
+    """Which of these pages are locked for the reader (at most two queries, whatever the restrictions)."""
+    page_ids = list(page_ids)
+    if not page_ids or reader.sees_everything:
+        return set()
+    expression = locked_expression(reader)
+    if isinstance(expression, Value):
+        return set()
+    return set(Page.objects.filter(pk__in=page_ids).filter(expression).values_list("pk", flat=True))
+
+
+def readable(queryset: QuerySet, reader: Reader) -> QuerySet:
+    """The pages of the queryset whose body the reader may read."""
+    if reader.sees_everything:
+        return queryset
+    expression = locked_expression(reader)
+    if isinstance(expression, Value):
+        return queryset
+    return queryset.exclude(expression)
+
+
+def is_locked(page: Page, reader: Reader) -> bool:
+    return page.pk in locked_page_ids([page.pk], reader)
+
+
+def restriction_admits(restriction: PageViewRestriction, reader: Reader) -> bool:
+    """The same rules as ``locked_expression``, for one restriction already in memory."""
+    if reader.sees_everything:
+        return True
+    if restriction.restriction_type == PageViewRestriction.LOGIN:
+        return reader.is_authenticated
+    if restriction.restriction_type == PageViewRestriction.GROUPS:
+        return reader.is_authenticated and any(group.pk in reader.group_ids for group in restriction.groups.all())
+    return False
+
+
+def refusal_status(reader: Reader) -> int:
+    """401 asks the visitor to log in; 403 tells a member their group is not admitted."""
+    return 403 if reader.is_authenticated else 401
+
+
+def admitted_group_names(page: Page) -> list[str]:
+    """The groups named by the restrictions on this page, to tell a member who may read it."""
+    names: list[str] = []
+    for restriction in page.get_view_restrictions().prefetch_related("groups"):
+        if restriction.restriction_type == PageViewRestriction.GROUPS:
+            names.extend(group.name for group in restriction.groups.all())
+    return sorted(set(names))
+
+
+__all__ = [
+    "ANONYMOUS",
+    "Reader",
+    "admitted_group_names",
+    "is_locked",
+    "locked_expression",
+    "locked_page_ids",
+    "readable",
+    "refusal_status",
+    "restriction_admits",
+]
