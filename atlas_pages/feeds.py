@@ -23,7 +23,7 @@ class RubricFeed(Feed):
         return self.rubric
 
     def title(self, rubric):
-        return f"{rubric.title} — {_('CNCD à la carte')}"
+        return _("%(rubric)s — CNCD à la carte") % {"rubric": rubric.title}
 
     def link(self, rubric):
         return rubric.get_url(self.request)
@@ -41,7 +41,7 @@ class RubricFeed(Feed):
 
     def item_title(self, page):
         if page.pk in self._locked:
-            return f"{page.title} [{_('reserved for members')}]"
+            return _("%(title)s [reserved for members]") % {"title": page.title}
         return page.title
 
     def item_description(self, page):

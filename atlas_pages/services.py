@@ -133,19 +133,21 @@ def filtered_pages(site: Site | None, filters: PageFilters) -> QuerySet[Page]:
 
 
 def search_page_ids(queryset: QuerySet[Page], query: str, reader: Reader) -> list[int]:
-    """Matching page ids, the padlock respected: bodies are searched only where the reader may read.
+    """Matching page ids, the padlock respected: bodies count only where the reader may read.
 
-    Readable pages go through Wagtail search (ranked); locked pages only match on their title
-    and teaser, with a plain word-by-word match, so their bodies are never searched.
+    Wagtail search ranks every live page; of those, only the ones the reader may read and that
+    pass the other filters are kept. Locked pages match on their title and teaser alone, with a
+    plain word-by-word match, so a word of their body never finds them for an outsider.
     """
     terms = [term for term in query.split() if term]
     if not terms:
         return []
-    readable_pages = readable(queryset, reader)
-    ids = [page.pk for page in readable_pages.search(query, order_by_relevance=True)[:SEARCH_LIMIT]]
+    ranked = [page.pk for page in Page.objects.live().search(query, order_by_relevance=True)[: SEARCH_LIMIT * 2]]
+    kept = set(readable(queryset.filter(pk__in=ranked), reader).values_list("pk", flat=True))
+    ids = [pk for pk in ranked if pk in kept][:SEARCH_LIMIT]
     if reader.sees_everything:
         return ids
-    locked = queryset.exclude(pk__in=readable_pages.values("pk"))
+    locked = queryset.exclude(pk__in=readable(queryset, reader).values("pk"))
     for term in terms:
         locked = locked.filter(Q(title__icontains=term) | Q(editorialpage__teaser__icontains=term))
     seen = set(ids)

@@ -1,4 +1,4 @@
-"""Wagtail integration of the editorial pages: the padlock on the front end, snippets."""
+"""Wagtail integration of the editorial pages: the padlock on the front end."""
 
 from django.template.response import TemplateResponse
 from django.utils.cache import add_never_cache_headers
@@ -9,23 +9,28 @@ from .permissions import Reader, admitted_group_names, refusal_status, restricti
 
 
 @hooks.register("before_serve_page")
-def show_teaser_behind_padlock(page, request, serve_args, serve_kwargs):
-    """A visitor the padlock keeps out gets the teaser and a login invitation, not a bare redirect.
-
-    Password restrictions are left to Wagtail, which asks for the password.
-    """
+def apply_padlock(page, request, serve_args, serve_kwargs):
+    """Outsiders get the teaser and a login invitation rather than a bare redirect; members and
+    staff the CNCD rules admit get the page. Password restrictions are left to Wagtail."""
+    restrictions = list(page.get_view_restrictions().prefetch_related("groups"))
+    if not restrictions:
+        return None
     reader = Reader.of(request.user)
-    if reader.sees_everything:
+    padlocks = [r for r in restrictions if r.restriction_type != PageViewRestriction.PASSWORD]
+    if any(not restriction_admits(restriction, reader) for restriction in padlocks):
+        response = locked_response(page, request, reader)
+    elif len(padlocks) == len(restrictions):
+        # Wagtail's own check would send staff outside the page's groups to the login form.
+        response = page.specific.serve(request, *serve_args, **serve_kwargs)
+    else:
         return None
-    refusing = [
-        restriction
-        for restriction in page.get_view_restrictions().prefetch_related("groups")
-        if restriction.restriction_type != PageViewRestriction.PASSWORD and not restriction_admits(restriction, reader)
-    ]
-    if not refusing:
-        return None
+    add_never_cache_headers(response)
+    return response
+
+
+def locked_response(page, request, reader: Reader) -> TemplateResponse:
     specific = page.specific
-    response = TemplateResponse(
+    return TemplateResponse(
         request,
         "atlas_pages/locked_page.html",
         {
@@ -36,5 +41,3 @@ def show_teaser_behind_padlock(page, request, serve_args, serve_kwargs):
         },
         status=200 if refusal_status(reader) == 401 else 403,
     )
-    add_never_cache_headers(response)
-    return response
