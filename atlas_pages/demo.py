@@ -1,8 +1,21 @@
 """Demo content of the editorial site (called by ``manage.py load_demo``)."""
 
-from wagtail.models import Page, Site
+import datetime as dt
 
-from .models import HomePage, StandardPage
+from django.contrib.auth.models import Group
+from django.utils import timezone
+from wagtail.models import Page, PageViewRestriction, Site
+
+from .models import (
+    ArticlePage,
+    CountryZoomPage,
+    GoodPracticePage,
+    HomePage,
+    RubricIndexPage,
+    StandardPage,
+    TestimonyPage,
+    Theme,
+)
 
 DEMO_PASSWORD = "Cncd-demo-2026"
 
@@ -62,6 +75,218 @@ def ensure_child(parent: Page, model: type[Page], slug: str, **fields) -> Page:
     return page
 
 
+def this_month(day: int) -> dt.date:
+    today = timezone.localdate()
+    return today.replace(day=min(day, 28))
+
+
+def paragraphs(*texts: str) -> list:
+    return [("paragraph", "".join(f"<p>{text}</p>" for text in texts))]
+
+
+def ensure_padlock(page: Page, *group_slugs: str) -> None:
+    """A view restriction, to logged-in members or to the given actor groups (once)."""
+    kind = PageViewRestriction.GROUPS if group_slugs else PageViewRestriction.LOGIN
+    restriction = PageViewRestriction.objects.filter(page=page).first()
+    if restriction is None:
+        restriction = PageViewRestriction.objects.create(page=page, restriction_type=kind)
+    if group_slugs:
+        restriction.groups.set(Group.objects.filter(actor_group__slug__in=group_slugs))
+
+
+def classify(page: Page, themes=(), groups=()) -> None:
+    """Themes and target groups, published once (a second run changes nothing)."""
+    wanted_themes = set(Theme.objects.filter(slug__in=themes))
+    wanted_groups = set(Group.objects.filter(actor_group__slug__in=groups))
+    changed = set(page.themes.all()) != wanted_themes
+    page.themes.set(wanted_themes)
+    if isinstance(page, ArticlePage):
+        changed |= set(page.target_groups.all()) != wanted_groups
+        page.target_groups.set(wanted_groups)
+    if changed:
+        page.save_revision().publish()
+
+
+RUBRICS = [
+    (
+        "temoignages",
+        "Témoignages",
+        RubricIndexPage.Kind.TESTIMONIES,
+        "Ambassadeurs et élus racontent leurs coopérations.",
+    ),
+    (
+        "zoom-sur-un-pays",
+        "Zoom sur un pays",
+        RubricIndexPage.Kind.COUNTRY_ZOOMS,
+        "Un pays, ses partenariats, ses chiffres.",
+    ),
+    ("bonnes-pratiques", "Bonnes pratiques", RubricIndexPage.Kind.GOOD_PRACTICES, "Des coopérations qui ont réussi."),
+    ("actualites", "Actualités", RubricIndexPage.Kind.NEWS, "L'actualité de la coopération décentralisée."),
+]
+
+
+def load_rubrics(home: HomePage) -> dict[str, RubricIndexPage]:
+    rubrics = {
+        slug: ensure_child(home, RubricIndexPage, slug, title=title, kind=kind, intro=intro, show_in_menus=True)
+        for slug, title, kind, intro in RUBRICS
+    }
+
+    testimonies = rubrics["temoignages"]
+    page = ensure_child(
+        testimonies,
+        TestimonyPage,
+        "ambassadeur-senegal",
+        title="« La coopération décentralisée rapproche les territoires »",
+        date=this_month(3),
+        country="SN",
+        kind=TestimonyPage.Kind.AMBASSADOR,
+        person_name="Christine Fages",
+        person_role="Ambassadrice de France au Sénégal",
+        teaser="L'ambassadrice revient sur vingt ans de partenariats entre collectivités françaises et sénégalaises.",
+        pull_quote="Les collectivités apportent une expertise que l'État seul ne peut offrir.",
+        body=paragraphs(
+            "Saint-Louis, Podor, Ziguinchor : les partenariats se sont multipliés depuis 2005.",
+            "Ils portent aujourd'hui sur l'eau, la gestion des déchets et la formation des agents municipaux.",
+        ),
+    )
+    classify(page, themes=["eau-assainissement", "gouvernance-locale"])
+    page = ensure_child(
+        testimonies,
+        TestimonyPage,
+        "maire-lyon-vietnam",
+        title="Lyon et Hô Chi Minh-Ville : trente ans d'amitié",
+        date=this_month(10),
+        country="VN",
+        kind=TestimonyPage.Kind.ELECTED,
+        person_name="Jeanne Martin",
+        person_role="Adjointe au maire chargée des relations internationales",
+        teaser="Urbanisme, transports, patrimoine : une élue raconte une coopération au long cours.",
+        pull_quote="Nous apprenons autant que nous partageons.",
+        body=paragraphs("La coopération a commencé par un programme de formation d'urbanistes en 1997."),
+    )
+    classify(page, themes=["urbanisme-amenagement", "culture-patrimoine"])
+
+    zooms = rubrics["zoom-sur-un-pays"]
+    for slug, country, title, point, figures in [
+        (
+            "benin",
+            "BJ",
+            "Zoom sur le Bénin",
+            "POINT(2.3158 9.3077)",
+            [("64", "collectivités françaises engagées"), ("112", "projets recensés")],
+        ),
+        (
+            "maroc",
+            "MA",
+            "Zoom sur le Maroc",
+            "POINT(-7.0926 31.7917)",
+            [("88", "collectivités françaises engagées"), ("150", "projets recensés")],
+        ),
+    ]:
+        page = ensure_child(
+            zooms,
+            CountryZoomPage,
+            slug,
+            title=title,
+            date=this_month(12),
+            country=country,
+            location=f"SRID=4326;{point}",
+            teaser=f"Les chiffres et les acteurs de la coopération décentralisée : {title.removeprefix('Zoom sur ')}.",
+            key_figures=[
+                ("figure", {"value": value, "label": label, "source": "Atlas de la coopération décentralisée"})
+                for value, label in figures
+            ],
+            body=paragraphs("Les partenariats se concentrent sur l'eau, l'agriculture et la gouvernance locale."),
+        )
+        classify(page, themes=["agriculture-alimentation"])
+
+    practices = rubrics["bonnes-pratiques"]
+    page = ensure_child(
+        practices,
+        GoodPracticePage,
+        "eau-potable-mopti",
+        title="L'eau potable pour 40 000 habitants à Mopti",
+        date=this_month(15),
+        country="ML",
+        authority="Région Grand Est",
+        teaser="Un réseau d'adduction construit et géré avec la commune de Mopti grâce au 1 % eau.",
+        body=paragraphs("Le financement s'appuie sur la loi Oudin-Santini et sur l'Agence de l'eau Rhin-Meuse."),
+    )
+    classify(page, themes=["eau-assainissement"])
+    page = ensure_child(
+        practices,
+        GoodPracticePage,
+        "tourisme-solidaire-cambodge",
+        title="Tourisme solidaire à Siem Reap",
+        date=this_month(18),
+        country="KH",
+        authority="Département de l'Hérault",
+        teaser="Former les guides et les gestionnaires d'hébergements ruraux : la méthode et ses résultats.",
+        body=paragraphs("Réservé aux membres : le budget détaillé, les conventions et les contacts des partenaires."),
+    )
+    classify(page, themes=["tourisme", "education-jeunesse"])
+    ensure_padlock(page)
+
+    news = rubrics["actualites"]
+    articles = [
+        (
+            "appel-a-projets-2027",
+            "Appel à projets 2027 : les dossiers sont ouverts",
+            2,
+            (),
+            ("collectivites",),
+            "Le nouvel appel à projets annuel soutient les coopérations en Afrique, en Méditerranée et en Asie.",
+            "Les collectivités territoriales peuvent déposer leur dossier en ligne jusqu'au 31 mars.",
+        ),
+        (
+            "compte-rendu-pleniere",
+            "Compte rendu de la séance plénière de la CNCD",
+            8,
+            ("*",),
+            (),
+            "Les principales décisions de la dernière séance plénière de la Commission.",
+            "Relevé de décisions détaillé et interventions des associations d'élus (réservé aux membres).",
+        ),
+        (
+            "guide-cofinancement",
+            "Guide du cofinancement pour les collectivités",
+            14,
+            ("collectivites",),
+            ("collectivites",),
+            "Comment préparer un budget équilibré et réunir les cofinancements.",
+            "Modèles de budget, grille d'éligibilité et calendrier d'instruction (réservé aux collectivités).",
+        ),
+        (
+            "instructions-avis",
+            "Instructions pour les avis des ambassades et des préfectures",
+            16,
+            ("ambassades", "prefectures"),
+            ("ambassades", "prefectures"),
+            "Le calendrier et la grille des avis sur les dossiers de l'appel à projets.",
+            "Grille d'analyse, délais et modèle d'avis motivé (réservé aux ambassades et préfectures).",
+        ),
+        (
+            "reunion-interministerielle",
+            "Réunion interministérielle sur l'action extérieure",
+            20,
+            ("ministeres-operateurs",),
+            ("ministeres-operateurs",),
+            "Ordre du jour de la prochaine réunion des ministères et opérateurs.",
+            "Documents préparatoires et positions des ministères (réservé aux ministères et opérateurs).",
+        ),
+    ]
+    for slug, title, day, padlock, targets, teaser, text in articles:
+        page = ensure_child(
+            news, ArticlePage, slug, title=title, date=this_month(day), teaser=teaser, body=paragraphs(teaser, text)
+        )
+        classify(page, themes=["gouvernance-locale"], groups=targets)
+        if padlock == ("*",):
+            ensure_padlock(page)
+        elif padlock:
+            ensure_padlock(page, *padlock)
+    return rubrics
+
+
 def load(report) -> None:
     home = home_page()
     if not home.intro:
@@ -80,4 +305,5 @@ def load(report) -> None:
             body=[("paragraph", section["body"])],
             show_in_menus=True,
         )
+    load_rubrics(home)
     report.note(f"Pages: {home.get_descendants(inclusive=True).live().count()} live pages under “{home.title}”.")

@@ -4,7 +4,7 @@ import pytest
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
-from wagtail.models import Page
+from wagtail.models import Page, PageViewRestriction, Revision
 
 from atlas_pages.demo import DEMO_PASSWORD
 from extranet.groups import ACTOR_GROUP_SLUGS
@@ -19,6 +19,8 @@ def snapshot() -> dict:
         "emails": EmailAddress.objects.count(),
         "pages": Page.objects.count(),
         "live": Page.objects.live().count(),
+        "revisions": Revision.objects.count(),
+        "padlocks": PageViewRestriction.objects.count(),
     }
 
 
@@ -55,3 +57,21 @@ def test_demo_sections_appear_in_the_main_navigation(client):
     for title in ("La CNCD", "Contact"):
         assert title in page.text
     assert client.get("/la-cncd/").status_code == 200
+
+
+def test_demo_has_a_month_of_rubrics_with_padlocks_for_several_groups(client):
+    call_command("load_demo")
+    for url in ("/temoignages/", "/zoom-sur-un-pays/", "/bonnes-pratiques/", "/actualites/"):
+        assert client.get(url).status_code == 200
+    items = client.get("/api/pages/", {"type": "atlas_pages.ArticlePage", "limit": 50}).json()["items"]
+    locked = {item["title"] for item in items if item["locked"]}
+    assert len(locked) >= 3 and len(items) > len(locked)
+    groups = {
+        group.actor_group.slug
+        for restriction in PageViewRestriction.objects.prefetch_related("groups__actor_group")
+        for group in restriction.groups.all()
+    }
+    assert {"collectivites", "ambassades", "prefectures"} <= groups
+    assert client.login(username="demo-collectivites", password=DEMO_PASSWORD)
+    guide = client.get("/api/pages/find/", {"path": "/actualites/guide-cofinancement/"})
+    assert guide.status_code == 200
