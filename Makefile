@@ -49,5 +49,5 @@ format: install
 messages: install  ## Refresh the message catalogues after changing strings
 	$(BIN)/python manage.py makemessages -l fr -l en --ignore=.venv --ignore=bench --ignore=tests --ignore=var --no-obsolete --no-location
 
-bench: install
+bench: install  
 	$(BIN)/python bench/run

@@ -3,7 +3,6 @@
 import datetime as dt
 from typing import Any
 
-from django.core.exceptions import ObjectDoesNotExist
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
@@ -13,8 +12,9 @@ from . import services
 from .auth import any_caller
 from .countries import country_name
 from .exceptions import NotFound
-from .permissions import Reader, is_locked, refusal_status
+from .permissions import Reader, refusal_status
 from .representation import page_fields
+from .themes import LABELS as THEME_LABELS
 
 router = Router(tags=["pages"])
 
@@ -100,47 +100,37 @@ class PageListQuery(Schema):
     offset: int = Field(0, ge=0)
 
 
-def _editorial(page: Page):
-    try:
-        return page.editorialpage if type(page) is Page else page
-    except ObjectDoesNotExist:
-        return None
-
-
-def summary(page: Page, locked: bool, request: HttpRequest, parent_id: int | None) -> PageSummaryOut:
-    editorial = _editorial(page)
-    has_editorial = editorial is not None and hasattr(editorial, "teaser")
-    code = editorial.country if has_editorial else ""
+def summary(row: services.PageRow, request: HttpRequest) -> PageSummaryOut:
+    page = row.page
     return PageSummaryOut(
         id=page.pk,
         type=services.page_type_name(page.specific_class or type(page)),
         title=page.title,
         slug=page.slug,
         url=page.get_url(request) or "",
-        parent_id=parent_id,
-        date=editorial.date if has_editorial else None,
+        parent_id=row.parent_id,
+        date=row.date,
         first_published_at=page.first_published_at,
-        teaser=editorial.teaser if has_editorial else page.search_description,
-        locked=locked,
-        country=CountryOut(code=code, name=country_name(code)) if code else None,
-        themes=[ThemeOut(slug=t.slug, name=t.label) for t in editorial.themes.all()] if has_editorial else [],
+        teaser=row.teaser or "",
+        locked=row.locked,
+        country=CountryOut(code=row.country, name=country_name(row.country)) if row.country else None,
+        themes=[ThemeOut(slug=slug, name=str(THEME_LABELS.get(slug, slug))) for slug in row.theme_slugs],
     )
 
 
 def detail_response(request: HttpRequest, page: Page):
     reader = Reader.of(request.user)
-    parent_id = services.parent_ids([page])[page.pk]
-    if is_locked(page, reader):
+    row = services.page_row(page, reader)
+    if row.locked:
         status = refusal_status(reader)
         message = (
             _("This page is reserved for members: log in to read it.")
             if status == 401
             else _("This page is reserved for other groups of members.")
         )
-        return Status(status, LockedPageOut(detail=message, page=summary(page, True, request, parent_id)))
-    specific = page.specific
-    fields = page_fields(specific, request)
-    return Status(200, PageDetailOut(**summary(specific, False, request, parent_id).dict(), fields=fields))
+        return Status(status, LockedPageOut(detail=message, page=summary(row, request)))
+    fields = page_fields(page, request)
+    return Status(200, PageDetailOut(**summary(row, request).dict(), fields=fields))
 
 
 @router.get("/site/", response=SiteOut, summary="Site name, main navigation and contact", auth=None)
@@ -185,7 +175,7 @@ def list_pages(request: HttpRequest, query: Query[PageListQuery]):
         count=result.count,
         limit=query.limit,
         offset=query.offset,
-        items=[summary(row.page, row.locked, request, row.parent_id) for row in result.rows],
+        items=[summary(row, request) for row in result.rows],
     )
 
 

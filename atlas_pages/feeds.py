@@ -36,7 +36,7 @@ class RubricFeed(Feed):
             EditorialPage.objects.live().child_of(rubric).order_by("-date", "-first_published_at")[:FEED_LENGTH]
         )
         # Feeds are read anonymously: anything under a padlock is announced as reserved.
-        self._locked = locked_page_ids([page.pk for page in pages], ANONYMOUS)
+        self._locked = locked_page_ids(pages, ANONYMOUS)
         return pages
 
     def item_title(self, page):

@@ -84,15 +84,31 @@ def locked_expression(reader: Reader, max_depth: int | None = None):
     return Exists(PageViewRestriction.objects.filter(on_ancestor_or_self).filter(_restrictions_refusing(reader)))
 
 
-def locked_page_ids(page_ids, reader: Reader) -> set[int]:
-    """Which of these pages are locked for the reader (at most two queries, whatever the restrictions)."""
-    page_ids = list(page_ids)
-    if not page_ids or reader.sees_everything:
+def ancestor_paths(page: Page) -> list[str]:
+    """The materialised paths of the page and of its ancestors: its path's prefixes."""
+    return [page.path[: STEPLEN * level] for level in range(1, page.depth + 1)]
+
+
+def locked_page_ids(pages, reader: Reader) -> set[int]:
+    """Which of these pages are locked for the reader: one query, whatever the restrictions.
+
+    The pages in hand name their ancestors (the prefixes of their paths); the restrictions on
+    those few paths are read once and judged here by the same rules as ``locked_expression``.
+    """
+    pages = list(pages)
+    if not pages or reader.sees_everything:
         return set()
-    expression = locked_expression(reader)
-    if isinstance(expression, Value):
+    prefixes = {path for page in pages for path in ancestor_paths(page)}
+    restrictions: dict[int, tuple[str, str, set[int]]] = {}
+    rows = PageViewRestriction.objects.filter(page__path__in=prefixes).values_list(
+        "pk", "page__path", "restriction_type", "groups"
+    )
+    for pk, path, kind, group_id in rows:
+        restrictions.setdefault(pk, (path, kind, set()))[2].add(group_id)
+    refusing = {path for path, kind, groups in restrictions.values() if not admits(kind, groups, reader)}
+    if not refusing:
         return set()
-    return set(Page.objects.filter(pk__in=page_ids).filter(expression).values_list("pk", flat=True))
+    return {page.pk for page in pages if refusing.intersection(ancestor_paths(page))}
 
 
 def readable(queryset: QuerySet, reader: Reader) -> QuerySet:
@@ -106,18 +122,22 @@ def readable(queryset: QuerySet, reader: Reader) -> QuerySet:
 
 
 def is_locked(page: Page, reader: Reader) -> bool:
-    return page.pk in locked_page_ids([page.pk], reader)
+    return page.pk in locked_page_ids([page], reader)
+
+
+def admits(kind: str, group_ids: set[int], reader: Reader) -> bool:
+    """The rules of ``locked_expression``, in Python, for one restriction of this kind and groups."""
+    if reader.sees_everything:
+        return True
+    if kind == PageViewRestriction.LOGIN:
+        return reader.is_authenticated
+    if kind == PageViewRestriction.GROUPS:
+        return reader.is_authenticated and not reader.group_ids.isdisjoint(group_ids)
+    return False
 
 
 def restriction_admits(restriction: PageViewRestriction, reader: Reader) -> bool:
-    """The same rules as ``locked_expression``, for one restriction already in memory."""
-    if reader.sees_everything:
-        return True
-    if restriction.restriction_type == PageViewRestriction.LOGIN:
-        return reader.is_authenticated
-    if restriction.restriction_type == PageViewRestriction.GROUPS:
-        return reader.is_authenticated and any(group.pk in reader.group_ids for group in restriction.groups.all())
-    return False
+    return admits(restriction.restriction_type, {group.pk for group in restriction.groups.all()}, reader)
 
 
 def refusal_status(reader: Reader) -> int:
@@ -140,6 +160,8 @@ __all__ = [
     "admitted_group_names",
     "is_locked",
     "locked_expression",
+    "admits",
+    "ancestor_paths",
     "locked_page_ids",
     "readable",
     "refusal_status",

@@ -16,7 +16,7 @@ from wagtail.models import Page, Site, get_page_models
 
 from .exceptions import DomainError, NotFound
 from .models import ArticlePage, ContactSettings, EditorialPage, RubricIndexPage
-from .permissions import Reader, locked_page_ids, readable
+from .permissions import Reader, is_locked, locked_page_ids, readable
 
 #: How many matches a search returns at most (the padlock sorts them in Python).
 SEARCH_LIMIT = 500
@@ -94,11 +94,21 @@ def month_bounds(month: str) -> tuple[dt.date, dt.date]:
     return first, first.replace(day=calendar.monthrange(year, number)[1])
 
 
-def filtered_pages(site: Site | None, filters: PageFilters) -> QuerySet[Page]:
+def in_subtree(root: Page) -> Q:
+    """The page and its descendants, as a range on the materialised path: counted on the
+    (live, path) index where ``descendant_of``'s LIKE reads every row."""
+    upper = root.path[:-1] + chr(ord(root.path[-1]) + 1)
+    return Q(path__gte=root.path, path__lt=upper)
+
+
+def filtered_pages(site: Site | None, filters: PageFilters, *, subtree_as_range: bool = False) -> QuerySet[Page]:
     """Live pages of the site matching the filters (no search, no padlock: listing shows everything)."""
-    queryset = Page.objects.live().filter(depth__gt=1)
-    if site is not None:
-        queryset = queryset.descendant_of(site.root_page, inclusive=True)
+    if site is not None and subtree_as_range:
+        queryset = Page.objects.live().filter(in_subtree(site.root_page))
+    elif site is not None:
+        queryset = Page.objects.live().descendant_of(site.root_page, inclusive=True)
+    else:
+        queryset = Page.objects.live().filter(depth__gt=1)
     if filters.types:
         known = page_types()
         models = []
@@ -157,9 +167,16 @@ def search_page_ids(queryset: QuerySet[Page], query: str, reader: Reader) -> lis
 
 @dataclass
 class PageRow:
+    """A page as listings show it: a light page (enough for its URL and type), its editorial
+    fields but never its body, its themes, and whether the padlock keeps the reader out."""
+
     page: Page
     locked: bool
     parent_id: int | None = None
+    date: dt.date | None = None
+    teaser: str = ""
+    country: str = ""
+    theme_slugs: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -168,29 +185,84 @@ class PageList:
     rows: list[PageRow]
 
 
+LISTING_FIELDS = (
+    "id",
+    "title",
+    "slug",
+    "path",
+    "depth",
+    "url_path",
+    "content_type_id",
+    "first_published_at",
+    "search_description",
+    "locale_id",
+    "live",
+)
+EDITORIAL_FIELDS = ("editorialpage__date", "editorialpage__teaser", "editorialpage__country")
+
+
+def listing_rows(queryset: QuerySet[Page], reader: Reader) -> list[PageRow]:
+    """The rows of a listing in four queries, whatever their number and their padlocks."""
+    values = list(queryset.values(*LISTING_FIELDS, *EDITORIAL_FIELDS))
+    pages = [Page(**{name: row[name] for name in LISTING_FIELDS}) for row in values]
+    locked = locked_page_ids(pages, reader)
+    parents = parent_ids(pages)
+    themes = theme_slugs([page.pk for page in pages])
+    return [
+        PageRow(
+            page=page,
+            locked=page.pk in locked,
+            parent_id=parents[page.pk],
+            date=row["editorialpage__date"],
+            teaser=row["editorialpage__teaser"]
+            if row["editorialpage__teaser"] is not None
+            else row["search_description"],
+            country=row["editorialpage__country"] or "",
+            theme_slugs=themes.get(page.pk, []),
+        )
+        for page, row in zip(pages, values, strict=True)
+    ]
+
+
+def theme_slugs(page_ids: list[int]) -> dict[int, list[str]]:
+    through = EditorialPage.themes.through
+    result: dict[int, list[str]] = {}
+    rows = (
+        through.objects.filter(editorialpage_id__in=page_ids)
+        .order_by("theme__position")
+        .values_list("editorialpage_id", "theme__slug")
+    )
+    for page_id, slug in rows:
+        result.setdefault(page_id, []).append(slug)
+    return result
+
+
 def list_pages(site: Site | None, filters: PageFilters, reader: Reader, limit: int, offset: int) -> PageList:
     """One page of the listing, each row flagged locked or not, in a constant number of queries."""
     queryset = filtered_pages(site, filters)
     if filters.search:
         ids = search_page_ids(queryset, filters.search, reader)
-        count = len(ids)
         window = ids[offset : offset + limit]
-        by_id = {page.pk: page for page in with_listing_data(Page.objects.filter(pk__in=window))}
-        pages = [by_id[pk] for pk in window if pk in by_id]
-    else:
-        count = queryset.count()
-        pages = list(with_listing_data(queryset)[offset : offset + limit])
-    locked = locked_page_ids([page.pk for page in pages], reader)
-    parents = parent_ids(pages)
-    return PageList(
-        count=count,
-        rows=[PageRow(page=page, locked=page.pk in locked, parent_id=parents[page.pk]) for page in pages],
+        by_id = {row.page.pk: row for row in listing_rows(Page.objects.filter(pk__in=window), reader)}
+        return PageList(count=len(ids), rows=[by_id[pk] for pk in window if pk in by_id])
+    # Rows: descendant_of's LIKE keeps the planner on the ordering index, which stops after
+    # `limit` rows. Count: the same filters with the subtree as a path range, an index range scan.
+    count = filtered_pages(site, filters, subtree_as_range=True).count()
+    return PageList(count=count, rows=listing_rows(queryset[offset : offset + limit], reader))
+
+
+def page_row(page: Page, reader: Reader) -> PageRow:
+    """The listing row of one page already in hand (for detail answers)."""
+    editorial = page if isinstance(page, EditorialPage) else None
+    return PageRow(
+        page=page,
+        locked=is_locked(page, reader),
+        parent_id=parent_ids([page])[page.pk],
+        date=editorial.date if editorial else None,
+        teaser=editorial.teaser if editorial else page.search_description,
+        country=editorial.country if editorial else "",
+        theme_slugs=[theme.slug for theme in editorial.themes.all()] if editorial else [],
     )
-
-
-def with_listing_data(queryset: QuerySet[Page]) -> QuerySet[Page]:
-    """What a listing row shows, fetched with the rows: editorial fields and themes."""
-    return queryset.select_related("editorialpage").prefetch_related("editorialpage__themes")
 
 
 def find_page(site: Site | None, path: str, request: HttpRequest | None = None) -> Page:
@@ -233,7 +305,7 @@ def rubric_listing(rubric: RubricIndexPage, user, page_number=None, month: str |
             queryset = queryset.filter(date__range=(first, last))
         except InvalidFilter:
             month = None
-    queryset = queryset.prefetch_related("themes")
+    queryset = queryset.defer("body").prefetch_related("themes")
     paginator = Paginator(queryset, rubric.per_page or 12)
     try:
         current = paginator.page(page_number or 1)
@@ -242,7 +314,7 @@ def rubric_listing(rubric: RubricIndexPage, user, page_number=None, month: str |
     except EmptyPage:
         current = paginator.page(paginator.num_pages)
     pages = list(current.object_list)
-    locked = locked_page_ids([page.pk for page in pages], reader)
+    locked = locked_page_ids(pages, reader)
     groups: OrderedDict[dt.date, list[PageRow]] = OrderedDict()
     for page in pages:
         groups.setdefault(page.date.replace(day=1), []).append(PageRow(page=page, locked=page.pk in locked))
@@ -264,8 +336,9 @@ def group_brief(group_ids, limit: int = 10) -> QuerySet[ArticlePage]:
 def live_page(site: Site | None, page_id: int) -> Page | None:
     queryset = Page.objects.live().filter(pk=page_id, depth__gt=1)
     if site is not None:
-        queryset = queryset.descendant_of(site.root_page, inclusive=True)
-    return queryset.select_related("editorialpage").first()
+        queryset = queryset.filter(in_subtree(site.root_page))
+    page = queryset.first()
+    return page.specific if page is not None else None
 
 
 def parent_ids(pages: list[Page]) -> dict[int, int | None]:

@@ -1,0 +1,16 @@
+"""Benchmarks run on a SQLite file with Wagtail's stock v2 API mounted beside ours (the baseline)."""
+
+import os
+import tempfile
+from pathlib import Path
+
+from cncd.settings.test import *  # noqa: F403
+from cncd.settings.test import INSTALLED_APPS
+
+INSTALLED_APPS = [*INSTALLED_APPS, "wagtail.api.v2", "rest_framework"]
+ROOT_URLCONF = "bench.urls"
+DEBUG = False
+BENCH_DIR = Path(os.environ.get("BENCH_DIR", tempfile.gettempdir())) / "cncd-bench"
+BENCH_DIR.mkdir(parents=True, exist_ok=True)
+DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": str(BENCH_DIR / "bench.sqlite3")}}
+LOGGING = {"version": 1, "disable_existing_loggers": True}
