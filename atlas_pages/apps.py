@@ -6,3 +6,14 @@ class AtlasPagesConfig(AppConfig):
     name = "atlas_pages"
     verbose_name = _("Editorial pages and Atlas")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_delete, post_save
+        from wagtail.models import Site
+        from wagtail.signals import post_page_move
+
+        from .services import forget_sites
+
+        post_save.connect(forget_sites, sender=Site, dispatch_uid="cncd-forget-sites-save")
+        post_delete.connect(forget_sites, sender=Site, dispatch_uid="cncd-forget-sites-delete")
+        post_page_move.connect(forget_sites, dispatch_uid="cncd-forget-sites-move")

@@ -8,6 +8,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from urllib.parse import unquote
 
+from django.core.cache import cache
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
@@ -39,8 +40,38 @@ class InvalidFilter(DomainError):
 # --- site-wide -----------------------------------------------------------------------------
 
 
+SITE_CACHE_VERSION_KEY = "cncd:site:version"
+SITE_CACHE_SECONDS = 300
+
+
 def site_for(request: HttpRequest) -> Site | None:
-    return Site.find_for_request(request)
+    """Wagtail's ``Site.find_for_request``, remembered per host and port in the cache.
+
+    Wagtail's lookup is one query with a CASE ordering on every request; the answer changes
+    only when a site is edited or a root page moves, and ``forget_sites`` is called then.
+    """
+    if request is None:
+        return None
+    site = getattr(request, "_wagtail_site", None)
+    if site is not None:
+        return site
+    version = cache.get(SITE_CACHE_VERSION_KEY, 0)
+    key = f"cncd:site:{version}:{request.get_host()}"
+    site = cache.get(key)
+    if site is None:
+        site = Site.find_for_request(request)
+        if site is not None:
+            cache.set(key, site, SITE_CACHE_SECONDS)
+    request._wagtail_site = site
+    return site
+
+
+def forget_sites(**kwargs) -> None:
+    """Invalidates every remembered site (called on site changes and page moves)."""
+    try:
+        cache.incr(SITE_CACHE_VERSION_KEY)
+    except ValueError:
+        cache.set(SITE_CACHE_VERSION_KEY, 1, None)
 
 
 def main_menu(site: Site | None) -> list[Page]:

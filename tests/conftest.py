@@ -1,7 +1,16 @@
 import pytest
+from django.core.cache import cache
 from django.test import Client
 
 from tests.factories import MemberFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache (remembered sites, rate limits)."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

@@ -85,3 +85,11 @@ def test_unknown_page_is_a_french_404_page(client):
     response = client.get("/cette-page-n-existe-pas/")
     assert response.status_code == 404
     assert "Page introuvable" in response.text
+
+
+def test_site_changes_are_seen_at_once(client):
+    assert client.get("/api/site/").json()["name"] == "CNCD à la carte"
+    site = Site.objects.get(is_default_site=True)
+    site.site_name = "CNCD — préproduction"
+    site.save()
+    assert client.get("/api/site/").json()["name"] == "CNCD — préproduction"
