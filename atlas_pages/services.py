@@ -377,3 +377,12 @@ def parent_ids(pages: list[Page]) -> dict[int, int | None]:
     paths = {page.pk: page.path[: -Page.steplen] for page in pages}
     by_path = dict(Page.objects.filter(path__in=set(paths.values())).values_list("path", "pk"))
     return {pk: by_path.get(path) for pk, path in paths.items()}
+
+
+def home_sections(home: Page, user) -> list[PageRow]:
+    """The home page's cards: its in-menu children, padlocked ones flagged."""
+    sections = list(home.get_children().live().in_menu().specific().order_by("path"))
+    locked = locked_page_ids(sections, Reader.of(user))
+    return [
+        PageRow(page=section, locked=section.pk in locked, teaser=getattr(section, "intro", "")) for section in sections
+    ]

@@ -24,6 +24,13 @@ class HomePage(Page):
     max_count = 1
     template = "atlas_pages/home_page.html"
 
+    def get_context(self, request, *args, **kwargs):
+        from .. import services
+
+        context = super().get_context(request, *args, **kwargs)
+        context["sections"] = services.home_sections(self, request.user)
+        return context
+
     class Meta:
         verbose_name = _("home page")
         verbose_name_plural = _("home pages")

@@ -67,3 +67,17 @@ def test_rubric_listing_query_count_is_constant(news, client, django_assert_max_
     client.get(news.rubric.url)
     with django_assert_max_num_queries(20):
         assert client.get(news.rubric.url).status_code == 200
+
+
+def test_home_cards_show_the_padlock_of_reserved_sections(news, client, readers):
+    html = unescape(client.get("/").text)
+    cards = html.split('class="fr-grid-row fr-grid-row--gutters fr-mt-4w"')[1]
+    assert "Réservé ambassades" in cards
+    assert cards.count("fr-icon-lock-line fr-icon--sm") == 1
+    assert readers["ambassades"].get("/").text.count("fr-icon-lock-line fr-icon--sm") == 0
+
+
+def test_header_search_form_leads_to_the_search_page(news, client):
+    html = client.get("/").text
+    assert 'action="/recherche/"' in html
+    assert "Article public" in unescape(client.get("/recherche/", {"q": "public"}).text)
