@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -24,3 +25,57 @@ class ActorGroup(models.Model):
     def label(self) -> str:
         """The name in the active language (the Django group keeps the French one)."""
         return LABELS.get(self.slug, self.group.name)
+
+
+class MemberProfile(models.Model):
+    """What a member told us at registration, and where staff's verification of it stands.
+
+    Approval is kept apart from ``is_active`` and from e-mail verification: the e-mail is
+    verified first, then the registration waits for staff, who approve or reject it.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending approval")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+
+    class Civility(models.TextChoices):
+        MADAME = "mme", _("Ms")
+        MONSIEUR = "m", _("Mr")
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="member_profile", verbose_name=_("user")
+    )
+    actor_group = models.ForeignKey(
+        ActorGroup, on_delete=models.PROTECT, related_name="registrations", verbose_name=_("group asked for")
+    )
+    civility = models.CharField(_("civility"), max_length=3, choices=Civility.choices, blank=True)
+    organisation = models.CharField(_("organisation"), max_length=255)
+    organisation_code = models.CharField(
+        _("organisation code"), max_length=20, blank=True, help_text=_("Official code of the local authority.")
+    )
+    country = models.CharField(_("country"), max_length=2, blank=True, help_text=_("For embassies: the country."))
+    position = models.CharField(_("position"), max_length=255, blank=True)
+    phone = models.CharField(_("telephone"), max_length=40, blank=True)
+    newsletter_opt_in = models.BooleanField(_("subscribes to the newsletter"), default=False)
+    terms_accepted_at = models.DateTimeField(_("terms accepted at"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True)
+    created_at = models.DateTimeField(_("registered at"), auto_now_add=True, db_index=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decision_reason = models.TextField(_("reason of the decision"), blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("registration")
+        verbose_name_plural = _("registrations")
+
+    def __str__(self) -> str:
+        return f"{self.user.get_username()} ({self.actor_group})"

@@ -171,3 +171,4 @@ NINJA_PAGINATION_MAX_LIMIT = 100
 WAGTAIL_FRONTEND_LOGIN_URL = "/accounts/login/"
 WAGTAILAPI_RICH_TEXT_FORMAT = "html"
 WAGTAIL_ALLOW_UNICODE_SLUGS = False  # "actualites", not "actualités", in URLs
+ACCOUNT_ADAPTER = "extranet.adapter.AccountAdapter"

@@ -1,0 +1,12 @@
+from django.utils.translation import gettext_lazy as _
+
+from atlas_pages.exceptions import Conflict, DomainError
+
+
+class RegistrationAlreadyDecided(Conflict):
+    default_message = _("This registration has already been decided.")
+
+
+class ReasonRequired(DomainError):
+    status_code = 422
+    default_message = _("Give the reason of the rejection: the applicant will receive it.")
