@@ -4,7 +4,11 @@ from atlas_pages.exceptions import Conflict, DomainError
 
 
 class RegistrationAlreadyDecided(Conflict):
-    default_message = _("This registration has already been decided.")
+    default_message = _("This request has already been decided.")
+
+
+class GroupRequestPending(Conflict):
+    default_message = _("You already asked to change group; the CNCD team is verifying it.")
 
 
 class ReasonRequired(DomainError):

@@ -79,3 +79,45 @@ class MemberProfile(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user.get_username()} ({self.actor_group})"
+
+
+class GroupChangeRequest(models.Model):
+    """A member asks to move to another actor group; staff decide, as for a registration."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="group_requests", verbose_name=_("member")
+    )
+    actor_group = models.ForeignKey(
+        ActorGroup, on_delete=models.PROTECT, related_name="change_requests", verbose_name=_("group asked for")
+    )
+    motivation = models.TextField(_("motivation"), max_length=2000)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True)
+    created_at = models.DateTimeField(_("asked at"), auto_now_add=True, db_index=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decision_reason = models.TextField(_("reason of the decision"), blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("group change request")
+        verbose_name_plural = _("group change requests")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"], condition=models.Q(status="pending"), name="one_pending_group_request_per_member"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user.get_username()} → {self.actor_group}"

@@ -1,16 +1,39 @@
-"""What the extranet does for members, used by both the API and the pages."""
+"""What the extranet does for members, used by both the API and the pages.
 
+Rules are here once: the registration form, the profile page and ``PATCH /api/me/`` all
+validate through ``validate_member_details``; field errors are ``ValidationError`` dicts
+(the API answers them as 422 with the field's name, the pages next to the field).
+"""
+
+import re
+from typing import Any
+
+from allauth.account.adapter import get_adapter
+from allauth.account.models import EmailAddress
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import Model
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
 from wagtail.log_actions import log
+from wagtail.models import ModelLogEntry
 
-from .exceptions import ReasonRequired, RegistrationAlreadyDecided
-from .models import ActorGroup, MemberProfile
+from atlas_pages.countries import country_name, is_country_code
+from atlas_pages.exceptions import Forbidden
+
+from .exceptions import GroupRequestPending, ReasonRequired, RegistrationAlreadyDecided
+from .models import ActorGroup, GroupChangeRequest, MemberProfile
+
+User = get_user_model()
 
 
 def actor_groups() -> list[ActorGroup]:
@@ -25,21 +48,159 @@ def member_groups(user: AbstractBaseUser) -> list[ActorGroup]:
     return list(ActorGroup.objects.filter(group__user=user).select_related("group").order_by("position"))
 
 
-PROFILE_FIELDS = ("first_name", "last_name")
+# --- member details ---------------------------------------------------------------------------
+
+USER_FIELDS = ("first_name", "last_name")
+PROFILE_ONLY_FIELDS = (
+    "civility",
+    "organisation",
+    "organisation_code",
+    "country",
+    "position",
+    "phone",
+    "newsletter_opt_in",
+)
+DETAIL_FIELDS = ("civility", *USER_FIELDS, *PROFILE_ONLY_FIELDS[1:])
+
+# SIREN (9 digits), SIRET (14) or INSEE code of a commune (2A/2B for Corsica).
+ORGANISATION_CODE = re.compile(r"^(\d{9}|\d{14}|(\d{2}|2A|2B)\d{3})$")
+PHONE = re.compile(r"^\+?[\d\s().-]{6,25}$")
 
 
-def update_profile(user: AbstractBaseUser, **changes: str | None) -> AbstractBaseUser:
-    """Saves the given profile fields after the model's own validation (field errors name the field)."""
-    fields = [name for name in PROFILE_FIELDS if name in changes]
-    for name in fields:
-        setattr(user, name, (changes[name] or "").strip())
-    user.full_clean(exclude=[f.name for f in user._meta.fields if f.name not in fields])
-    if fields:
-        user.save(update_fields=fields)
+def profile_of(user: AbstractBaseUser) -> MemberProfile | None:
+    if not user.is_authenticated:
+        return None
+    return MemberProfile.objects.select_related("actor_group__group").filter(user=user).first()
+
+
+def validate_member_details(group_slug: str, details: dict[str, Any]) -> dict[str, Any]:
+    """Cleans what a member says about themselves, by the rules of their group.
+
+    Returns the cleaned values; raises ``ValidationError({field: [message]})`` naming each
+    field at fault.
+    """
+    errors: dict[str, list] = {}
+    cleaned = {}
+    for name, value in details.items():
+        if name == "newsletter_opt_in":
+            cleaned[name] = bool(value)
+        else:
+            cleaned[name] = (value or "").strip() if isinstance(value, str) or value is None else value
+    for name in USER_FIELDS:
+        if name in cleaned and not cleaned[name]:
+            errors.setdefault(name, []).append(_("This field is required."))
+    if cleaned.get("civility") and cleaned["civility"] not in MemberProfile.Civility.values:
+        errors.setdefault("civility", []).append(_("Choose Ms or Mr, or leave empty."))
+    if "country" in cleaned:
+        cleaned["country"] = cleaned["country"].upper()
+        if cleaned["country"] and not is_country_code(cleaned["country"]):
+            errors.setdefault("country", []).append(_("Choose a country from the list (ISO 3166 code)."))
+    if group_slug == "ambassades" and "country" in cleaned and not cleaned["country"]:
+        errors.setdefault("country", []).append(_("An embassy gives the country where it is."))
+    if "organisation_code" in cleaned:
+        cleaned["organisation_code"] = cleaned["organisation_code"].replace(" ", "").upper()
+        if cleaned["organisation_code"] and not ORGANISATION_CODE.match(cleaned["organisation_code"]):
+            errors.setdefault("organisation_code", []).append(
+                _("Enter a SIREN number (9 digits), a SIRET number (14 digits) or an INSEE code (5 characters).")
+            )
+    if "organisation" in cleaned and not cleaned["organisation"]:
+        if group_slug == "ambassades" and cleaned.get("country") and "country" not in errors:
+            with translation.override(settings.LANGUAGE_CODE):  # stored in the extranet's language
+                cleaned["organisation"] = gettext("Embassy of France — %(country)s") % {
+                    "country": country_name(cleaned["country"])
+                }
+        elif group_slug != "ambassades":
+            errors.setdefault("organisation", []).append(_("Name the organisation you belong to."))
+    phone = cleaned.get("phone")
+    if phone and (not PHONE.match(phone) or sum(ch.isdigit() for ch in phone) < 6):
+        errors.setdefault("phone", []).append(_("Enter a telephone number, for example +33 1 53 69 30 00."))
+    if errors:
+        raise ValidationError(errors)
+    return cleaned
+
+
+def create_registration(user: AbstractBaseUser, data: dict[str, Any]) -> MemberProfile:
+    """The registration of a new account: pending until staff verify it."""
+    group_slug = data.get("group") or ""
+    actor = ActorGroup.objects.filter(slug=group_slug).first()
+    if actor is None:
+        raise ValidationError({"group": [_("Choose one of the nine actor groups.")]})
+    details = validate_member_details(group_slug, {name: data.get(name) for name in DETAIL_FIELDS})
+    return MemberProfile.objects.create(
+        user=user,
+        actor_group=actor,
+        terms_accepted_at=timezone.now() if data.get("terms") else None,
+        **{name: details[name] for name in PROFILE_ONLY_FIELDS},
+    )
+
+
+def clean_new_username(user: AbstractBaseUser, username: str) -> str:
+    """A new username for ``user``: allauth's rules, unique whatever the case."""
+    username = (username or "").strip()
+    if not username:
+        raise ValidationError({"username": [_("This field is required.")]})
+    adapter = get_adapter()
+    same_account = username.lower() == user.get_username().lower()
+    try:
+        return adapter.clean_username(username, shallow=same_account)
+    except ValidationError as error:
+        raise ValidationError({"username": error.messages}) from error
+
+
+def update_profile(user: AbstractBaseUser, **changes: Any) -> AbstractBaseUser:
+    """Saves the fields given (and only those) after validating them with the rest of the profile.
+
+    ``username`` is validated like at registration; the member details by the rules of the
+    member's group. Raises ``ValidationError`` naming each field at fault; nothing is saved then.
+    """
+    errors: dict[str, list] = {}
+    username = None
+    if "username" in changes:
+        try:
+            username = clean_new_username(user, changes["username"])
+        except ValidationError as error:
+            errors.update(error.message_dict)
+    profile = profile_of(user)
+    details = {name: changes[name] for name in DETAIL_FIELDS if name in changes}
+    if profile is None:
+        details = {name: value for name, value in details.items() if name in USER_FIELDS}
+    try:
+        details = validate_member_details(profile.actor_group.slug if profile else "", _merged(user, profile, details))
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    if errors:
+        raise ValidationError(errors)
+
+    with transaction.atomic():
+        user_fields = [name for name in USER_FIELDS if name in changes]
+        for name in user_fields:
+            setattr(user, name, details[name])
+        if username is not None and username != user.get_username():
+            setattr(user, User.USERNAME_FIELD, username)
+            user_fields.append(User.USERNAME_FIELD)
+        if user_fields:
+            try:
+                with transaction.atomic():
+                    user.save(update_fields=user_fields)
+            except IntegrityError as error:  # the same name taken a moment ago
+                raise ValidationError({"username": [_("A user with that username already exists.")]}) from error
+        if profile is not None:
+            profile_fields = [name for name in PROFILE_ONLY_FIELDS if getattr(profile, name) != details[name]]
+            for name in profile_fields:
+                setattr(profile, name, details[name])
+            if profile_fields:
+                profile.save(update_fields=profile_fields)
     return user
 
 
-# --- registrations ----------------------------------------------------------------------------
+def _merged(user: AbstractBaseUser, profile: MemberProfile | None, changes: dict[str, Any]) -> dict[str, Any]:
+    current: dict[str, Any] = {name: getattr(user, name) for name in USER_FIELDS}
+    if profile is not None:
+        current.update({name: getattr(profile, name) for name in PROFILE_ONLY_FIELDS})
+    return {**current, **changes}
+
+
+# --- registrations and group changes: staff decide ----------------------------------------------
 
 
 def approval_status(user: AbstractBaseUser) -> str:
@@ -48,57 +209,186 @@ def approval_status(user: AbstractBaseUser) -> str:
     return profile.status if profile is not None else MemberProfile.Status.APPROVED
 
 
-def _decide(profile_id: int, by: AbstractBaseUser, status: str, reason: str) -> MemberProfile:
+def _decide(model: type[Model], pk: int, by: AbstractBaseUser, approve: bool, reason: str):
+    """Records staff's decision once (a second decision is a conflict) and logs it."""
     with transaction.atomic():
-        profile = (
-            MemberProfile.objects.select_for_update().select_related("user", "actor_group__group").get(pk=profile_id)
-        )
-        if profile.status != MemberProfile.Status.PENDING:
+        request = model.objects.select_for_update().get(pk=pk)
+        if request.status != model.Status.PENDING:
             raise RegistrationAlreadyDecided()
-        profile.status = status
-        profile.decided_at = timezone.now()
-        profile.decided_by = by
-        profile.decision_reason = reason
-        profile.save(update_fields=["status", "decided_at", "decided_by", "decision_reason"])
-        if status == MemberProfile.Status.APPROVED:
-            profile.user.groups.add(profile.actor_group.group)
+        request.status = model.Status.APPROVED if approve else model.Status.REJECTED
+        request.decided_at = timezone.now()
+        request.decided_by = by
+        request.decision_reason = reason
+        request.save(update_fields=["status", "decided_at", "decided_by", "decision_reason"])
+        request = model.objects.select_related("user", "actor_group__group").get(pk=pk)
+        kind = "registration" if model is MemberProfile else "group_change"
         log(
-            instance=profile,
-            action=f"cncd.registration.{'approve' if status == MemberProfile.Status.APPROVED else 'reject'}",
+            instance=request,
+            action=f"cncd.{kind}.{'approve' if approve else 'reject'}",
             user=by,
-            data={"group": profile.actor_group.slug, "reason": reason},
+            data={"group": request.actor_group.slug, "reason": reason},
         )
-    return profile
+        if approve:
+            _join_group(request.user, request.actor_group, only=model is GroupChangeRequest)
+    return request
+
+
+def _join_group(user: AbstractBaseUser, actor: ActorGroup, *, only: bool) -> None:
+    if only:  # a change of group: the member leaves the actor groups they were in
+        user.groups.remove(*[group.pk for group in user.groups.filter(actor_group__isnull=False)])
+        MemberProfile.objects.filter(user=user).update(actor_group=actor)
+    user.groups.add(actor.group)
+
+
+def _rejection_reason(reason: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ReasonRequired(field="reason")
+    return reason
 
 
 def approve_registration(profile: MemberProfile, by: AbstractBaseUser) -> MemberProfile:
     """Staff verified the registration: the member joins the group and is told by e-mail."""
-    profile = _decide(profile.pk, by, MemberProfile.Status.APPROVED, "")
-    _notify(profile, "approved")
+    profile = _decide(MemberProfile, profile.pk, by, True, "")
+    _notify(profile, "registration_approved")
     return profile
 
 
 def reject_registration(profile: MemberProfile, by: AbstractBaseUser, reason: str) -> MemberProfile:
     """Staff could not verify the registration: the applicant receives the reason."""
-    reason = (reason or "").strip()
-    if not reason:
-        raise ReasonRequired(field="reason")
-    profile = _decide(profile.pk, by, MemberProfile.Status.REJECTED, reason)
-    _notify(profile, "rejected")
+    profile = _decide(MemberProfile, profile.pk, by, False, _rejection_reason(reason))
+    _notify(profile, "registration_rejected")
     return profile
 
 
-def _notify(profile: MemberProfile, decision: str) -> None:
+def request_group_change(user: AbstractBaseUser, group_slug: str, motivation: str) -> GroupChangeRequest:
+    """A member asks to move to another group; staff verify it like a registration."""
+    errors: dict[str, list] = {}
+    actor = ActorGroup.objects.select_related("group").filter(slug=group_slug).first()
+    if actor is None:
+        errors["group"] = [_("Choose one of the nine actor groups.")]
+    elif user.groups.filter(pk=actor.group_id).exists():
+        errors["group"] = [_("You already belong to this group.")]
+    motivation = (motivation or "").strip()
+    if not motivation:
+        errors["motivation"] = [_("Say why you are changing group: the CNCD team will verify it.")]
+    if errors:
+        raise ValidationError(errors)
+    try:
+        with transaction.atomic():
+            return GroupChangeRequest.objects.create(user=user, actor_group=actor, motivation=motivation)
+    except IntegrityError as error:
+        raise GroupRequestPending() from error
+
+
+def group_requests(user: AbstractBaseUser) -> list[GroupChangeRequest]:
+    return list(GroupChangeRequest.objects.filter(user=user).select_related("actor_group__group"))
+
+
+def approve_group_change(request: GroupChangeRequest, by: AbstractBaseUser) -> GroupChangeRequest:
+    request = _decide(GroupChangeRequest, request.pk, by, True, "")
+    _notify(request, "group_change_approved")
+    return request
+
+
+def reject_group_change(request: GroupChangeRequest, by: AbstractBaseUser, reason: str) -> GroupChangeRequest:
+    request = _decide(GroupChangeRequest, request.pk, by, False, _rejection_reason(reason))
+    _notify(request, "group_change_rejected")
+    return request
+
+
+def _notify(request: MemberProfile | GroupChangeRequest, template: str) -> None:
     """The decision e-mail, in French (the language of the extranet), never with a password."""
     base_url = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
     context = {
-        "profile": profile,
-        "user": profile.user,
-        "group_name": profile.actor_group.group.name,
+        "request": request,
+        "user": request.user,
+        "group_name": request.actor_group.group.name,
+        "reason": request.decision_reason,
         "personal_space_url": base_url + reverse("extranet:personal_space"),
         "login_url": base_url + reverse("account_login"),
     }
     with translation.override(settings.LANGUAGE_CODE):
-        subject = render_to_string(f"extranet/email/registration_{decision}_subject.txt", context).strip()
-        body = render_to_string(f"extranet/email/registration_{decision}.txt", context)
-    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [profile.user.email])
+        subject = render_to_string(f"extranet/email/{template}_subject.txt", context).strip()
+        body = render_to_string(f"extranet/email/{template}.txt", context)
+    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [request.user.email])
+
+
+# --- personal data ------------------------------------------------------------------------------
+
+
+def _when(value) -> str | None:
+    return value.isoformat() if value else None
+
+
+def personal_data(user: AbstractBaseUser) -> dict[str, Any]:
+    """Everything the site holds about the member, for them to download (JSON-ready).
+
+    Other apps add their part with the ``cncd_personal_data`` hook: ``fn(user) -> dict``.
+    """
+    profile = profile_of(user)
+    data: dict[str, Any] = {
+        "account": {
+            "username": user.get_username(),
+            "email": user.email,
+            "first_name": user.first_name,
+            "last_name": user.last_name,
+            "date_joined": _when(user.date_joined),
+            "last_login": _when(user.last_login),
+        },
+        "email_addresses": [
+            {"email": address.email, "verified": address.verified, "primary": address.primary}
+            for address in EmailAddress.objects.filter(user=user).order_by("email")
+        ],
+        "groups": [actor.slug for actor in member_groups(user)],
+        "registration": None,
+        "group_change_requests": [
+            {
+                "group": request.actor_group.slug,
+                "motivation": request.motivation,
+                "status": request.status,
+                "asked_at": _when(request.created_at),
+                "decided_at": _when(request.decided_at),
+                "decision_reason": request.decision_reason,
+            }
+            for request in group_requests(user)
+        ],
+    }
+    if profile is not None:
+        data["registration"] = {
+            "group": profile.actor_group.slug,
+            "status": profile.status,
+            "registered_at": _when(profile.created_at),
+            "terms_accepted_at": _when(profile.terms_accepted_at),
+            "decided_at": _when(profile.decided_at),
+            "decision_reason": profile.decision_reason,
+            **{name: getattr(profile, name) for name in PROFILE_ONLY_FIELDS},
+        }
+    for contribute in hooks.get_hooks("cncd_personal_data"):
+        data.update(contribute(user))
+    return data
+
+
+def delete_account(user: AbstractBaseUser, password: str) -> None:
+    """The member deletes their account, after typing their password.
+
+    Apps keep what others rely on (dossiers, opinions) through the
+    ``cncd_before_account_deletion`` hook, ``fn(user)``, which anonymises it; the decision
+    history of the registration stays in the log without the member's name.
+    """
+    if not user.check_password(password or ""):
+        raise ValidationError({"password": [_("This is not your password.")]})
+    if user.is_staff:
+        raise Forbidden(_("Staff accounts are closed by an administrator, not from the personal space."))
+    with transaction.atomic():
+        for anonymise in hooks.get_hooks("cncd_before_account_deletion"):
+            anonymise(user)
+        deleted = gettext("Deleted account")
+        for model, ids in (
+            (MemberProfile, MemberProfile.objects.filter(user=user).values_list("pk", flat=True)),
+            (GroupChangeRequest, GroupChangeRequest.objects.filter(user=user).values_list("pk", flat=True)),
+        ):
+            ModelLogEntry.objects.filter(
+                content_type=ContentType.objects.get_for_model(model), object_id__in=[str(pk) for pk in ids]
+            ).update(label=deleted)
+        user.delete()

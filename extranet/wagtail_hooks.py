@@ -1,10 +1,217 @@
-"""Back-office of the extranet: the history of registration decisions in Wagtail's log."""
+"""Back-office of the extranet: staff verify registrations and group changes (wagtail-modeladmin),
+and every decision goes to Wagtail's log (who, when, what)."""
 
+from django.contrib import messages
+from django.contrib.admin import SimpleListFilter
+from django.core.exceptions import PermissionDenied
+from django.db.models import Case, IntegerField, Value, When
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import re_path
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail_modeladmin.helpers import ButtonHelper, PermissionHelper
+from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup, modeladmin_register
+
+from atlas_pages.exceptions import DomainError
+
+from . import services
+from .forms import DecisionForm
+from .models import GroupChangeRequest, MemberProfile
 
 
 @hooks.register("register_log_actions")
 def registration_log_actions(actions):
     actions.register_action("cncd.registration.approve", _("Approve registration"), _("Registration approved"))
     actions.register_action("cncd.registration.reject", _("Reject registration"), _("Registration rejected"))
+    actions.register_action("cncd.group_change.approve", _("Approve group change"), _("Group change approved"))
+    actions.register_action("cncd.group_change.reject", _("Reject group change"), _("Group change rejected"))
+
+
+class DecisionPermissionHelper(PermissionHelper):
+    """Requests are decided, never created, edited or deleted by hand: the log stays true."""
+
+    def user_can_list(self, user):
+        return self.user_has_any_permissions(user)
+
+    def user_can_create(self, user):
+        return False
+
+    def user_can_edit_obj(self, user, obj):
+        return False
+
+    def user_can_delete_obj(self, user, obj):
+        return False
+
+    def user_can_decide(self, user, obj):
+        return obj.status == obj.Status.PENDING and self.user_has_specific_permission(user, "change")
+
+
+class DecisionButtonHelper(ButtonHelper):
+    def get_buttons_for_obj(self, obj, exclude=None, classnames_add=None, classnames_exclude=None):
+        buttons = super().get_buttons_for_obj(obj, exclude, classnames_add, classnames_exclude)
+        if self.permission_helper.user_can_decide(self.request.user, obj):
+            buttons.insert(
+                0,
+                {
+                    "url": self.url_helper.get_action_url("decide", obj.pk),
+                    "label": gettext("Verify"),
+                    "classname": "button button-small",
+                    "title": gettext("Approve or reject %(object)s") % {"object": obj},
+                },
+            )
+        return buttons
+
+
+class ActorGroupFilter(SimpleListFilter):
+    """By group (Django's related-field filter needs django.contrib.admin, which is not installed)."""
+
+    title = _("group asked for")
+    parameter_name = "groupe"
+
+    def lookups(self, request, model_admin):
+        return [(actor.slug, actor.label) for actor in services.actor_groups()]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(actor_group__slug=self.value())
+        return queryset
+
+
+class DecisionAdmin(ModelAdmin):
+    """A queue of requests waiting for staff: pending first, filtered by group and date."""
+
+    menu_icon = "user"
+    list_filter = ("status", ActorGroupFilter, "created_at")
+    search_fields = ("user__username", "user__email", "user__first_name", "user__last_name")
+    inspect_view_enabled = True
+    permission_helper_class = DecisionPermissionHelper
+    button_helper_class = DecisionButtonHelper
+    approve = None
+    reject = None
+
+    def get_queryset(self, request):
+        pending_first = Case(When(status="pending", then=Value(0)), default=Value(1), output_field=IntegerField())
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("user", "actor_group__group", "decided_by")
+            .order_by(pending_first, "-created_at")
+        )
+
+    def index_view(self, request):
+        if not request.GET:  # the queue opens on what is waiting
+            return redirect(f"{self.url_helper.index_url}?status__exact=pending")
+        return super().index_view(request)
+
+    def member(self, obj):
+        return f"{obj.user.get_full_name()} ({obj.user.get_username()})"
+
+    member.short_description = _("member")
+
+    def email(self, obj):
+        return obj.user.email
+
+    email.short_description = _("e-mail")
+
+    def get_admin_urls_for_registration(self):
+        return (
+            *super().get_admin_urls_for_registration(),
+            re_path(
+                self.url_helper.get_action_url_pattern("decide"),
+                self.decide_view,
+                name=self.url_helper.get_action_url_name("decide"),
+            ),
+        )
+
+    def decide_view(self, request, instance_pk):
+        """Approve, or reject with a reason sent to the member."""
+        obj = get_object_or_404(self.get_queryset(request), pk=instance_pk)
+        if not self.permission_helper.user_has_specific_permission(request.user, "change"):
+            raise PermissionDenied
+        form = DecisionForm(request.POST or None)
+        if obj.status == obj.Status.PENDING and request.method == "POST" and form.is_valid():
+            try:
+                if form.cleaned_data["decision"] == "approve":
+                    self.approve(obj, by=request.user)
+                    messages.success(
+                        request, gettext("Approved: %(object)s has been told by e-mail.") % {"object": obj}
+                    )
+                else:
+                    self.reject(obj, by=request.user, reason=form.cleaned_data["reason"])
+                    messages.success(
+                        request, gettext("Rejected: %(object)s has received the reason by e-mail.") % {"object": obj}
+                    )
+                return redirect(self.url_helper.index_url)
+            except DomainError as error:
+                form.add_error(error.field, str(error.message))
+        return TemplateResponse(
+            request,
+            "extranet/admin/decide.html",
+            {
+                "view": self,
+                "object": obj,
+                "form": form,
+                "details": self.details(obj),
+                "index_url": self.url_helper.index_url,
+                "page_title": gettext("Verify"),
+                "page_subtitle": str(obj),
+            },
+        )
+
+    def details(self, obj) -> list[tuple[str, str]]:
+        user = obj.user
+        return [
+            (gettext("Username"), user.get_username()),
+            (gettext("Name"), user.get_full_name()),
+            (gettext("E-mail"), user.email),
+            (gettext("Group asked for"), obj.actor_group.group.name),
+        ]
+
+
+class RegistrationAdmin(DecisionAdmin):
+    model = MemberProfile
+    menu_label = _("Registrations")
+    list_display = ("member", "email", "actor_group", "organisation", "created_at", "status")
+    search_fields = (*DecisionAdmin.search_fields, "organisation", "organisation_code")
+    approve = staticmethod(services.approve_registration)
+    reject = staticmethod(services.reject_registration)
+
+    def details(self, obj):
+        rows = super().details(obj)
+        return rows + [
+            (gettext("Civility"), obj.get_civility_display()),
+            (gettext("Organisation"), obj.organisation),
+            (gettext("Official code of the local authority"), obj.organisation_code),
+            (gettext("Country"), obj.country),
+            (gettext("Position"), obj.position),
+            (gettext("Telephone"), obj.phone),
+            (gettext("Registered at"), obj.created_at),
+        ]
+
+
+class GroupChangeAdmin(DecisionAdmin):
+    model = GroupChangeRequest
+    menu_label = _("Group changes")
+    menu_icon = "group"
+    list_display = ("member", "email", "actor_group", "created_at", "status")
+    search_fields = (*DecisionAdmin.search_fields, "motivation")
+    approve = staticmethod(services.approve_group_change)
+    reject = staticmethod(services.reject_group_change)
+
+    def details(self, obj):
+        current = ", ".join(str(actor.group.name) for actor in services.member_groups(obj.user))
+        return super().details(obj) + [
+            (gettext("Current groups"), current or "—"),
+            (gettext("Motivation"), obj.motivation),
+            (gettext("Asked at"), obj.created_at),
+        ]
+
+
+@modeladmin_register
+class MembersAdminGroup(ModelAdminGroup):
+    menu_label = _("Members")
+    menu_icon = "group"
+    menu_order = 250
+    items = (RegistrationAdmin, GroupChangeAdmin)

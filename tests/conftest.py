@@ -3,6 +3,7 @@ from django.core.cache import cache
 from django.test import Client
 
 from tests.factories import MemberFactory, UserFactory
+from tests.permissions import PRINCIPALS, Principal, make_principal
 
 
 @pytest.fixture(autouse=True)
@@ -36,3 +37,9 @@ def staff_client(staff_user) -> Client:
     client = Client()
     client.force_login(staff_user)
     return client
+
+
+@pytest.fixture(params=PRINCIPALS)
+def principal(request, db) -> Principal:
+    """Each of: anonymous, a member of each of the nine groups, staff (see tests/permissions.py)."""
+    return make_principal(request.param)

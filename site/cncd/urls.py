@@ -6,6 +6,7 @@ from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from atlas_pages import views as atlas_views
+from extranet.views import RegistrationView
 
 from .api import api, not_found
 
@@ -14,6 +15,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("api/", api.urls),
     path("api/<path:rest>", not_found),
+    path("accounts/signup/", RegistrationView.as_view(), name="account_signup"),
     path("accounts/", include("allauth.urls")),
     path("_allauth/", include("allauth.headless.urls")),
     path("espace-personnel/", include("extranet.urls")),

@@ -157,6 +157,17 @@ ACCOUNT_LOGIN_METHODS = {"username", "email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_ADAPTER = "extranet.adapter.AccountAdapter"
+# The registration into a group (extra fields, rules per group); also the headless signup input.
+ACCOUNT_SIGNUP_FORM_CLASS = "extranet.forms.RegistrationForm"
+# Verifying the address continues the signup's login, so the member learns at once that the
+# registration now waits for staff (only in the session that signed up).
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_CHANGE_EMAIL = True  # a new address replaces the old one once verified
+ACCOUNT_EMAIL_NOTIFICATIONS = True  # tell the member when their e-mail or password changes
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[CNCD à la carte] "
+DSFR_MARK_OPTIONAL_FIELDS = True
 ACCOUNT_RATE_LIMITS = {
     "login_failed": "10/m/ip,5/5m/key",
     "signup": "20/m/ip",
@@ -171,4 +182,3 @@ NINJA_PAGINATION_MAX_LIMIT = 100
 WAGTAIL_FRONTEND_LOGIN_URL = "/accounts/login/"
 WAGTAILAPI_RICH_TEXT_FORMAT = "html"
 WAGTAIL_ALLOW_UNICODE_SLUGS = False  # "actualites", not "actualités", in URLs
-ACCOUNT_ADAPTER = "extranet.adapter.AccountAdapter"

@@ -1,0 +1,202 @@
+"""Forms of the extranet: registration (allauth's signup, pages and headless API), profile,
+group change, account deletion, and staff's decisions.
+
+``RegistrationForm`` is allauth's ``ACCOUNT_SIGNUP_FORM_CLASS``: allauth's page form and its
+headless signup input both inherit from it, so the same fields and rules hold in both.
+It must not import ``allauth.account.forms`` (which imports it).
+"""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from atlas_pages.countries import lazy_country_choices
+
+from . import services
+from .groups import ACTOR_GROUPS
+from .models import MemberProfile
+
+
+def group_choices() -> list[tuple[str, str]]:
+    return [(slug, label) for slug, label in ACTOR_GROUPS]
+
+
+class MemberDetailsForm(forms.Form):
+    """What a member tells about themselves: asked at registration, changed in the profile."""
+
+    civility = forms.ChoiceField(
+        label=_("Civility"), choices=[("", "—"), *MemberProfile.Civility.choices], required=False
+    )
+    first_name = forms.CharField(label=_("First name"), max_length=150)
+    last_name = forms.CharField(label=_("Last name"), max_length=150)
+    organisation = forms.CharField(
+        label=_("Organisation"),
+        max_length=255,
+        required=False,
+        help_text=_("Your local authority, ministry, network, NGO or company. Embassies: filled from the country."),
+    )
+    organisation_code = forms.CharField(
+        label=_("Official code of the local authority"),
+        max_length=20,
+        required=False,
+        help_text=_("Local authorities: SIREN number (9 digits) or INSEE code (5 characters)."),
+    )
+    country = forms.ChoiceField(
+        label=_("Country"),
+        choices=lazy_country_choices,
+        required=False,
+        help_text=_("Embassies: the country where the embassy is."),
+    )
+    position = forms.CharField(label=_("Position"), max_length=255, required=False)
+    phone = forms.CharField(label=_("Telephone"), max_length=40, required=False)
+    newsletter_opt_in = forms.BooleanField(
+        label=_("I subscribe to the monthly newsletter of decentralised cooperation"), required=False
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["country"].choices = [("", "—"), *lazy_country_choices()]
+
+    def group_slug(self) -> str:
+        raise NotImplementedError
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        details = {name: cleaned.get(name) for name in services.DETAIL_FIELDS if name in cleaned}
+        try:
+            cleaned.update(services.validate_member_details(self.group_slug(), details))
+        except ValidationError as error:
+            for field, messages in error.message_dict.items():
+                for message in messages:
+                    if field in self.fields and field not in self.errors:
+                        self.add_error(field, message)
+        return cleaned
+
+
+class RegistrationForm(MemberDetailsForm):
+    """The group-specific part of allauth's signup form (``ACCOUNT_SIGNUP_FORM_CLASS``)."""
+
+    field_order = [
+        "group",
+        "username",
+        "email",
+        "password1",
+        "password2",
+        "password",
+        "civility",
+        "first_name",
+        "last_name",
+        "organisation",
+        "organisation_code",
+        "country",
+        "position",
+        "phone",
+        "newsletter_opt_in",
+        "terms",
+    ]
+
+    group = forms.ChoiceField(
+        label=_("Your group"),
+        choices=group_choices,
+        error_messages={"invalid_choice": _("Choose one of the nine actor groups.")},
+    )
+    terms = forms.BooleanField(
+        label=_("I accept the terms of use of the extranet"),
+        error_messages={"required": _("You must accept the terms of use to register.")},
+    )
+
+    def group_slug(self) -> str:
+        return self.cleaned_data.get("group") or ""
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        # allauth would answer a taken address with a silent "check your e-mail"; the
+        # registration form names the field instead (usernames are public here anyway).
+        if getattr(self, "account_already_exists", False):
+            self.account_already_exists = False
+            self.add_error("email", _("A member is already registered with this e-mail address."))
+        return cleaned
+
+    def signup(self, request, user) -> None:
+        """The profile is created with the user, in one transaction, by the account adapter."""
+
+
+class ProfileForm(MemberDetailsForm):
+    """“Vérifier mes informations personnelles”: username and details (e-mail and password
+    have allauth's own pages, which re-verify and notify)."""
+
+    field_order = ["username", *services.DETAIL_FIELDS]
+
+    username = forms.CharField(label=_("Username"), max_length=150)
+
+    def __init__(self, *args, user, **kwargs) -> None:
+        self.user = user
+        profile = services.profile_of(user)
+        initial = {"username": user.get_username(), "first_name": user.first_name, "last_name": user.last_name}
+        if profile is not None:
+            initial.update({name: getattr(profile, name) for name in services.PROFILE_ONLY_FIELDS})
+        kwargs.setdefault("initial", initial)
+        super().__init__(*args, **kwargs)
+
+    def group_slug(self) -> str:
+        profile = services.profile_of(self.user)
+        return profile.actor_group.slug if profile is not None else ""
+
+    def clean_username(self) -> str:
+        try:
+            return services.clean_new_username(self.user, self.cleaned_data["username"])
+        except ValidationError as error:
+            raise ValidationError(error.message_dict["username"]) from error
+
+    def save(self):
+        return services.update_profile(self.user, **self.cleaned_data)
+
+
+class GroupChangeForm(forms.Form):
+    group = forms.ChoiceField(
+        label=_("Group you belong to now"),
+        choices=group_choices,
+        error_messages={"invalid_choice": _("Choose one of the nine actor groups.")},
+    )
+    motivation = forms.CharField(
+        label=_("Why are you changing group?"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=2000,
+        help_text=_("For example your new position; the CNCD team will verify it."),
+    )
+
+
+class DeleteAccountForm(forms.Form):
+    password = forms.CharField(
+        label=_("Your password, to confirm"), widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )
+
+    def __init__(self, *args, user, **kwargs) -> None:
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise ValidationError(_("This is not your password."))
+        return password
+
+
+class DecisionForm(forms.Form):
+    """Staff's decision on a registration or a group change, in the Wagtail admin."""
+
+    decision = forms.ChoiceField(
+        label=_("Decision"), choices=[("approve", _("Approve")), ("reject", _("Reject"))], widget=forms.RadioSelect
+    )
+    reason = forms.CharField(
+        label=_("Reason (sent to the member when rejecting)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=2000,
+    )
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if cleaned.get("decision") == "reject" and not (cleaned.get("reason") or "").strip():
+            self.add_error("reason", _("Give the reason of the rejection: the applicant will receive it."))
+        return cleaned

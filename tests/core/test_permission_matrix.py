@@ -1,0 +1,119 @@
+"""Every endpoint of the API, and every page of the personal space, tried by anonymous, a member
+of each of the nine groups and staff, through the browser session and the app token.
+
+A new endpoint fails ``test_every_endpoint_is_in_the_matrix`` until its row is added here.
+"""
+
+import pytest
+
+from cncd.api import api
+from tests.factories import PASSWORD, add_article, add_rubric, padlock
+from tests.permissions import expect
+
+pytestmark = pytest.mark.django_db
+
+
+def pages():
+    rubric = add_rubric("Actualités")
+    public = add_article(rubric, "Article public")
+    local = add_article(rubric, "Article collectivités", body="Réservé aux élus")
+    padlock(local, "collectivites")
+    return {"public": public.pk, "local": local.pk, "public_path": public.url_path}
+
+
+def logged_in(principal, **statuses):
+    """The usual rule for the member's own resources: 401 for anonymous, else the status given."""
+    return expect(principal, anonymous=401, **statuses)
+
+
+# (method, path template) -> cases: (label, concrete path, body, expected status for a principal)
+MATRIX = {
+    ("GET", "/api/site/"): [("site", "/api/site/", None, lambda p: 200)],
+    ("GET", "/api/pages/"): [("list", "/api/pages/", None, lambda p: 200)],
+    ("GET", "/api/pages/find/"): [("public", "/api/pages/find/?path=/actualites/article-public/", None, lambda p: 200)],
+    ("GET", "/api/pages/{page_id}/"): [
+        ("public", "/api/pages/{public}/", None, lambda p: 200),
+        (
+            "padlocked for local authorities",
+            "/api/pages/{local}/",
+            None,
+            lambda p: expect(p, default=403, anonymous=401, collectivites=200, staff=200),
+        ),
+    ],
+    ("GET", "/api/groups/"): [("list", "/api/groups/", None, lambda p: 200)],
+    ("GET", "/api/groups/{slug}/"): [("one", "/api/groups/ong/", None, lambda p: 200)],
+    ("GET", "/api/me/"): [("me", "/api/me/", None, lambda p: logged_in(p, default=200))],
+    ("PATCH", "/api/me/"): [("me", "/api/me/", {"last_name": "Durand"}, lambda p: logged_in(p, default=200))],
+    ("GET", "/api/me/export/"): [("export", "/api/me/export/", None, lambda p: logged_in(p, default=200))],
+    ("POST", "/api/me/delete/"): [
+        ("delete", "/api/me/delete/", {"password": PASSWORD}, lambda p: logged_in(p, default=204, staff=403))
+    ],
+    ("GET", "/api/me/group-requests/"): [
+        ("list", "/api/me/group-requests/", None, lambda p: logged_in(p, default=200))
+    ],
+    ("POST", "/api/me/group-requests/"): [
+        (
+            "ask",
+            "/api/me/group-requests/",
+            {"group": "ong", "motivation": "Nouveau poste"},
+            lambda p: logged_in(p, default=201, ong=422),
+        )
+    ],
+}
+
+
+def test_every_endpoint_is_in_the_matrix():
+    schema = api.get_openapi_schema()
+    operations = {(method.upper(), path) for path, items in schema["paths"].items() for method in items}
+    assert operations == set(MATRIX)
+
+
+@pytest.mark.parametrize("app", [False, True], ids=["session", "app-token"])
+def test_api_permission_matrix(principal, app):
+    """Each case in turn (the account deletion last), every mismatch reported at once."""
+    ids = pages()
+    cases = [
+        (method, label, path, body, rule) for (method, _), rows in MATRIX.items() for label, path, body, rule in rows
+    ]
+    cases.sort(key=lambda case: case[2] == "/api/me/delete/")
+    mismatches = []
+    for method, label, path, body, rule in cases:
+        response = principal.call(method, path.format(**ids), body, app=app)
+        if response.status_code != rule(principal):
+            mismatches.append(f"{method} {path} ({label}): {response.status_code}, expected {rule(principal)}")
+        if response.status_code >= 400 and "detail" not in response.json():
+            mismatches.append(f"{method} {path} ({label}): error without detail")
+        if response.status_code in (401, 403) and "Réservé aux élus".encode() in response.content:
+            mismatches.append(f"{method} {path} ({label}): padlocked body leaked")
+    assert mismatches == []
+
+
+PERSONAL_SPACE = [
+    "/espace-personnel/",
+    "/espace-personnel/informations-personnelles/",
+    "/espace-personnel/changement-de-groupe/",
+    "/espace-personnel/mes-donnees/",
+    "/espace-personnel/mes-donnees/telecharger/",
+    "/accounts/email/",
+    "/accounts/password/change/",
+]
+
+
+def test_personal_space_pages_need_a_login(principal):
+    for path in PERSONAL_SPACE:
+        response = principal.client.get(path)
+        if principal.user is None:
+            assert response.status_code == 302, path
+            assert response["Location"].startswith("/accounts/login/"), path
+        else:
+            assert response.status_code == 200, path
+
+
+def test_registration_queues_are_staff_only(principal):
+    for path in ["/admin/extranet/memberprofile/", "/admin/extranet/groupchangerequest/"]:
+        response = principal.client.get(path + "?status__exact=pending")
+        if principal.name == "staff":
+            assert response.status_code == 200, path
+        else:
+            assert response.status_code == 302, path
+            assert "/admin/login/" in response["Location"], path

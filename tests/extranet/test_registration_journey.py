@@ -1,0 +1,216 @@
+"""A visitor registers into a group, verifies the e-mail, waits for staff, is approved in the
+Wagtail admin and reads the padlocked article of the group: in the pages and in the headless API."""
+
+import re
+from html import unescape
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core import mail
+from django.test import Client
+
+from extranet.models import MemberProfile
+from tests.factories import PASSWORD, MemberFactory, add_article, add_rubric, padlock
+
+pytestmark = pytest.mark.django_db
+User = get_user_model()
+
+REGISTRATION = {
+    "group": "collectivites",
+    "username": "ines.roux",
+    "email": "ines.roux@lyon.example.org",
+    "password1": PASSWORD,
+    "password2": PASSWORD,
+    "civility": "mme",
+    "first_name": "Inès",
+    "last_name": "Roux",
+    "organisation": "Ville de Lyon",
+    "organisation_code": "216 901 231",
+    "position": "Adjointe aux relations internationales",
+    "phone": "+33 4 72 10 30 30",
+    "newsletter_opt_in": "on",
+    "terms": "on",
+}
+
+
+@pytest.fixture
+def local_article(db):
+    article = add_article(add_rubric("Actualités"), "Appel à projets 2027", body="Les critères détaillés de l’appel")
+    padlock(article, "collectivites")
+    return article
+
+
+def link_in(message) -> str:
+    return re.search(r"https?://\S+", message.body).group(0)
+
+
+def text(response) -> str:
+    return unescape(response.content.decode())
+
+
+def test_the_visitor_first_picks_a_group(client):
+    response = client.get("/accounts/signup/")
+    html = text(response)
+    assert response.status_code == 200
+    assert html.count("/accounts/signup/?groupe=") == 9
+    for name in ("Ambassades", "Collectivités territoriales", "Préfectures", "Entreprises"):
+        assert name in html
+
+    form = text(client.get("/accounts/signup/?groupe=collectivites"))
+    assert "Inscription — Collectivités territoriales" in form
+    assert 'name="organisation_code"' in form
+    assert 'name="terms"' in form
+    assert 'name="organisation_code"' not in text(client.get("/accounts/signup/?groupe=ambassades"))
+
+
+def test_registration_verification_approval_and_the_padlocked_article(client, staff_client, local_article):
+    response = client.post("/accounts/signup/?groupe=collectivites", REGISTRATION)
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/confirm-email/"
+
+    user = User.objects.get(username="ines.roux")
+    profile = user.member_profile
+    assert profile.status == MemberProfile.Status.PENDING
+    assert (profile.organisation, profile.organisation_code, profile.civility) == ("Ville de Lyon", "216901231", "mme")
+    assert profile.newsletter_opt_in is True and profile.terms_accepted_at is not None
+    assert not user.groups.exists()
+
+    [verification] = mail.outbox
+    assert verification.to == ["ines.roux@lyon.example.org"]
+    assert verification.subject == "[CNCD à la carte] Confirmez votre adresse e-mail"
+    assert PASSWORD not in verification.body
+
+    # Verifying the address continues the signup: the member learns the registration now waits.
+    response = client.post(link_in(verification))
+    assert response.status_code == 403
+    assert "Votre inscription est en attente de vérification" in text(response)
+    assert client.get(local_article.url).status_code == 200
+    assert "Les critères détaillés" not in text(client.get(local_article.url))
+
+    # Logging in later gets the same explained answer, not a generic failure.
+    response = Client().post("/accounts/login/", {"login": "ines.roux", "password": PASSWORD})
+    assert response.status_code == 403
+    assert "Votre inscription est en attente de vérification" in text(response)
+
+    # Staff find it in the queue (filtered by group) and approve it in the Wagtail admin.
+    queue = staff_client.get("/admin/extranet/memberprofile/")
+    assert queue.status_code == 302 and queue["Location"].endswith("?status__exact=pending")
+    listing = text(staff_client.get("/admin/extranet/memberprofile/?status__exact=pending&groupe=collectivites"))
+    assert "Inès Roux (ines.roux)" in listing and "Ville de Lyon" in listing
+    assert "ines.roux" not in text(staff_client.get("/admin/extranet/memberprofile/?status__exact=pending&groupe=ong"))
+    decide = f"/admin/extranet/memberprofile/decide/{profile.pk}/"
+    assert "216901231" in text(staff_client.get(decide))
+    response = staff_client.post(decide, {"decision": "approve"})
+    assert response.status_code == 302
+
+    confirmation = mail.outbox[-1]
+    assert confirmation.subject == "Votre inscription à CNCD à la carte est confirmée"
+    assert "« Collectivités territoriales »" in confirmation.body
+    assert "http://testserver/espace-personnel/" in confirmation.body
+    assert PASSWORD not in confirmation.body
+
+    member = Client()
+    response = member.post("/accounts/login/", {"login": "ines.roux@lyon.example.org", "password": PASSWORD})
+    assert response.status_code == 302
+    assert "Les critères détaillés de l’appel" in text(member.get(local_article.url))
+
+
+def test_headless_app_registration_journey(staff_client, local_article):
+    app = Client()
+    response = app.post(
+        "/_allauth/app/v1/auth/signup",
+        {
+            "group": "ambassades",
+            "username": "paul.diallo",
+            "email": "paul.diallo@diplomatie.example.org",
+            "password": PASSWORD,
+            "first_name": "Paul",
+            "last_name": "Diallo",
+            "country": "SN",
+            "terms": True,
+        },
+        content_type="application/json",
+    )
+    assert response.status_code == 401
+    assert {"id": "verify_email", "is_pending": True} in response.json()["data"]["flows"]
+    token = response.json()["meta"]["session_token"]
+    profile = MemberProfile.objects.get(user__username="paul.diallo")
+    assert profile.organisation == "Ambassade de France — Sénégal"
+
+    key = re.search(r"confirm-email/([^/\s]+)/", mail.outbox[0].body).group(1)
+    response = app.post(
+        "/_allauth/app/v1/auth/email/verify", {"key": key}, content_type="application/json", HTTP_X_SESSION_TOKEN=token
+    )
+    assert response.status_code == 401
+    assert {"id": "cncd_pending_approval", "is_pending": True} in response.json()["data"]["flows"]
+
+    staff_client.post(f"/admin/extranet/memberprofile/decide/{profile.pk}/", {"decision": "approve"})
+
+    response = app.post(
+        "/_allauth/app/v1/auth/login",
+        {"email": "paul.diallo@diplomatie.example.org", "password": PASSWORD},
+        content_type="application/json",
+    )
+    assert response.status_code == 200
+    token = response.json()["meta"]["session_token"]
+    me = Client().get("/api/me/", HTTP_X_SESSION_TOKEN=token).json()
+    assert [group["slug"] for group in me["groups"]] == ["ambassades"]
+    assert me["registration"]["status"] == "approved"
+    assert me["country"] == "SN"
+    assert Client().get(f"/api/pages/{local_article.pk}/", HTTP_X_SESSION_TOKEN=token).status_code == 403
+
+
+BAD_INPUT = [
+    ("group", {"group": "mairies"}, "Choisissez l’un des neuf groupes d’acteurs."),
+    ("username", {"username": "déjà pris!"}, None),
+    ("password1", {"password1": "motdepasse", "password2": "motdepasse"}, "Ce mot de passe est trop courant."),
+    ("first_name", {"first_name": ""}, "Ce champ est obligatoire."),
+    ("email", {"email": "pas-une-adresse"}, None),
+    ("terms", {"terms": ""}, "Vous devez accepter les conditions d’utilisation pour vous inscrire."),
+    ("organisation", {"organisation": ""}, "Indiquez l’organisme auquel vous appartenez."),
+    ("organisation_code", {"organisation_code": "Lyon"}, None),
+    ("phone", {"phone": "appelez-moi"}, None),
+]
+
+
+@pytest.mark.parametrize("field,change,message", BAD_INPUT, ids=[case[0] for case in BAD_INPUT])
+def test_bad_registration_is_answered_next_to_the_field_and_creates_nothing(client, field, change, message):
+    response = client.post("/accounts/signup/?groupe=collectivites", {**REGISTRATION, **change})
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert field in errors
+    if message:
+        assert message in errors[field]
+    assert 'class="fr-error-text"' in response.content.decode()
+    assert not User.objects.filter(username=REGISTRATION["username"]).exists()
+    assert MemberProfile.objects.count() == 0
+    assert mail.outbox == []
+
+
+def test_taken_username_and_email_are_named(client):
+    MemberFactory(username="ines.roux", email="autre@example.org")
+    MemberFactory(username="quelqun", email="ines.roux@lyon.example.org")
+    response = client.post("/accounts/signup/?groupe=collectivites", REGISTRATION)
+    errors = response.context["form"].errors
+    assert errors["username"] == ["Un utilisateur porte déjà ce nom."]
+    assert errors["email"] == ["Un membre est déjà inscrit avec cette adresse e-mail."]
+    assert MemberProfile.objects.count() == 0
+
+
+def test_embassy_registration_needs_the_country(client):
+    data = {**REGISTRATION, "group": "ambassades", "organisation": "", "organisation_code": "", "country": ""}
+    response = client.post("/accounts/signup/?groupe=ambassades", data)
+    assert "country" in response.context["form"].errors
+    assert not User.objects.filter(username="ines.roux").exists()
+
+
+def test_headless_bad_input_lists_each_field(client):
+    response = client.post(
+        "/_allauth/browser/v1/auth/signup",
+        {"group": "inconnu", "username": "x", "email": "x@example.org", "password": "123", "terms": False},
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    fields = {error["param"] for error in response.json()["errors"]}
+    assert {"group", "password", "terms", "first_name", "last_name"} <= fields
+    assert not User.objects.filter(username="x").exists()
