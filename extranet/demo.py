@@ -3,13 +3,23 @@
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
 from atlas_pages.demo import DEMO_PASSWORD
 
 from .groups import ACTOR_GROUPS
-from .models import ActorGroup
+from .models import ActorGroup, MemberProfile
 
 User = get_user_model()
+
+DEMO_ORGANISATIONS = {
+    "ambassades": "Ambassade de France — Sénégal",
+    "collectivites": "Région Auvergne-Rhône-Alpes",
+    "prefectures": "Préfecture de la région Occitanie",
+    "ministeres-operateurs": "Ministère de l’Europe et des Affaires étrangères",
+    "reseaux-regionaux": "Réseau régional multi-acteurs",
+    "ong": "Association Solidarité Sahel",
+}
 
 
 def ensure_user(username: str, email: str, **fields) -> "User":
@@ -31,7 +41,43 @@ def load(report) -> None:
             last_name=actor.group.name,
         )
         user.groups.add(actor.group)
+        MemberProfile.objects.update_or_create(
+            user=user,
+            defaults={
+                "actor_group": actor,
+                "organisation": DEMO_ORGANISATIONS.get(slug, actor.group.name),
+                "country": "SN" if slug == "ambassades" else "",
+                "status": MemberProfile.Status.APPROVED,
+                "terms_accepted_at": timezone.now(),
+            },
+        )
         report.credential(user.username, f"membre du groupe « {actor.group.name} »")
+
+    # One registration waiting for staff (Administration > Membres > Inscriptions), one rejected.
+    for username, slug, status, organisation, reason in (
+        ("demo-en-attente", "collectivites", MemberProfile.Status.PENDING, "Communauté de communes du Diois", ""),
+        (
+            "demo-refusee",
+            "ong",
+            MemberProfile.Status.REJECTED,
+            "Association inconnue",
+            "L’association n’a pas pu être identifiée : merci de nous écrire avec ses statuts.",
+        ),
+    ):
+        user = ensure_user(username, f"{username}@demo.cncd.example.org", first_name="Demande", last_name=organisation)
+        MemberProfile.objects.update_or_create(
+            user=user,
+            defaults={
+                "actor_group": groups[slug],
+                "organisation": organisation,
+                "status": status,
+                "decision_reason": reason,
+                "decided_at": timezone.now() if reason else None,
+                "terms_accepted_at": timezone.now(),
+            },
+        )
+        state = "en attente de vérification" if not reason else "refusée"
+        report.credential(user.username, f"inscription {state} (« {groups[slug].group.name} »)")
 
     editor = ensure_user(
         "redaction", "redaction@demo.cncd.example.org", first_name="Camille", last_name="Rédaction", is_staff=True

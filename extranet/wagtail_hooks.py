@@ -45,7 +45,9 @@ class DecisionPermissionHelper(PermissionHelper):
         return False
 
     def user_can_decide(self, user, obj):
-        return obj.status == obj.Status.PENDING and self.user_has_specific_permission(user, "change")
+        return obj.status == obj.Status.PENDING and self.user_has_specific_permission(
+            user, self.get_perm_codename("change")
+        )
 
 
 class DecisionButtonHelper(ButtonHelper):
@@ -128,7 +130,9 @@ class DecisionAdmin(ModelAdmin):
     def decide_view(self, request, instance_pk):
         """Approve, or reject with a reason sent to the member."""
         obj = get_object_or_404(self.get_queryset(request), pk=instance_pk)
-        if not self.permission_helper.user_has_specific_permission(request.user, "change"):
+        if not self.permission_helper.user_has_specific_permission(
+            request.user, self.permission_helper.get_perm_codename("change")
+        ):
             raise PermissionDenied
         form = DecisionForm(request.POST or None)
         if obj.status == obj.Status.PENDING and request.method == "POST" and form.is_valid():

@@ -75,3 +75,19 @@ def test_demo_has_a_month_of_rubrics_with_padlocks_for_several_groups(client):
     assert client.login(username="demo-collectivites", password=DEMO_PASSWORD)
     guide = client.get("/api/pages/find/", {"path": "/actualites/guide-cofinancement/"})
     assert guide.status_code == 200
+
+
+def test_demo_has_a_pending_and_a_rejected_registration(client):
+    from extranet.models import MemberProfile
+
+    call_command("load_demo")
+    statuses = dict(MemberProfile.objects.values_list("user__username", "status"))
+    assert statuses["demo-en-attente"] == "pending"
+    assert statuses["demo-refusee"] == "rejected"
+    assert all(statuses[f"demo-{slug}"] == "approved" for slug in ACTOR_GROUP_SLUGS)
+
+    response = client.post("/accounts/login/", {"login": "demo-en-attente", "password": DEMO_PASSWORD})
+    assert response.status_code == 403
+    assert "attente de vérification" in response.text
+    response = client.post("/accounts/login/", {"login": "demo-refusee", "password": DEMO_PASSWORD})
+    assert "statuts" in response.text
