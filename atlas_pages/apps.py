@@ -12,8 +12,10 @@ class AtlasPagesConfig(AppConfig):
         from wagtail.models import Site
         from wagtail.signals import post_page_move
 
+        from . import atlas_signals
         from .services import forget_sites
 
         post_save.connect(forget_sites, sender=Site, dispatch_uid="cncd-forget-sites-save")
         post_delete.connect(forget_sites, sender=Site, dispatch_uid="cncd-forget-sites-delete")
         post_page_move.connect(forget_sites, dispatch_uid="cncd-forget-sites-move")
+        atlas_signals.connect()

@@ -6,6 +6,7 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 from wagtail.models import Page, PageViewRestriction, Site
 
+from .atlas_generate import generate
 from .models import (
     ArticlePage,
     CountryZoomPage,
@@ -307,3 +308,12 @@ def load(report) -> None:
         )
     load_rubrics(home)
     report.note(f"Pages: {home.get_descendants(inclusive=True).live().count()} live pages under “{home.title}”.")
+    atlas = generate(**DEMO_ATLAS)
+    report.note(
+        f"Atlas: {atlas.projects} projects of {atlas.authorities} French authorities in {atlas.countries} countries "
+        f"(the full scale: manage.py atlas_generate)."
+    )
+
+
+#: A smaller Atlas for the demo site (the same seed gives the same data on every run).
+DEMO_ATLAS = {"projects": 600, "authorities": 400, "countries": 40, "seed": 2026}

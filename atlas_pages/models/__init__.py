@@ -1,3 +1,4 @@
+from .atlas import BourseProject, Continent, Country, FrenchAuthority, PartnerAuthority, Project
 from .editorial import (
     ArticlePage,
     ArticlePageTag,
@@ -12,6 +13,12 @@ from .site_settings import ContactSettings
 from .taxonomy import Theme
 
 __all__ = [
+    "BourseProject",
+    "Continent",
+    "Country",
+    "FrenchAuthority",
+    "PartnerAuthority",
+    "Project",
     "ArticlePage",
     "ArticlePageTag",
     "ContactSettings",

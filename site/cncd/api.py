@@ -10,6 +10,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from atlas_pages.api import router as atlas_pages_router
+from atlas_pages.atlas_api import router as atlas_router
 from atlas_pages.exceptions import DomainError
 from extranet.api import router as extranet_router
 from forms.api import router as forms_router
@@ -78,9 +79,10 @@ def install_error_handlers(target: NinjaAPI) -> None:
         return error(request, details, 422)
 
     def on_model_validation_error(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
+        where = "query" if request.method in ("GET", "HEAD") else "body"
         if hasattr(exc, "error_dict"):
             details = [
-                {"field": name, "loc": ["body", name], "type": "invalid", "msg": str(message)}
+                {"field": name, "loc": [where, name], "type": "invalid", "msg": str(message)}
                 for name, messages in exc.message_dict.items()
                 for message in messages
             ]
@@ -126,6 +128,7 @@ def not_found(request: HttpRequest, rest: str = "") -> HttpResponse:
 
 
 api.add_router("", atlas_pages_router)
+api.add_router("", atlas_router)
 api.add_router("", extranet_router)
 api.add_router("", forms_router)
 api.add_router("", newsletter_router)

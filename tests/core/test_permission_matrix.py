@@ -6,6 +6,8 @@ A new endpoint fails ``test_every_endpoint_is_in_the_matrix`` until its row is a
 
 import pytest
 
+from atlas_pages.atlas_generate import generate
+from atlas_pages.models import Project
 from cncd.api import api
 from tests.factories import PASSWORD, add_article, add_rubric, padlock
 from tests.permissions import expect
@@ -18,7 +20,13 @@ def pages():
     public = add_article(rubric, "Article public")
     local = add_article(rubric, "Article collectivités", body="Réservé aux élus")
     padlock(local, "collectivites")
-    return {"public": public.pk, "local": local.pk, "public_path": public.url_path}
+    generate(projects=3, authorities=5, countries=2, seed=1)
+    return {
+        "public": public.pk,
+        "local": local.pk,
+        "public_path": public.url_path,
+        "project": Project.objects.order_by("pk").first().pk,
+    }
 
 
 def logged_in(principal, **statuses):
@@ -40,6 +48,13 @@ MATRIX = {
             lambda p: expect(p, default=403, anonymous=401, collectivites=200, staff=200),
         ),
     ],
+    ("GET", "/api/atlas/projects/"): [("search", "/api/atlas/projects/?continent=afrique", None, lambda p: 200)],
+    ("GET", "/api/atlas/projects/{project_id}/"): [("sheet", "/api/atlas/projects/{project}/", None, lambda p: 200)],
+    ("GET", "/api/atlas/projects.geojson"): [("map", "/api/atlas/projects.geojson", None, lambda p: 200)],
+    ("GET", "/api/atlas/facets/"): [("facets", "/api/atlas/facets/?kind=project", None, lambda p: 200)],
+    ("GET", "/api/atlas/countries/"): [("countries", "/api/atlas/countries/", None, lambda p: 200)],
+    ("GET", "/api/atlas/authorities/"): [("authorities", "/api/atlas/authorities/", None, lambda p: 200)],
+    ("GET", "/api/bourse/projects/"): [("bourse", "/api/bourse/projects/", None, lambda p: 200)],
     ("GET", "/api/groups/"): [("list", "/api/groups/", None, lambda p: 200)],
     ("GET", "/api/groups/{slug}/"): [("one", "/api/groups/ong/", None, lambda p: 200)],
     ("GET", "/api/me/"): [("me", "/api/me/", None, lambda p: logged_in(p, default=200))],
@@ -109,9 +124,17 @@ def test_personal_space_pages_need_a_login(principal):
             assert response.status_code == 200, path
 
 
-def test_registration_queues_are_staff_only(principal):
-    for path in ["/admin/extranet/memberprofile/", "/admin/extranet/groupchangerequest/"]:
-        response = principal.client.get(path + "?status__exact=pending")
+def test_admin_listings_are_staff_only(principal):
+    """The registration queues and the Atlas listings, with their filters."""
+    for path in [
+        "/admin/extranet/memberprofile/?status__exact=pending",
+        "/admin/extranet/groupchangerequest/?status__exact=pending",
+        "/admin/atlas_pages/project/?kind__exact=project&continent=afrique&theme=dechets",
+        "/admin/atlas_pages/frenchauthority/?kind__exact=commune",
+        "/admin/atlas_pages/partnerauthority/?continent=asie",
+        "/admin/atlas_pages/bourseproject/?status__exact=open",
+    ]:
+        response = principal.client.get(path)
         if principal.name == "staff":
             assert response.status_code == 200, path
         else:

@@ -1,0 +1,342 @@
+"""The Atlas and the Bourse-projets in the API: search, facets, GeoJSON, reference lists.
+
+Public, like the Atlas of the ministry's site. Filters are the ``ProjectFilter`` of
+``atlas_search``, shared with the front end.
+"""
+
+import datetime as dt
+from decimal import Decimal
+
+from django.db.models import Count, Q
+from django.http import HttpRequest, JsonResponse
+from django.shortcuts import get_object_or_404
+from ninja import Field, Query, Router, Schema
+
+from . import atlas_search
+from .countries import country_name
+from .models import BourseProject, Country, FrenchAuthority, Project
+from .models.atlas import folded
+from .themes import LABELS as THEME_LABELS
+
+router = Router(tags=["atlas"])
+
+
+class ProjectQuery(Schema):
+    q: str | None = Field(None, max_length=200, description="Words in the title, description, authorities, country")
+    country: str | None = Field(None, description="ISO 3166 alpha-2 code")
+    continent: str | None = Field(None, description="afrique, amerique, asie, europe, oceanie")
+    region: str | None = Field(None, description="INSEE code of a French region, e.g. 84")
+    department: str | None = Field(None, description="Code of a French department, e.g. 69 or 2A")
+    authority: str | None = Field(None, description="Official code of a French local authority")
+    partner: int | None = Field(None, description="Id of a partner authority")
+    kind: str | None = Field(None, description="project or twinning")
+    theme: str | None = Field(None, description="Theme slug")
+    status: str | None = Field(None, description="planned, ongoing or completed")
+    year: int | None = Field(None, description="Projects active that year")
+    bbox: str | None = Field(None, description="Map area: west,south,east,north in degrees")
+    ordering: str | None = Field(None, description="title, start_year, country, updated (prefix - to reverse)")
+
+
+class Paging(Schema):
+    limit: int = Field(20, ge=1, le=100)
+    offset: int = Field(0, ge=0)
+
+
+class NamedOut(Schema):
+    code: str
+    name: str
+
+
+class AuthorityRefOut(Schema):
+    id: int
+    code: str
+    name: str
+    kind: str
+
+
+class PartnerRefOut(Schema):
+    id: int
+    name: str
+
+
+class PointOut(Schema):
+    lat: float
+    lng: float
+
+
+class ProjectSummaryOut(Schema):
+    id: int
+    title: str
+    kind: str
+    status: str
+    country: NamedOut
+    french_authorities: list[AuthorityRefOut]
+    partner_authorities: list[PartnerRefOut]
+    themes: list[NamedOut]
+    start_year: int
+    end_year: int | None
+    location_abroad: PointOut | None
+
+
+class ProjectListOut(Schema):
+    count: int
+    limit: int
+    offset: int
+    items: list[ProjectSummaryOut]
+
+
+class ProjectDetailOut(ProjectSummaryOut):
+    description: str
+    budget: Decimal | None
+    contact: str
+    location_france: PointOut | None
+    continent: NamedOut
+    updated_at: dt.datetime
+    updated_by: str | None
+
+
+class FacetValueOut(Schema):
+    value: str
+    label: str
+    count: int
+
+
+class FacetsOut(Schema):
+    count: int
+    facets: dict[str, list[FacetValueOut]]
+
+
+class CountryOut(Schema):
+    code: str
+    iso3: str
+    name: str
+    continent: NamedOut
+    lat: float
+    lng: float
+    bbox: list[float] = Field(description="west, south, east, north")
+    projects: int
+
+
+class AuthorityOut(Schema):
+    id: int
+    code: str
+    name: str
+    kind: str
+    region: str
+    department: str
+    location: PointOut | None
+    projects: int
+
+
+class AuthorityListOut(Schema):
+    count: int
+    limit: int
+    offset: int
+    items: list[AuthorityOut]
+
+
+class AuthorityQuery(Schema):
+    q: str | None = Field(None, max_length=100, description="Part of the name or the official code")
+    kind: str | None = Field(None, description="region, department, commune, intercommunality")
+    region: str | None = Field(None, description="INSEE code of the region")
+    department: str | None = Field(None, description="Department code")
+
+
+class BourseQuery(Schema):
+    country: str | None = Field(None, description="ISO 3166 alpha-2 code")
+    theme: str | None = Field(None, description="Sector (theme slug)")
+    status: str | None = Field(None, description="open, matched or closed")
+
+
+class BourseOut(Schema):
+    id: int
+    title: str
+    partner_authority: PartnerRefOut
+    country: NamedOut
+    theme: NamedOut
+    description: str
+    expected_partnership: str
+    status: str
+    location: PointOut | None
+    recorded_at: dt.datetime
+
+
+class BourseListOut(Schema):
+    count: int
+    limit: int
+    offset: int
+    items: list[BourseOut]
+
+
+def _point(lat, lng) -> PointOut | None:
+    return PointOut(lat=lat, lng=lng) if lat is not None and lng is not None else None
+
+
+def _country(country: Country) -> NamedOut:
+    return NamedOut(code=country.iso2, name=country_name(country.iso2) or country.name_fr)
+
+
+def _summary(project: Project) -> dict:
+    return {
+        "id": project.pk,
+        "title": project.title,
+        "kind": project.kind,
+        "status": project.status,
+        "country": _country(project.country),
+        "french_authorities": [
+            AuthorityRefOut(id=item.pk, code=item.code, name=item.name, kind=item.kind)
+            for item in project.french_authorities.all()
+        ],
+        "partner_authorities": [
+            PartnerRefOut(id=item.pk, name=item.name) for item in project.partner_authorities.all()
+        ],
+        "themes": [
+            NamedOut(code=theme.slug, name=str(THEME_LABELS.get(theme.slug, theme.slug)))
+            for theme in project.themes.all()
+        ],
+        "start_year": project.start_year,
+        "end_year": project.end_year,
+        "location_abroad": _point(project.latitude_abroad, project.longitude_abroad),
+    }
+
+
+@router.get("/atlas/projects/", response=ProjectListOut, summary="Search the Atlas's projects", auth=None)
+def list_projects(request: HttpRequest, filters: Query[ProjectQuery], paging: Query[Paging]):
+    """The advanced search: every filter optional and combined; field errors name the filter."""
+    ids = atlas_search.matching_ids(atlas_search.search(request.GET))  # one scan: the count and the page
+    return {
+        "count": len(ids),
+        "limit": paging.limit,
+        "offset": paging.offset,
+        "items": atlas_search.summary_rows(ids[paging.offset : paging.offset + paging.limit]),
+    }
+
+
+@router.get(
+    "/atlas/projects.geojson",
+    summary="The search results as GeoJSON points (same filters)",
+    auth=None,
+    openapi_extra={"responses": {200: {"content": {"application/geo+json": {}}}}},
+)
+def projects_geojson(request: HttpRequest, filters: Query[ProjectQuery]):
+    """Every matching project with a location abroad, as a FeatureCollection for the map."""
+    data = atlas_search.geojson(atlas_search.search(request.GET))
+    return JsonResponse(data, content_type="application/geo+json", json_dumps_params={"ensure_ascii": False})
+
+
+@router.get("/atlas/projects/{project_id}/", response=ProjectDetailOut, summary="A project sheet", auth=None)
+def get_project(request: HttpRequest, project_id: int):
+    project = get_object_or_404(
+        atlas_search.with_relations(Project.objects.select_related("country__continent", "updated_by")), pk=project_id
+    )
+    updated_by = project.updated_by.get_full_name() or project.updated_by.get_username() if project.updated_by else None
+    return ProjectDetailOut(
+        **_summary(project),
+        description=project.description,
+        budget=project.budget,
+        contact=project.contact,
+        location_france=_point(project.latitude_france, project.longitude_france),
+        continent=NamedOut(code=project.country.continent.slug, name=str(project.country.continent.label)),
+        updated_at=project.updated_at,
+        updated_by=updated_by,
+    )
+
+
+@router.get("/atlas/facets/", response=FacetsOut, summary="Facet counts of a search (same filters)", auth=None)
+def project_facets(request: HttpRequest, filters: Query[ProjectQuery]):
+    """How many results fall under each value of every filter."""
+    ids = atlas_search.matching_ids(atlas_search.search(request.GET))
+    return {"count": len(ids), "facets": atlas_search.facets(None, ids)}
+
+
+@router.get(
+    "/atlas/countries/", response=list[CountryOut], summary="Countries with their number of projects", auth=None
+)
+def list_countries(request: HttpRequest, continent: str | None = None, with_projects: bool = False):
+    qs = Country.objects.select_related("continent").annotate(project_count=Count("projects"))
+    if continent:
+        qs = qs.filter(continent__slug=continent)
+    if with_projects:
+        qs = qs.filter(project_count__gt=0)
+    return [
+        CountryOut(
+            code=country.iso2,
+            iso3=country.iso3,
+            name=country.name,
+            continent=NamedOut(code=country.continent.slug, name=str(country.continent.label)),
+            lat=country.latitude,
+            lng=country.longitude,
+            bbox=list(country.bbox),
+            projects=country.project_count,
+        )
+        for country in sorted(qs, key=lambda item: folded(item.name))
+    ]
+
+
+@router.get("/atlas/authorities/", response=AuthorityListOut, summary="French local authorities", auth=None)
+def list_authorities(request: HttpRequest, filters: Query[AuthorityQuery], paging: Query[Paging]):
+    qs = FrenchAuthority.objects.all()
+    if filters.q:
+        qs = qs.filter(Q(name__icontains=filters.q.strip()) | Q(code__iexact=filters.q.strip()))
+    if filters.kind:
+        qs = qs.filter(kind=filters.kind)
+    if filters.region:
+        from .atlas_data import regions
+
+        qs = qs.filter(region=regions().get(filters.region, "?"))
+    if filters.department:
+        qs = qs.filter(department_code=filters.department)
+    count = qs.count()
+    rows = qs.annotate(project_count=Count("projects")).order_by("name", "pk")[
+        paging.offset : paging.offset + paging.limit
+    ]
+    return AuthorityListOut(
+        count=count,
+        limit=paging.limit,
+        offset=paging.offset,
+        items=[
+            AuthorityOut(
+                id=item.pk,
+                code=item.code,
+                name=item.name,
+                kind=item.kind,
+                region=item.region,
+                department=item.department,
+                location=_point(item.latitude, item.longitude),
+                projects=item.project_count,
+            )
+            for item in rows
+        ],
+    )
+
+
+@router.get("/bourse/projects/", response=BourseListOut, summary="Bourse-projets: partners sought", auth=None)
+def list_bourse(request: HttpRequest, filters: Query[BourseQuery], paging: Query[Paging]):
+    qs = BourseProject.objects.select_related("partner_authority", "country", "theme")
+    if filters.country:
+        qs = qs.filter(country__iso2=filters.country.upper())
+    if filters.theme:
+        qs = qs.filter(theme__slug=filters.theme)
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    count = qs.count()
+    return BourseListOut(
+        count=count,
+        limit=paging.limit,
+        offset=paging.offset,
+        items=[
+            BourseOut(
+                id=item.pk,
+                title=item.title,
+                partner_authority=PartnerRefOut(id=item.partner_authority_id, name=item.partner_authority.name),
+                country=_country(item.country),
+                theme=NamedOut(code=item.theme.slug, name=str(item.theme.label)),
+                description=item.description,
+                expected_partnership=item.expected_partnership,
+                status=item.status,
+                location=_point(item.latitude, item.longitude),
+                recorded_at=item.recorded_at,
+            )
+            for item in qs[paging.offset : paging.offset + paging.limit]
+        ],
+    )

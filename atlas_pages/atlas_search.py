@@ -1,0 +1,282 @@
+"""The Atlas's advanced search: one django-filter FilterSet for the API and the front end,
+facet counts over the results, and the shapes both serve (list rows, GeoJSON).
+
+Every list is built with a fixed number of queries, whatever the number of rows.
+"""
+
+from collections import Counter
+from typing import Any
+
+import django_filters
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from .atlas_data import CONTINENTS, departments, regions
+from .atlas_data import countries as atlas_countries
+from .countries import country_name
+from .models import FrenchAuthority, PartnerAuthority, Project, Theme
+from .models.atlas import folded
+from .themes import THEMES
+
+#: Projects with no end year are counted in the year facet at least up to this year.
+CURRENT_YEAR_FOR_FACETS = 2026
+
+FrenchLink = Project.french_authorities.through
+PartnerLink = Project.partner_authorities.through
+ThemeLink = Project.themes.through
+
+
+class BBoxField(forms.CharField):
+    """``west,south,east,north`` in degrees (WGS 84); west may exceed east across the date line."""
+
+    default_error_messages = {
+        "invalid": _("Give the map area as west,south,east,north in degrees, for example -18,4,16,28."),
+    }
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if not value:
+            return None
+        try:
+            west, south, east, north = (float(part) for part in value.split(","))
+        except ValueError as error:
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from error
+        if not (-180 <= west <= 180 and -180 <= east <= 180 and -90 <= south <= north <= 90):
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return west, south, east, north
+
+
+class BBoxFilter(django_filters.Filter):
+    field_class = BBoxField
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        west, south, east, north = value
+        inside = Q(latitude_abroad__gte=south, latitude_abroad__lte=north)
+        if west <= east:
+            inside &= Q(longitude_abroad__gte=west, longitude_abroad__lte=east)
+        else:  # across the date line
+            inside &= Q(longitude_abroad__gte=west) | Q(longitude_abroad__lte=east)
+        return qs.filter(inside)
+
+
+def _country_choices():
+    return [(row.iso2, row.iso2) for row in atlas_countries()]
+
+
+class ProjectFilter(django_filters.FilterSet):
+    """Filters of the Atlas's advanced search; all optional, all combined."""
+
+    q = django_filters.CharFilter(method="filter_text", label=_("Words"), max_length=200)
+    country = django_filters.ChoiceFilter(
+        field_name="country__iso2", choices=_country_choices, label=_("Country (ISO code)")
+    )
+    continent = django_filters.ChoiceFilter(
+        method="filter_continent",
+        choices=[(slug, label) for slug, _region, label in CONTINENTS],
+        label=_("Continent"),
+    )
+    region = django_filters.ChoiceFilter(
+        method="filter_region", choices=lambda: list(regions().items()), label=_("French region (INSEE code)")
+    )
+    department = django_filters.ChoiceFilter(
+        method="filter_department",
+        choices=lambda: [(dep.code, dep.name) for dep in departments()],
+        label=_("Department (code)"),
+    )
+    authority = django_filters.CharFilter(method="filter_authority", label=_("French authority (official code)"))
+    partner = django_filters.NumberFilter(method="filter_partner", label=_("Partner authority (id)"))
+    kind = django_filters.ChoiceFilter(choices=Project.Kind.choices, label=_("Kind"))
+    theme = django_filters.ChoiceFilter(method="filter_theme", choices=THEMES, label=_("Theme"))
+    status = django_filters.ChoiceFilter(choices=Project.Status.choices, label=_("Status"))
+    year = django_filters.NumberFilter(method="filter_year", label=_("Active in year"), min_value=1900, max_value=2100)
+    bbox = BBoxFilter(label=_("Map area (west,south,east,north)"))
+    ordering = django_filters.OrderingFilter(
+        fields=(
+            ("title", "title"),
+            ("start_year", "start_year"),
+            ("country__name_fr", "country"),
+            ("updated_at", "updated"),
+        ),
+        label=_("Sort by"),
+    )
+
+    class Meta:
+        model = Project
+        fields: list[str] = []
+
+    def filter_continent(self, qs, name, value):
+        from .models import Country
+
+        return qs.filter(
+            country_id__in=list(Country.objects.filter(continent__slug=value).values_list("pk", flat=True))
+        )
+
+    def filter_text(self, qs, name, value):
+        for word in folded(value).split():
+            qs = qs.filter(search_text__contains=word)
+        return qs
+
+    def filter_region(self, qs, name, value):
+        region = regions()[value]
+        return qs.filter(pk__in=FrenchLink.objects.filter(frenchauthority__region=region).values("project_id"))
+
+    def filter_department(self, qs, name, value):
+        return qs.filter(pk__in=FrenchLink.objects.filter(frenchauthority__department_code=value).values("project_id"))
+
+    def filter_authority(self, qs, name, value):
+        return qs.filter(pk__in=FrenchLink.objects.filter(frenchauthority__code=value.strip()).values("project_id"))
+
+    def filter_partner(self, qs, name, value):
+        return qs.filter(pk__in=PartnerLink.objects.filter(partnerauthority_id=int(value)).values("project_id"))
+
+    def filter_theme(self, qs, name, value):
+        theme_id = Theme.objects.filter(slug=value).values_list("pk", flat=True).first()
+        return qs.filter(pk__in=ThemeLink.objects.filter(theme_id=theme_id).values("project_id"))
+
+    def filter_year(self, qs, name, value):
+        year = int(value)
+        return qs.filter(Q(start_year__lte=year) & (Q(end_year__isnull=True) | Q(end_year__gte=year)))
+
+
+def search(params) -> QuerySet[Project]:
+    """The projects matching ``params`` (a QueryDict or dict); field errors raise ``ValidationError``
+    naming each field."""
+    filterset = ProjectFilter(params, queryset=Project.objects.all())
+    if not filterset.is_valid():
+        raise ValidationError(
+            {field: [str(message) for message in messages] for field, messages in filterset.errors.items()}
+        )
+    qs = filterset.qs
+    if not filterset.form.cleaned_data.get("ordering"):
+        qs = qs.order_by("title", "pk")
+    return qs
+
+
+def with_relations(qs: QuerySet[Project]) -> QuerySet[Project]:
+    """What a list row shows, in four queries for any number of rows."""
+    return qs.select_related("country").prefetch_related(
+        Prefetch("french_authorities", queryset=FrenchAuthority.objects.only("id", "code", "name", "kind")),
+        Prefetch("partner_authorities", queryset=PartnerAuthority.objects.only("id", "name", "country_id")),
+        Prefetch("themes", queryset=Theme.objects.only("id", "slug")),
+    )
+
+
+def matching_ids(qs: QuerySet[Project]) -> list[int]:
+    """The ids of every result, in the search's order (one query)."""
+    return list(qs.values_list("pk", flat=True))
+
+
+def summary_rows(ids: list[int]) -> list[dict[str, Any]]:
+    """List rows of the projects ``ids``, in that order, as plain data (four light queries)."""
+    if not ids:
+        return []
+    rows = {
+        row["id"]: {**row, "french_authorities": [], "partner_authorities": [], "themes": []}
+        for row in Project.objects.filter(pk__in=ids).values(
+            "id", "title", "kind", "status", "country__iso2", "start_year", "end_year", "latitude_abroad",
+            "longitude_abroad",
+        )
+    }  # fmt: skip
+    links = FrenchLink.objects.filter(project_id__in=ids).order_by("pk")
+    for project_id, pk, code, name, kind in links.values_list(
+        "project_id", "frenchauthority_id", "frenchauthority__code", "frenchauthority__name", "frenchauthority__kind"
+    ):
+        rows[project_id]["french_authorities"].append({"id": pk, "code": code, "name": name, "kind": kind})
+    links = PartnerLink.objects.filter(project_id__in=ids).order_by("pk")
+    for project_id, pk, name in links.values_list("project_id", "partnerauthority_id", "partnerauthority__name"):
+        rows[project_id]["partner_authorities"].append({"id": pk, "name": name})
+    theme_labels = dict(THEMES)
+    for project_id, slug in (
+        ThemeLink.objects.filter(project_id__in=ids).order_by("pk").values_list("project_id", "theme__slug")
+    ):
+        rows[project_id]["themes"].append({"code": slug, "name": str(theme_labels.get(slug, slug))})
+    result = []
+    for pk in ids:
+        row = rows[pk]
+        iso2 = row.pop("country__iso2")
+        row["country"] = {"code": iso2, "name": country_name(iso2)}
+        lat, lng = row.pop("latitude_abroad"), row.pop("longitude_abroad")
+        row["location_abroad"] = {"lat": lat, "lng": lng} if lat is not None and lng is not None else None
+        result.append(row)
+    return result
+
+
+def facets(qs: QuerySet[Project], ids: list[int] | None = None) -> dict[str, list[dict[str, Any]]]:
+    """How many of the results fall under each value of every filter (a project with several
+    themes or authorities counts under each). One query for the ids, then the in-memory summary."""
+    from . import atlas_index
+
+    counts = atlas_index.count(matching_ids(qs) if ids is None else ids)
+    data = atlas_index.summary()
+    # Open-ended projects are active every year up to the last year any result reaches.
+    horizon = max([CURRENT_YEAR_FOR_FACETS] + [end or start for start, end in counts.spans])
+    years = Counter()
+    for (start, end), number in counts.spans.items():
+        for year in range(start, (end or horizon) + 1):
+            years[year] += number
+
+    region_codes = {name: code for code, name in regions().items()}
+    department_names = {dep.code: dep.name for dep in departments()}
+    continent_labels = {slug: str(label) for slug, _region, label in CONTINENTS}
+    theme_labels = {slug: str(label) for slug, label in THEMES}
+    return {
+        "kind": [
+            {"value": value, "label": str(label), "count": counts.kind[value]} for value, label in Project.Kind.choices
+        ],
+        "status": [
+            {"value": value, "label": str(label), "count": counts.status[value]}
+            for value, label in Project.Status.choices
+        ],
+        "continent": [
+            {"value": slug, "label": continent_labels[slug], "count": counts.continent[slug]} for slug, *_ in CONTINENTS
+        ],
+        "country": sorted(
+            ({"value": iso2, "label": country_name(iso2), "count": number} for iso2, number in counts.country.items()),
+            key=lambda item: (-item["count"], item["label"]),
+        ),
+        "theme": [{"value": slug, "label": theme_labels[slug], "count": counts.theme[slug]} for slug, _label in THEMES],
+        "region": [
+            {"value": region_codes[name], "label": name, "count": number}
+            for name, number in sorted(counts.region.items(), key=lambda item: region_codes.get(item[0], ""))
+            if name in region_codes
+        ],
+        "department": [
+            {"value": code, "label": department_names[code], "count": number}
+            for code, number in sorted(counts.department.items())
+            if code in department_names
+        ],
+        "authority": [
+            {"value": code, "label": data.authority_names.get(code, code), "count": number}
+            for code, number in counts.authority.most_common(20)
+        ],
+        "partner": [
+            {"value": str(pk), "label": data.partner_names.get(pk, ""), "count": number}
+            for pk, number in counts.partner.most_common(20)
+        ],
+        "year": [{"value": str(year), "label": str(year), "count": years[year]} for year in sorted(years)],
+    }
+
+
+def geojson(qs: QuerySet[Project]) -> dict[str, Any]:
+    """The results as a GeoJSON FeatureCollection of points abroad (one query)."""
+    rows = (
+        qs.exclude(latitude_abroad__isnull=True)
+        .values_list("pk", "title", "kind", "status", "country__iso2", "longitude_abroad", "latitude_abroad")
+        .order_by()
+    )
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "id": pk,
+                "geometry": {"type": "Point", "coordinates": [lng, lat]},
+                "properties": {"title": title, "kind": kind, "status": status, "country": iso2},
+            }
+            for pk, title, kind, status, iso2, lng, lat in rows
+        ],
+    }

@@ -1,0 +1,52 @@
+"""Keep each project's folded search text in step with what editors change in the admin:
+its own fields, its authorities, and the names of those authorities."""
+
+from django.db.models.signals import m2m_changed, post_delete, post_save
+
+from . import atlas_index
+from .models import FrenchAuthority, PartnerAuthority, Project
+
+
+def refresh_projects(project_ids) -> None:
+    atlas_index.bump()
+    for project in (
+        Project.objects.filter(pk__in=list(project_ids))
+        .select_related("country")
+        .prefetch_related("french_authorities", "partner_authorities")
+    ):
+        Project.objects.filter(pk=project.pk).update(search_text=project.build_search_text())
+
+
+def on_project_saved(sender, instance: Project, raw=False, update_fields=None, **kwargs) -> None:
+    if not raw and update_fields != frozenset({"search_text"}):
+        refresh_projects([instance.pk])
+
+
+def on_authorities_changed(sender, instance, action, reverse, pk_set, **kwargs) -> None:
+    if action not in ("post_add", "post_remove", "post_clear"):
+        return
+    if not reverse:
+        refresh_projects([instance.pk])
+    else:
+        refresh_projects(instance.projects.values_list("pk", flat=True))
+
+
+def on_authority_renamed(sender, instance, raw=False, created=False, **kwargs) -> None:
+    if not raw and not created:
+        refresh_projects(instance.projects.values_list("pk", flat=True))
+
+
+def on_atlas_changed(sender, **kwargs) -> None:
+    atlas_index.bump()
+
+
+def connect() -> None:
+    post_save.connect(on_project_saved, sender=Project, dispatch_uid="cncd-atlas-project-text")
+    post_delete.connect(on_atlas_changed, sender=Project, dispatch_uid="cncd-atlas-project-deleted")
+    m2m_changed.connect(on_atlas_changed, sender=Project.themes.through, dispatch_uid="cncd-atlas-themes")
+    for model, through in (
+        (FrenchAuthority, Project.french_authorities.through),
+        (PartnerAuthority, Project.partner_authorities.through),
+    ):
+        m2m_changed.connect(on_authorities_changed, sender=through, dispatch_uid=f"cncd-atlas-{model.__name__}-links")
+        post_save.connect(on_authority_renamed, sender=model, dispatch_uid=f"cncd-atlas-{model.__name__}-name")

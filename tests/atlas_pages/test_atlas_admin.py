@@ -1,0 +1,59 @@
+"""Staff edit the Atlas in the Wagtail admin: listings with filters, Leaflet location panels,
+and who changed a project last."""
+
+import pytest
+
+from atlas_pages.models import Country, FrenchAuthority, Project, Theme
+from atlas_pages.models.atlas import point
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def project(db):
+    lyon = FrenchAuthority.objects.create(
+        code="69123", name="Lyon", kind="commune", region="Auvergne-Rhône-Alpes", location=point(45.76, 4.84)
+    )
+    item = Project.objects.create(
+        title="Eau potable à Dakar", country=Country.objects.get(iso2="SN"), start_year=2018,
+        location_abroad=point(14.72, -17.45),
+    )  # fmt: skip
+    item.french_authorities.set([lyon])
+    return item
+
+
+def test_project_listing_filters(staff_client, project):
+    page = staff_client.get("/admin/atlas_pages/project/?continent=afrique").content.decode()
+    assert "Eau potable à Dakar" in page
+    page = staff_client.get("/admin/atlas_pages/project/?continent=asie").content.decode()
+    assert "Eau potable à Dakar" not in page
+
+
+def test_edit_with_leaflet_panels_records_who_and_the_map_point(staff_client, staff_user, project):
+    url = f"/admin/atlas_pages/project/edit/{project.pk}/"
+    page = staff_client.get(url).content.decode()
+    assert "leaflet" in page.lower()
+    assert 'name="location_abroad"' in page and 'name="location_france"' in page
+    response = staff_client.post(
+        url,
+        {
+            "title": "Eau potable et assainissement à Dakar",
+            "kind": "project",
+            "status": "ongoing",
+            "country": Country.objects.get(iso2="SN").pk,
+            "french_authorities": [project.french_authorities.get().pk],
+            "themes": [Theme.objects.get(slug="eau-assainissement").pk],
+            "start_year": 2018,
+            "end_year": "",
+            "budget": "150000",
+            "description": "Réseau de bornes-fontaines.",
+            "contact": "",
+            "location_france": "SRID=4326;POINT(4.84 45.76)",
+            "location_abroad": "SRID=4326;POINT(-17.40 14.70)",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    project.refresh_from_db()
+    assert project.updated_by == staff_user
+    assert (project.latitude_abroad, project.longitude_abroad) == (14.70, -17.40)
+    assert "assainissement" in project.search_text and "lyon" in project.search_text
