@@ -6,16 +6,21 @@ Public, like the Atlas of the ministry's site. Filters are the ``ProjectFilter``
 
 import datetime as dt
 from decimal import Decimal
+from typing import Literal
 
 from django.db.models import Count, Q
-from django.http import HttpRequest, JsonResponse
+from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
-from ninja import Field, Query, Router, Schema
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Router, Schema, Status
 
-from . import atlas_search
+from . import atlas_pdf, atlas_search
+from .auth import any_caller, member_auth
 from .countries import country_name
-from .models import BourseProject, Country, FrenchAuthority, Project
+from .exceptions import Conflict, NotAuthenticated, NotFound
+from .models import AtlasExport, BourseProject, Country, FrenchAuthority, Project
 from .models.atlas import folded
+from .tasks import build_atlas_export
 from .themes import LABELS as THEME_LABELS
 
 router = Router(tags=["atlas"])
@@ -204,12 +209,13 @@ def _summary(project: Project) -> dict:
 def list_projects(request: HttpRequest, filters: Query[ProjectQuery], paging: Query[Paging]):
     """The advanced search: every filter optional and combined; field errors name the filter."""
     ids = atlas_search.matching_ids(atlas_search.search(request.GET))  # one scan: the count and the page
-    return {
+    body = {
         "count": len(ids),
         "limit": paging.limit,
         "offset": paging.offset,
         "items": atlas_search.summary_rows(ids[paging.offset : paging.offset + paging.limit]),
     }
+    return JsonResponse(body)  # built to the documented schema; not validated again, for speed
 
 
 @router.get(
@@ -222,6 +228,93 @@ def projects_geojson(request: HttpRequest, filters: Query[ProjectQuery]):
     """Every matching project with a location abroad, as a FeatureCollection for the map."""
     data = atlas_search.geojson(atlas_search.search(request.GET))
     return JsonResponse(data, content_type="application/geo+json", json_dumps_params={"ensure_ascii": False})
+
+
+class PdfQuery(Schema):
+    scope: Literal["country", "continent"] = Field(
+        "country", description="Group the projects by country or by continent"
+    )
+
+
+class ExportOut(Schema):
+    id: int
+    status: str = Field(description="pending, ready or failed")
+    project_count: int
+    scope: str
+    created_at: dt.datetime
+    finished_at: dt.datetime | None
+    download_url: str | None
+    detail: str = ""
+
+
+def _export_out(request: HttpRequest, export: AtlasExport, detail: str = "") -> dict:
+    ready = export.status == AtlasExport.Status.READY
+    return {
+        "id": export.pk,
+        "status": export.status,
+        "project_count": export.project_count,
+        "scope": export.scope,
+        "created_at": export.created_at,
+        "finished_at": export.finished_at,
+        "download_url": request.build_absolute_uri(f"/api/me/exports/{export.pk}/pdf") if ready else None,
+        "detail": detail,
+    }
+
+
+@router.get(
+    "/atlas/projects.pdf",
+    response={200: None, 202: ExportOut},
+    summary="“Exporter les résultats en pdf”: the search results as a PDF (same filters)",
+    auth=any_caller,
+    openapi_extra={"responses": {200: {"description": "The PDF", "content": {"application/pdf": {}}}}},
+)
+def projects_pdf(request: HttpRequest, filters: Query[ProjectQuery], options: Query[PdfQuery]):
+    """Up to a couple of thousand projects the PDF comes at once; above, a member's export is
+    made in the background (202), kept in the personal space and announced by e-mail."""
+    ids = atlas_search.matching_ids(atlas_search.search(request.GET))
+    if len(ids) <= atlas_pdf.IMMEDIATE_LIMIT:
+        response = HttpResponse(
+            atlas_pdf.render_pdf(request.GET, options.scope, ids=ids), content_type="application/pdf"
+        )
+        response["Content-Disposition"] = 'attachment; filename="atlas-cncd.pdf"'
+        return response
+    if not request.user.is_authenticated:
+        raise NotAuthenticated(
+            _("Large exports are prepared in the background for members: log in, or narrow the search.")
+        )
+    query = request.GET.copy()
+    query.pop("scope", None)
+    export = AtlasExport.objects.create(
+        owner=request.user, query=query.urlencode(), scope=options.scope, project_count=len(ids)
+    )
+    build_atlas_export.enqueue(export.pk)
+    export.refresh_from_db()
+    message = _("The PDF is being prepared: you will receive an e-mail when it is ready.")
+    return Status(202, _export_out(request, export, message))
+
+
+@router.get("/me/exports/{export_id}/", response=ExportOut, summary="One of my Atlas exports", auth=member_auth)
+def get_export(request: HttpRequest, export_id: int):
+    export = AtlasExport.objects.filter(pk=export_id, owner=request.user).first()
+    if export is None:
+        raise NotFound()
+    return _export_out(request, export)
+
+
+@router.get(
+    "/me/exports/{export_id}/pdf",
+    summary="Download one of my Atlas exports",
+    auth=member_auth,
+    url_name="atlas_export_pdf",
+    openapi_extra={"responses": {200: {"description": "The PDF", "content": {"application/pdf": {}}}}},
+)
+def download_export(request: HttpRequest, export_id: int):
+    export = AtlasExport.objects.filter(pk=export_id, owner=request.user).first()
+    if export is None:
+        raise NotFound()
+    if export.status != AtlasExport.Status.READY:
+        raise Conflict(_("This export is not ready yet."))
+    return FileResponse(export.file.open("rb"), as_attachment=True, filename=f"atlas-cncd-{export.pk}.pdf")
 
 
 @router.get("/atlas/projects/{project_id}/", response=ProjectDetailOut, summary="A project sheet", auth=None)
@@ -246,7 +339,7 @@ def get_project(request: HttpRequest, project_id: int):
 def project_facets(request: HttpRequest, filters: Query[ProjectQuery]):
     """How many results fall under each value of every filter."""
     ids = atlas_search.matching_ids(atlas_search.search(request.GET))
-    return {"count": len(ids), "facets": atlas_search.facets(None, ids)}
+    return JsonResponse({"count": len(ids), "facets": atlas_search.facets(None, ids)})
 
 
 @router.get(

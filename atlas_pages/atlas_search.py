@@ -5,6 +5,7 @@ Every list is built with a fixed number of queries, whatever the number of rows.
 """
 
 from collections import Counter
+from functools import cache
 from typing import Any
 
 import django_filters
@@ -63,30 +64,55 @@ class BBoxFilter(django_filters.Filter):
         return qs.filter(inside)
 
 
-def _country_choices():
-    return [(row.iso2, row.iso2) for row in atlas_countries()]
+class CodeField(forms.CharField):
+    """A code from a fixed list (countries, regions, departments), checked against a set:
+    long choice lists would be copied with every search form."""
+
+    def __init__(self, *args, codes=None, **kwargs):
+        self.codes = codes
+        super().__init__(*args, **kwargs)
+
+    def validate(self, value):
+        super().validate(value)
+        if value and value not in self.codes():
+            raise ValidationError(
+                _("Select a valid choice. %(value)s is not one of the available choices."),
+                code="invalid_choice",
+                params={"value": value},
+            )
+
+
+class CodeFilter(django_filters.CharFilter):
+    field_class = CodeField
+
+
+@cache
+def country_codes() -> frozenset[str]:
+    return frozenset(row.iso2 for row in atlas_countries())
+
+
+@cache
+def department_codes() -> frozenset[str]:
+    return frozenset(dep.code for dep in departments())
+
+
+@cache
+def region_codes() -> frozenset[str]:
+    return frozenset(regions())
 
 
 class ProjectFilter(django_filters.FilterSet):
     """Filters of the Atlas's advanced search; all optional, all combined."""
 
     q = django_filters.CharFilter(method="filter_text", label=_("Words"), max_length=200)
-    country = django_filters.ChoiceFilter(
-        field_name="country__iso2", choices=_country_choices, label=_("Country (ISO code)")
-    )
+    country = CodeFilter(field_name="country__iso2", codes=country_codes, label=_("Country (ISO code)"))
     continent = django_filters.ChoiceFilter(
         method="filter_continent",
         choices=[(slug, label) for slug, _region, label in CONTINENTS],
         label=_("Continent"),
     )
-    region = django_filters.ChoiceFilter(
-        method="filter_region", choices=lambda: list(regions().items()), label=_("French region (INSEE code)")
-    )
-    department = django_filters.ChoiceFilter(
-        method="filter_department",
-        choices=lambda: [(dep.code, dep.name) for dep in departments()],
-        label=_("Department (code)"),
-    )
+    region = CodeFilter(method="filter_region", codes=region_codes, label=_("French region (INSEE code)"))
+    department = CodeFilter(method="filter_department", codes=department_codes, label=_("Department (code)"))
     authority = django_filters.CharFilter(method="filter_authority", label=_("French authority (official code)"))
     partner = django_filters.NumberFilter(method="filter_partner", label=_("Partner authority (id)"))
     kind = django_filters.ChoiceFilter(choices=Project.Kind.choices, label=_("Kind"))

@@ -1,8 +1,8 @@
 """The Atlas at full scale: 12,000 projects, 4,756 French authorities, 140 countries.
 
 Generation time, then the search with typical filter mixes, the facets and the GeoJSON of
-every project, each through the API as a client calls it. (The PDF export joins this table
-when it exists.)
+every project, each through the API as a client calls it; then the PDF of 500 projects
+by country, rendered by WeasyPrint.
 """
 
 from __future__ import annotations
@@ -11,8 +11,11 @@ import io
 import time
 
 from django.core.management import call_command
+from django.http import QueryDict
 from django.test import Client
 
+from atlas_pages import atlas_search
+from atlas_pages.atlas_pdf import render_pdf
 from bench.common import Row, p50, p95, timed_requests
 
 RUNS = 40
@@ -51,4 +54,16 @@ def run() -> list[Row]:
     rows.append(
         Row("Atlas: GeoJSON of all 12,000 projects, p50", p50(geojson), "ms", "< 300 ms", ok=p50(geojson) < 300)
     )
+
+    ids = atlas_search.matching_ids(atlas_search.search(QueryDict("continent=afrique")))[:500]
+    started = time.perf_counter()
+    render_pdf(QueryDict("continent=afrique"), "country", ids=ids)
+    cold = time.perf_counter() - started
+    rows.append(Row("Atlas: PDF of 500 projects, first in a process (fonts loaded)", cold, "s"))
+    warm = []
+    for _ in range(3):
+        started = time.perf_counter()
+        render_pdf(QueryDict("continent=afrique"), "country", ids=ids)
+        warm.append(time.perf_counter() - started)
+    rows.append(Row("Atlas: PDF of 500 projects, p50", p50(warm), "s", "< 3 s", ok=p50(warm) < 3))
     return rows

@@ -1,4 +1,4 @@
-from .atlas import BourseProject, Continent, Country, FrenchAuthority, PartnerAuthority, Project
+from .atlas import AtlasExport, BourseProject, Continent, Country, FrenchAuthority, PartnerAuthority, Project
 from .editorial import (
     ArticlePage,
     ArticlePageTag,
@@ -13,6 +13,7 @@ from .site_settings import ContactSettings
 from .taxonomy import Theme
 
 __all__ = [
+    "AtlasExport",
     "BourseProject",
     "Continent",
     "Country",

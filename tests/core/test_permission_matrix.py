@@ -7,9 +7,9 @@ A new endpoint fails ``test_every_endpoint_is_in_the_matrix`` until its row is a
 import pytest
 
 from atlas_pages.atlas_generate import generate
-from atlas_pages.models import Project
+from atlas_pages.models import AtlasExport, Project
 from cncd.api import api
-from tests.factories import PASSWORD, add_article, add_rubric, padlock
+from tests.factories import PASSWORD, UserFactory, add_article, add_rubric, padlock
 from tests.permissions import expect
 
 pytestmark = pytest.mark.django_db
@@ -21,7 +21,10 @@ def pages():
     local = add_article(rubric, "Article collectivités", body="Réservé aux élus")
     padlock(local, "collectivites")
     generate(projects=3, authorities=5, countries=2, seed=1)
+    owner = UserFactory(username="export-owner")
+    export = AtlasExport.objects.create(owner=owner, query="country=SN", status=AtlasExport.Status.READY)
     return {
+        "export": export.pk,
         "public": public.pk,
         "local": local.pk,
         "public_path": public.url_path,
@@ -51,6 +54,13 @@ MATRIX = {
     ("GET", "/api/atlas/projects/"): [("search", "/api/atlas/projects/?continent=afrique", None, lambda p: 200)],
     ("GET", "/api/atlas/projects/{project_id}/"): [("sheet", "/api/atlas/projects/{project}/", None, lambda p: 200)],
     ("GET", "/api/atlas/projects.geojson"): [("map", "/api/atlas/projects.geojson", None, lambda p: 200)],
+    ("GET", "/api/atlas/projects.pdf"): [("pdf", "/api/atlas/projects.pdf?kind=project", None, lambda p: 200)],
+    ("GET", "/api/me/exports/{export_id}/"): [
+        ("someone else's", "/api/me/exports/{export}/", None, lambda p: logged_in(p, default=404))
+    ],
+    ("GET", "/api/me/exports/{export_id}/pdf"): [
+        ("someone else's", "/api/me/exports/{export}/pdf", None, lambda p: logged_in(p, default=404))
+    ],
     ("GET", "/api/atlas/facets/"): [("facets", "/api/atlas/facets/?kind=project", None, lambda p: 200)],
     ("GET", "/api/atlas/countries/"): [("countries", "/api/atlas/countries/", None, lambda p: 200)],
     ("GET", "/api/atlas/authorities/"): [("authorities", "/api/atlas/authorities/", None, lambda p: 200)],
