@@ -9,6 +9,7 @@ from wagtail.models import Page, PageViewRestriction, Site
 from .atlas_generate import generate
 from .models import (
     ArticlePage,
+    AtlasPage,
     CountryZoomPage,
     GoodPracticePage,
     HomePage,
@@ -308,6 +309,15 @@ def load(report) -> None:
         )
     load_rubrics(home)
     report.note(f"Pages: {home.get_descendants(inclusive=True).live().count()} live pages under “{home.title}”.")
+    ensure_child(
+        home,
+        AtlasPage,
+        "atlas",
+        title="Atlas de la coopération décentralisée",
+        intro="Les projets de coopération décentralisée des collectivités territoriales françaises dans le monde : "
+        "recherche avancée, carte, fiches projets et export PDF.",
+        show_in_menus=True,
+    )
     atlas = generate(**DEMO_ATLAS)
     report.note(
         f"Atlas: {atlas.projects} projects of {atlas.authorities} French authorities in {atlas.countries} countries "

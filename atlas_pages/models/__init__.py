@@ -1,4 +1,5 @@
 from .atlas import AtlasExport, BourseProject, Continent, Country, FrenchAuthority, PartnerAuthority, Project
+from .atlas_page import AtlasPage
 from .editorial import (
     ArticlePage,
     ArticlePageTag,
@@ -14,6 +15,7 @@ from .taxonomy import Theme
 
 __all__ = [
     "AtlasExport",
+    "AtlasPage",
     "BourseProject",
     "Continent",
     "Country",

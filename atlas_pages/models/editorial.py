@@ -212,6 +212,18 @@ class CountryZoomPage(EditorialPage):
         if not self.country:
             raise ValidationError({"country": _("Choose the country this zoom is about.")})
 
+    def get_context(self, request, *args, **kwargs):
+        """The country's live figures from the Atlas, beside the editors' key figures."""
+        from ..atlas_front import country_figures
+        from .atlas_page import AtlasPage
+
+        context = super().get_context(request, *args, **kwargs)
+        context["atlas"] = country_figures(self.country) if self.country else None
+        atlas_page = AtlasPage.objects.live().first()
+        if context["atlas"] and atlas_page:
+            context["atlas_country_url"] = f"{atlas_page.url}pays/{self.country}/"
+        return context
+
 
 class GoodPracticePage(EditorialPage):
     """A cooperation that worked, told so that others can do the same."""

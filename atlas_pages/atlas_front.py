@@ -1,0 +1,201 @@
+"""What the Atlas pages of the reference front end show; the same search and facets as the API."""
+
+from urllib.parse import urlencode
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from . import atlas_index, atlas_search
+from .atlas_data import CONTINENT_LABELS, CONTINENTS, departments, regions
+from .countries import country_name
+from .models import Continent, Country, Project
+from .themes import LABELS as THEME_LABELS
+
+PER_PAGE = 20
+FACETS_SHOWN = 8
+
+
+def map_settings() -> dict:
+    return {
+        "tiles": getattr(settings, "CNCD_MAP_TILES", "https://tile.openstreetmap.org/{z}/{x}/{y}.png"),
+        "attribution": getattr(settings, "CNCD_MAP_ATTRIBUTION", "© OpenStreetMap"),
+    }
+
+
+def _search_form(params):
+    """django-filter's form, with lists to choose from where the API takes codes."""
+    filterset = atlas_search.ProjectFilter(params)
+    form = filterset.form
+    countries = sorted(
+        ((code, country_name(code)) for code in atlas_index.summary().continent_of if code),
+        key=lambda item: atlas_search.folded(item[1]),
+    )
+    for name, choices in (
+        ("country", countries),
+        ("region", list(regions().items())),
+        ("department", [(dep.code, f"{dep.code} — {dep.name}") for dep in departments()]),
+    ):
+        form.fields[name].widget = forms.Select(choices=[("", "—"), *choices])
+    return filterset, form
+
+
+def search_context(page, request) -> dict:
+    params = request.GET.copy()
+    page_number = params.pop("page", ["1"])[-1]
+    filterset, form = _search_form(params)
+    query = urlencode([(key, value) for key, value in params.lists() for value in value if value])
+    context = {
+        "form": form,
+        "query": query,
+        "map": map_settings(),
+        "geojson_url": f"/api/atlas/projects.geojson?{query}",
+        "pdf_url": f"/api/atlas/projects.pdf?{query}",
+        "project_url": page.url + "projet/",
+        "results": [],
+        "count": 0,
+        "facets": [],
+    }
+    try:
+        ids = atlas_search.matching_ids(atlas_search.search(params))
+    except ValidationError:
+        form.is_valid()  # the errors show next to each field
+        return context
+    paginator = Paginator(ids, PER_PAGE)
+    current = paginator.get_page(page_number)
+    context.update(
+        count=len(ids),
+        page_obj=current,
+        results=atlas_search.summary_rows(list(current.object_list)),
+        facets=_facet_links(atlas_search.facets(None, ids), params),
+    )
+    return context
+
+
+FACET_TITLES = {
+    "continent": gettext_lazy("Continent"),
+    "country": gettext_lazy("Country"),
+    "theme": gettext_lazy("Theme"),
+    "kind": gettext_lazy("Kind"),
+    "status": gettext_lazy("Status"),
+    "region": gettext_lazy("French region"),
+}
+
+
+def _facet_links(facets: dict, params) -> list[dict]:
+    """The facets as links that add (or remove) their filter."""
+    groups = []
+    for name in ("continent", "country", "theme", "kind", "status", "region"):
+        values = [item for item in facets[name] if item["count"]]
+        values.sort(key=lambda item: -item["count"])
+        links = []
+        for item in values[:FACETS_SHOWN]:
+            chosen = params.get(name) == item["value"]
+            query = params.copy()
+            if chosen:
+                query.pop(name, None)
+            else:
+                query[name] = item["value"]
+            links.append({**item, "chosen": chosen, "query": query.urlencode()})
+        if links:
+            groups.append({"name": name, "title": str(FACET_TITLES[name]), "values": links})
+    return groups
+
+
+def project_context(page, request, project_id: int) -> dict:
+    project = Project.objects.select_related("country__continent", "updated_by").filter(pk=project_id).first()
+    if project is None:
+        raise Http404
+    [row] = atlas_search.summary_rows([project.pk])
+    points = []
+    if project.latitude_france is not None:
+        points.append({"lat": project.latitude_france, "lng": project.longitude_france, "label": _("In France")})
+    return {
+        "project": project,
+        "row": row,
+        "map": map_settings(),
+        "france_point": points[0] if points else None,
+        "abroad_point": row["location_abroad"],
+        "country_url": page.url + f"pays/{project.country.iso2}/",
+        "continent": project.country.continent,
+        "continent_url": page.url + f"continent/{project.country.continent.slug}/",
+        "search_url": page.url,
+    }
+
+
+def figures(ids: list[int]) -> dict:
+    counts = atlas_index.count(ids)
+    return {
+        "projects": counts.total,
+        "twinnings": counts.kind.get("twinning", 0),
+        "ongoing": counts.status.get("ongoing", 0),
+        "french_authorities": len(counts.authority),
+        "partner_authorities": len(counts.partner),
+        "themes": [
+            {"slug": slug, "name": str(THEME_LABELS.get(slug, slug)), "count": number}
+            for slug, number in counts.theme.most_common(5)
+        ],
+    }
+
+
+def country_figures(iso2: str) -> dict | None:
+    """The live Atlas figures of a country (for its page and its country zoom)."""
+    country = Country.objects.filter(iso2=iso2).first()
+    if country is None:
+        return None
+    ids = list(Project.objects.filter(country=country).values_list("pk", flat=True))
+    return {"country": country, "name": country.name, **figures(ids)}
+
+
+def country_context(page, request, iso2: str) -> dict:
+    data = country_figures(iso2)
+    if data is None:
+        raise Http404
+    from .models import CountryZoomPage
+
+    latest = list(
+        Project.objects.filter(country=data["country"])
+        .order_by("-start_year", "title")
+        .values_list("pk", flat=True)[:10]
+    )
+    zooms = CountryZoomPage.objects.live().public().filter(country=iso2).order_by("-date")[:3]
+    return {
+        **data,
+        "latest": atlas_search.summary_rows(latest),
+        "zooms": zooms,
+        "map": map_settings(),
+        "geojson_url": f"/api/atlas/projects.geojson?country={iso2}",
+        "project_url": page.url + "projet/",
+        "search_url": page.url + f"?country={iso2}",
+        "continent": data["country"].continent,
+        "continent_url": page.url + f"continent/{data['country'].continent.slug}/",
+        "bbox": ",".join(str(value) for value in data["country"].bbox),
+    }
+
+
+def continent_context(page, request, slug: str) -> dict:
+    if slug not in CONTINENT_LABELS:
+        raise Http404
+    continent = Continent.objects.get(slug=slug)
+    summary = atlas_index.summary()
+    ids = [pk for pk, iso2 in summary.country.items() if summary.continent_of.get(iso2) == slug]
+    counts = atlas_index.count(ids)
+    countries = [
+        {"code": iso2, "name": country_name(iso2), "count": number, "url": page.url + f"pays/{iso2}/"}
+        for iso2, number in counts.country.most_common()
+    ]
+    return {
+        "continent": continent,
+        "name": str(CONTINENT_LABELS[slug]),
+        **figures(ids),
+        "countries": countries,
+        "continents": [(other, str(label)) for other, _region, label in CONTINENTS],
+        "map": map_settings(),
+        "geojson_url": f"/api/atlas/projects.geojson?continent={slug}",
+        "project_url": page.url + "projet/",
+        "search_url": page.url + f"?continent={slug}",
+    }
