@@ -6,15 +6,17 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 # What WeasyPrint (PDF) and compilemessages need from the system.
 SYSTEM_PACKAGES := gettext libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core shared-mime-info
+# What the end-to-end tests drive: Debian's own Chromium (Playwright downloads no browser).
+TEST_SYSTEM_PACKAGES := chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test install system-packages setup lint format messages bench
+.PHONY: run test install system-packages test-system-packages setup lint format messages bench
 
 run: setup  ## Install everything, build the demo site on SQLite and serve it
 	@echo "CNCD à la carte: http://$(HOST):$(PORT)/  (admin: /admin/, API: /api/docs)"
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-test: install  ## Run the whole test suite (DATABASE_URL=postgres://... for PostgreSQL)
+test: install test-system-packages  ## Run the whole test suite (DATABASE_URL=postgres://... for PostgreSQL)
 	$(BIN)/python manage.py compilemessages --ignore=.venv -v 0
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
@@ -24,6 +26,9 @@ setup: install
 	$(BIN)/python manage.py load_demo
 
 install: system-packages $(VENV)/.installed
+
+test-system-packages:
+	@$(MAKE) -s system-packages SYSTEM_PACKAGES="$(TEST_SYSTEM_PACKAGES)"
 
 system-packages:
 	@missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || echo $$p; done); \

@@ -1,0 +1,27 @@
+"""A visitor searches the Atlas and sees the results on the map, then opens a project sheet."""
+
+import pytest
+
+from atlas_pages.models import AtlasPage
+from tests.atlas_pages.test_atlas_search import atlas  # noqa: F401 (fixture)
+from tests.e2e.conftest import screenshot
+from tests.factories import add_page, home_page
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+def test_search_results_on_the_map_and_a_project_sheet(page, atlas):  # noqa: F811
+    add_page(home_page(), AtlasPage, title="Atlas de la coopération décentralisée", slug="atlas")
+    page.goto("/atlas/")
+    page.select_option("select[name=country]", "SN")
+    page.click("form[aria-label='Recherche avancée'] button[type=submit]")
+    page.wait_for_selector("[data-atlas-map][data-markers='3']")
+    assert page.locator("#atlas-count").inner_text() == "3 projets"
+    assert page.locator(".leaflet-marker-icon").count() >= 1  # markers or clusters
+    screenshot(page, "atlas-search")
+
+    page.click(f"text={atlas.p1.title}")
+    page.wait_for_selector(".leaflet-marker-icon")
+    assert page.locator("h1").inner_text() == atlas.p1.title
+    assert page.locator("[data-atlas-map] .leaflet-marker-icon").count() == 2  # in France and in Senegal
+    screenshot(page, "atlas-project-sheet")
