@@ -199,3 +199,46 @@ def continent_context(page, request, slug: str) -> dict:
         "project_url": page.url + "projet/",
         "search_url": page.url + f"?continent={slug}",
     }
+
+
+BOURSE_PER_PAGE = 20
+
+
+def bourse_context(page, request) -> dict:
+    """Bourse-projets: foreign authorities' projects looking for a French partner, on a map."""
+    from .models import BourseProject, Theme
+
+    entries = BourseProject.objects.select_related("partner_authority", "country", "theme")
+    country = (request.GET.get("country") or "").upper()
+    theme = request.GET.get("theme") or ""
+    status = request.GET.get("status") or BourseProject.Status.OPEN
+    if country:
+        entries = entries.filter(country__iso2=country)
+    if theme:
+        entries = entries.filter(theme__slug=theme)
+    if status != "all":
+        entries = entries.filter(status=status)
+    current = Paginator(entries, BOURSE_PER_PAGE).get_page(request.GET.get("page"))
+    features = [
+        {
+            "type": "Feature",
+            "id": entry.pk,
+            "geometry": {"type": "Point", "coordinates": [entry.longitude, entry.latitude]},
+            "properties": {"title": entry.title},
+        }
+        for entry in current.object_list
+        if entry.latitude is not None
+    ]
+    used = BourseProject.objects.values_list("country__iso2", flat=True).distinct()
+    return {
+        "page_obj": current,
+        "entries": list(current.object_list),
+        "features": {"type": "FeatureCollection", "features": features},
+        "map": map_settings(),
+        "countries": sorted(
+            ((code, country_name(code)) for code in set(used)), key=lambda item: atlas_search.folded(item[1])
+        ),
+        "themes": [(item.slug, item.label) for item in Theme.objects.all()],
+        "statuses": [*BourseProject.Status.choices, ("all", _("All"))],
+        "chosen": {"country": country, "theme": theme, "status": status},
+    }

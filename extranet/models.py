@@ -27,7 +27,25 @@ class ActorGroup(models.Model):
         return LABELS.get(self.slug, self.group.name)
 
 
-class MemberProfile(models.Model):
+class StaffDecision(models.Model):
+    """Who decided a request that waits for staff, when, and why (sent to the member)."""
+
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decision_reason = models.TextField(_("reason of the decision"), blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class MemberProfile(StaffDecision):
     """What a member told us at registration, and where staff's verification of it stands.
 
     Approval is kept apart from ``is_active`` and from e-mail verification: the e-mail is
@@ -61,16 +79,6 @@ class MemberProfile(models.Model):
     terms_accepted_at = models.DateTimeField(_("terms accepted at"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True)
     created_at = models.DateTimeField(_("registered at"), auto_now_add=True, db_index=True)
-    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("decided by"),
-    )
-    decision_reason = models.TextField(_("reason of the decision"), blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -81,7 +89,7 @@ class MemberProfile(models.Model):
         return f"{self.user.get_username()} ({self.actor_group})"
 
 
-class GroupChangeRequest(models.Model):
+class GroupChangeRequest(StaffDecision):
     """A member asks to move to another actor group; staff decide, as for a registration."""
 
     class Status(models.TextChoices):
@@ -98,16 +106,6 @@ class GroupChangeRequest(models.Model):
     motivation = models.TextField(_("motivation"), max_length=2000)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True)
     created_at = models.DateTimeField(_("asked at"), auto_now_add=True, db_index=True)
-    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("decided by"),
-    )
-    decision_reason = models.TextField(_("reason of the decision"), blank=True)
 
     class Meta:
         ordering = ["-created_at"]

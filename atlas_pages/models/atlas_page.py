@@ -47,6 +47,12 @@ class AtlasPage(RoutablePageMixin, Page):
             raise Http404
         return self._render(request, "atlas_pages/atlas/country.html", country_context(self, request, iso2))
 
+    @path("bourse-projets/", name="bourse")
+    def bourse(self, request):
+        from ..atlas_front import bourse_context
+
+        return self._render(request, "atlas_pages/atlas/bourse.html", bourse_context(self, request))
+
     @path("continent/<slug:slug>/", name="continent")
     def continent(self, request, slug: str):
         from ..atlas_front import continent_context

@@ -101,3 +101,14 @@ def test_country_zoom_shows_the_live_atlas_figures(client, atlas, atlas_page):  
     atlas.p2.country = atlas.p1.country
     atlas.p2.save()
     assert "<strong>4</strong> projets" in html(client.get(zoom.url))
+
+
+def test_bourse_projets_page(client, atlas, atlas_page):  # noqa: F811
+    page = html(client.get("/atlas/bourse-projets/"))
+    assert "Marché couvert de Kaolack" in page and "Musée de Hué" not in page  # open ones by default
+    assert "Partenariat recherché :" in page and "Une ville française." in page
+    assert '"coordinates": [-16.07, 14.15]' in page  # on the map
+    page = html(client.get("/atlas/bourse-projets/?status=all&country=VN"))
+    assert "Musée de Hué" in page and "Marché couvert de Kaolack" not in page
+    page = html(client.get("/atlas/bourse-projets/?status=all&theme=culture-patrimoine"))
+    assert "Musée de Hué" in page

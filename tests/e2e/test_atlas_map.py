@@ -1,4 +1,5 @@
-"""A visitor searches the Atlas and sees the results on the map, then opens a project sheet."""
+"""A visitor searches the Atlas and sees the results on the map, opens a project sheet, then
+the Bourse-projets (one journey: the live server's database is rebuilt between tests)."""
 
 import pytest
 
@@ -25,3 +26,11 @@ def test_search_results_on_the_map_and_a_project_sheet(page, atlas):  # noqa: F8
     assert page.locator("h1").inner_text() == atlas.p1.title
     assert page.locator("[data-atlas-map] .leaflet-marker-icon").count() == 2  # in France and in Senegal
     screenshot(page, "atlas-project-sheet")
+
+    # The Bourse-projets, linked from the Atlas, maps the entries looking for a partner.
+    page.goto("/atlas/")
+    page.click("text=Bourse-projets")
+    page.wait_for_selector("[data-atlas-map][data-markers='1']")
+    page.locator(".leaflet-marker-icon").first.click()
+    assert page.locator(".leaflet-popup-content a").inner_text() == "Marché couvert de Kaolack"
+    screenshot(page, "bourse-projets")

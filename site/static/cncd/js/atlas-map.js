@@ -22,6 +22,18 @@
       var box = element.dataset.bbox.split(",").map(Number); // west, south, east, north
       map.fitBounds([[box[1], box[0]], [box[3], box[2]]]);
     }
+    if (element.dataset.features) {
+      var inline = JSON.parse(document.getElementById(element.dataset.features).textContent);
+      var group = L.markerClusterGroup();
+      L.geoJSON(inline, {
+        onEachFeature: function (feature, layer) {
+          layer.bindPopup('<a href="#bourse-' + feature.id + '">' + escapeHtml(feature.properties.title) + "</a>");
+        },
+      }).eachLayer(function (layer) { group.addLayer(layer); });
+      map.addLayer(group);
+      element.dataset.markers = String(inline.features.length);
+      if (inline.features.length) { map.fitBounds(group.getBounds(), { maxZoom: 6, padding: [20, 20] }); }
+    }
     if (element.dataset.geojson) {
       fetch(element.dataset.geojson, { headers: { Accept: "application/geo+json" } })
         .then(function (response) { return response.json(); })
