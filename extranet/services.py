@@ -63,7 +63,8 @@ PROFILE_ONLY_FIELDS = (
 DETAIL_FIELDS = ("civility", *USER_FIELDS, *PROFILE_ONLY_FIELDS[1:])
 
 # SIREN (9 digits), SIRET (14) or INSEE code of a commune (2A/2B for Corsica).
-ORGANISATION_CODE = re.compile(r"^(\d{9}|\d{14}|(\d{2}|2A|2B)\d{3})$")
+# Also the Atlas's codes of regions (R + INSEE code) and departments (D + code).
+ORGANISATION_CODE = re.compile(r"^(\d{9}|\d{14}|(\d{2}|2A|2B)\d{3}|R\d{2}|D(\d{2}|2A|2B|97\d))$")
 PHONE = re.compile(r"^\+?[\d\s().-]{6,25}$")
 
 
@@ -103,6 +104,8 @@ def validate_member_details(group_slug: str, details: dict[str, Any]) -> dict[st
             errors.setdefault("organisation_code", []).append(
                 _("Enter a SIREN number (9 digits), a SIRET number (14 digits) or an INSEE code (5 characters).")
             )
+        elif cleaned["organisation_code"] and group_slug == "collectivites":
+            _check_against_the_atlas(cleaned, errors)
     if "organisation" in cleaned and not cleaned["organisation"]:
         if group_slug == "ambassades" and cleaned.get("country") and "country" not in errors:
             with translation.override(settings.LANGUAGE_CODE):  # stored in the extranet's language
@@ -117,6 +120,21 @@ def validate_member_details(group_slug: str, details: dict[str, Any]) -> dict[st
     if errors:
         raise ValidationError(errors)
     return cleaned
+
+
+def _check_against_the_atlas(cleaned: dict[str, Any], errors: dict[str, list]) -> None:
+    """A local authority is named by its official code in the Atlas, once the Atlas has them;
+    its name then fills the organisation."""
+    from atlas_pages.models import FrenchAuthority
+
+    authority = FrenchAuthority.objects.filter(code=cleaned["organisation_code"]).only("name").first()
+    if authority is not None:
+        if not cleaned.get("organisation"):
+            cleaned["organisation"] = authority.name
+    elif FrenchAuthority.objects.exists():
+        errors.setdefault("organisation_code", []).append(
+            _("No local authority has this official code in the Atlas: check it, or write to the DAECT.")
+        )
 
 
 def create_registration(user: AbstractBaseUser, data: dict[str, Any]) -> MemberProfile:

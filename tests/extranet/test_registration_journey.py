@@ -214,3 +214,17 @@ def test_headless_bad_input_lists_each_field(client):
     fields = {error["param"] for error in response.json()["errors"]}
     assert {"group", "password", "terms", "first_name", "last_name"} <= fields
     assert not User.objects.filter(username="x").exists()
+
+
+def test_a_local_authority_registers_by_its_official_code_in_the_atlas(client):
+    from atlas_pages.models import FrenchAuthority
+
+    FrenchAuthority.objects.create(code="26113", name="Die", kind="commune", region="Auvergne-Rhône-Alpes")
+    data = {**REGISTRATION, "organisation": "", "organisation_code": "26198"}
+    response = client.post("/accounts/signup/?groupe=collectivites", data)
+    assert response.context["form"].errors["organisation_code"] == [
+        "Aucune collectivité n’a ce code officiel dans l’Atlas : vérifiez-le, ou écrivez à la DAECT."
+    ]
+    response = client.post("/accounts/signup/?groupe=collectivites", {**data, "organisation_code": "26113"})
+    assert response.status_code == 302
+    assert MemberProfile.objects.get().organisation == "Die"
