@@ -8,7 +8,7 @@ from ninja import Field, Router, Schema, Status
 from atlas_pages.auth import member_auth
 from atlas_pages.exceptions import NotFound
 
-from . import services
+from . import bookmarks, services
 
 router = Router(tags=["extranet"])
 
@@ -179,3 +179,74 @@ def create_group_request(request: HttpRequest, payload: GroupRequestIn):
     """The CNCD team verifies the change like a registration; 409 while one is pending."""
     item = services.request_group_change(request.user, payload.group, payload.motivation)
     return Status(201, _group_request_out(item))
+
+
+# --- “Ma sélection” ---------------------------------------------------------------------------
+
+
+class BookmarkIn(Schema):
+    page_id: int
+    note: str = Field("", max_length=1000)
+
+
+class BookmarkPatch(Schema):
+    note: str | None = Field(None, max_length=1000)
+    position: int | None = Field(None, ge=1, description="New place in the selection, 1 = first")
+
+
+class BookmarkOut(Schema):
+    id: int
+    page_id: int | None
+    title: str
+    available: bool = Field(description="False when the page was deleted, unpublished or padlocked away")
+    reason: str | None = Field(description="deleted, unpublished or locked when not available")
+    url: str
+    teaser: str
+    note: str
+    position: int
+    created_at: datetime
+
+
+def _bookmark_out(row) -> dict:
+    bookmark = row.bookmark
+    return {
+        "id": bookmark.pk,
+        "page_id": bookmark.page_id if row.available else None,
+        "title": bookmark.page.title if row.available else bookmark.title,
+        "available": row.available,
+        "reason": row.reason,
+        "url": row.url,
+        "teaser": row.teaser,
+        "note": bookmark.note,
+        "position": bookmark.position,
+        "created_at": bookmark.created_at,
+    }
+
+
+@router.get("/me/bookmarks/", response=list[BookmarkOut], summary="My selection", auth=member_auth)
+def list_bookmarks(request: HttpRequest):
+    return [_bookmark_out(row) for row in bookmarks.selection(request.user, request)]
+
+
+@router.post("/me/bookmarks/", response={201: BookmarkOut}, summary="Add a page to my selection", auth=member_auth)
+def add_bookmark(request: HttpRequest, payload: BookmarkIn):
+    """409 if the page is already there; 403 for a page padlocked away from the member."""
+    created = bookmarks.add(request.user, payload.page_id, payload.note)
+    row = next(row for row in bookmarks.selection(request.user, request) if row.bookmark.pk == created.pk)
+    return Status(201, _bookmark_out(row))
+
+
+@router.patch("/me/bookmarks/{bookmark_id}/", response=BookmarkOut, summary="Annotate or move", auth=member_auth)
+def update_bookmark(request: HttpRequest, bookmark_id: int, payload: BookmarkPatch):
+    bookmarks.update(request.user, bookmark_id, **payload.dict(exclude_unset=True))
+    return next(
+        _bookmark_out(row) for row in bookmarks.selection(request.user, request) if row.bookmark.pk == bookmark_id
+    )
+
+
+@router.delete(
+    "/me/bookmarks/{bookmark_id}/", response={204: None}, summary="Remove from my selection", auth=member_auth
+)
+def delete_bookmark(request: HttpRequest, bookmark_id: int):
+    bookmarks.remove(request.user, bookmark_id)
+    return Status(204, None)

@@ -119,3 +119,33 @@ class GroupChangeRequest(StaffDecision):
 
     def __str__(self) -> str:
         return f"{self.user.get_username()} → {self.actor_group}"
+
+
+class Bookmark(models.Model):
+    """“Ajouter cet article à ma sélection”: a page in the member's selection, with a private note.
+
+    The page may later be unpublished, deleted or padlocked away from the member: the bookmark
+    stays, shown as unavailable under the title it had when it was added.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="bookmarks", verbose_name=_("member")
+    )
+    page = models.ForeignKey(
+        "wagtailcore.Page", on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("page")
+    )
+    title = models.CharField(_("title when added"), max_length=255)
+    note = models.TextField(_("private note"), max_length=1000, blank=True)
+    position = models.PositiveIntegerField(_("position"), default=0)
+    created_at = models.DateTimeField(_("added at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("bookmark")
+        verbose_name_plural = _("bookmarks")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "page"], name="one_bookmark_per_page_and_member"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title

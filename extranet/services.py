@@ -382,6 +382,10 @@ def personal_data(user: AbstractBaseUser) -> dict[str, Any]:
             "decision_reason": profile.decision_reason,
             **{name: getattr(profile, name) for name in PROFILE_ONLY_FIELDS},
         }
+    data["bookmarks"] = [
+        {"title": item.title, "page_id": item.page_id, "note": item.note, "added_at": _when(item.created_at)}
+        for item in user.bookmarks.all()
+    ]
     for contribute in hooks.get_hooks("cncd_personal_data"):
         data.update(contribute(user))
     return data

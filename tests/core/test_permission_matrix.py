@@ -9,6 +9,7 @@ import pytest
 from atlas_pages.atlas_generate import generate
 from atlas_pages.models import AtlasExport, Project
 from cncd.api import api
+from extranet.models import Bookmark
 from tests.factories import PASSWORD, UserFactory, add_article, add_rubric, padlock
 from tests.permissions import expect
 
@@ -23,7 +24,9 @@ def pages():
     generate(projects=3, authorities=5, countries=2, seed=1)
     owner = UserFactory(username="export-owner")
     export = AtlasExport.objects.create(owner=owner, query="country=SN", status=AtlasExport.Status.READY)
+    bookmark = Bookmark.objects.create(user=owner, page=public, title=public.title)
     return {
+        "bookmark": bookmark.pk,
         "export": export.pk,
         "public": public.pk,
         "local": local.pk,
@@ -73,6 +76,22 @@ MATRIX = {
     ("POST", "/api/me/delete/"): [
         ("delete", "/api/me/delete/", {"password": PASSWORD}, lambda p: logged_in(p, default=204, staff=403))
     ],
+    ("GET", "/api/me/bookmarks/"): [("mine", "/api/me/bookmarks/", None, lambda p: logged_in(p, default=200))],
+    ("POST", "/api/me/bookmarks/"): [
+        ("public page", "/api/me/bookmarks/", {"page_id": "{public}"}, lambda p: logged_in(p, default=201)),
+        (
+            "page for local authorities",
+            "/api/me/bookmarks/",
+            {"page_id": "{local}"},
+            lambda p: logged_in(p, default=403, collectivites=201, staff=201),
+        ),
+    ],
+    ("PATCH", "/api/me/bookmarks/{bookmark_id}/"): [
+        ("someone else's", "/api/me/bookmarks/{bookmark}/", {"note": "x"}, lambda p: logged_in(p, default=404))
+    ],
+    ("DELETE", "/api/me/bookmarks/{bookmark_id}/"): [
+        ("someone else's", "/api/me/bookmarks/{bookmark}/", None, lambda p: logged_in(p, default=404))
+    ],
     ("GET", "/api/me/group-requests/"): [
         ("list", "/api/me/group-requests/", None, lambda p: logged_in(p, default=200))
     ],
@@ -103,6 +122,11 @@ def test_api_permission_matrix(principal, app):
     cases.sort(key=lambda case: case[2] == "/api/me/delete/")
     mismatches = []
     for method, label, path, body, rule in cases:
+        if body:
+            body = {
+                key: int(value.format(**ids)) if value in ("{public}", "{local}") else value
+                for key, value in body.items()
+            }
         response = principal.call(method, path.format(**ids), body, app=app)
         if response.status_code != rule(principal):
             mismatches.append(f"{method} {path} ({label}): {response.status_code}, expected {rule(principal)}")
