@@ -21,7 +21,6 @@ from .exceptions import Conflict, NotAuthenticated, NotFound
 from .models import AtlasExport, BourseProject, Country, FrenchAuthority, Project
 from .models.atlas import folded
 from .tasks import build_atlas_export
-from .themes import LABELS as THEME_LABELS
 
 router = Router(tags=["atlas"])
 
@@ -181,30 +180,6 @@ def _country(country: Country) -> NamedOut:
     return NamedOut(code=country.iso2, name=country_name(country.iso2) or country.name_fr)
 
 
-def _summary(project: Project) -> dict:
-    return {
-        "id": project.pk,
-        "title": project.title,
-        "kind": project.kind,
-        "status": project.status,
-        "country": _country(project.country),
-        "french_authorities": [
-            AuthorityRefOut(id=item.pk, code=item.code, name=item.name, kind=item.kind)
-            for item in project.french_authorities.all()
-        ],
-        "partner_authorities": [
-            PartnerRefOut(id=item.pk, name=item.name) for item in project.partner_authorities.all()
-        ],
-        "themes": [
-            NamedOut(code=theme.slug, name=str(THEME_LABELS.get(theme.slug, theme.slug)))
-            for theme in project.themes.all()
-        ],
-        "start_year": project.start_year,
-        "end_year": project.end_year,
-        "location_abroad": _point(project.latitude_abroad, project.longitude_abroad),
-    }
-
-
 @router.get("/atlas/projects/", response=ProjectListOut, summary="Search the Atlas's projects", auth=None)
 def list_projects(request: HttpRequest, filters: Query[ProjectQuery], paging: Query[Paging]):
     """The advanced search: every filter optional and combined; field errors name the filter."""
@@ -319,12 +294,11 @@ def download_export(request: HttpRequest, export_id: int):
 
 @router.get("/atlas/projects/{project_id}/", response=ProjectDetailOut, summary="A project sheet", auth=None)
 def get_project(request: HttpRequest, project_id: int):
-    project = get_object_or_404(
-        atlas_search.with_relations(Project.objects.select_related("country__continent", "updated_by")), pk=project_id
-    )
+    project = get_object_or_404(Project.objects.select_related("country__continent", "updated_by"), pk=project_id)
+    [row] = atlas_search.summary_rows([project.pk])  # the same shape as a list row
     updated_by = project.updated_by.get_full_name() or project.updated_by.get_username() if project.updated_by else None
     return ProjectDetailOut(
-        **_summary(project),
+        **row,
         description=project.description,
         budget=project.budget,
         contact=project.contact,
@@ -339,7 +313,7 @@ def get_project(request: HttpRequest, project_id: int):
 def project_facets(request: HttpRequest, filters: Query[ProjectQuery]):
     """How many results fall under each value of every filter."""
     ids = atlas_search.matching_ids(atlas_search.search(request.GET))
-    return JsonResponse({"count": len(ids), "facets": atlas_search.facets(None, ids)})
+    return JsonResponse({"count": len(ids), "facets": atlas_search.facets(ids)})
 
 
 @router.get(

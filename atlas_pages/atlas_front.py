@@ -71,7 +71,7 @@ def search_context(page, request) -> dict:
         count=len(ids),
         page_obj=current,
         results=atlas_search.summary_rows(list(current.object_list)),
-        facets=_facet_links(atlas_search.facets(None, ids), params),
+        facets=_facet_links(atlas_search.facets(ids), params),
     )
     return context
 

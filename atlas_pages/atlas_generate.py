@@ -14,7 +14,7 @@ from django.db import transaction
 from . import atlas_index
 from .atlas_data import REGION_CAPITALS, departments, regions
 from .models import BourseProject, Country, FrenchAuthority, PartnerAuthority, Project, Theme
-from .models.atlas import folded, point
+from .models.atlas import point, search_text
 from .themes import THEMES
 
 #: Where French decentralised cooperation is densest: always among the chosen countries, first.
@@ -284,12 +284,12 @@ def generate(
             latitude_abroad=lat_a,
             longitude_abroad=lng_a,
             contact=f"Service des relations internationales — {owners[0].name}",
-            search_text=folded(
-                " ".join(
-                    [title, description, country.name_fr, country.name_en]
-                    + [owner.name for owner in owners]
-                    + [partner.name for partner in partner_list]
-                )
+            search_text=search_text(
+                title,
+                description,
+                country,
+                [owner.name for owner in owners],
+                [partner.name for partner in partner_list],
             ),
         )
         rows.append(project)

@@ -11,13 +11,13 @@ from typing import Any
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from .atlas_data import CONTINENTS, departments, regions
 from .atlas_data import countries as atlas_countries
 from .countries import country_name
-from .models import FrenchAuthority, PartnerAuthority, Project, Theme
+from .models import Project, Theme
 from .models.atlas import folded
 from .themes import THEMES
 
@@ -182,15 +182,6 @@ def search(params) -> QuerySet[Project]:
     return qs
 
 
-def with_relations(qs: QuerySet[Project]) -> QuerySet[Project]:
-    """What a list row shows, in four queries for any number of rows."""
-    return qs.select_related("country").prefetch_related(
-        Prefetch("french_authorities", queryset=FrenchAuthority.objects.only("id", "code", "name", "kind")),
-        Prefetch("partner_authorities", queryset=PartnerAuthority.objects.only("id", "name", "country_id")),
-        Prefetch("themes", queryset=Theme.objects.only("id", "slug")),
-    )
-
-
 def matching_ids(qs: QuerySet[Project]) -> list[int]:
     """The ids of every result, in the search's order (one query)."""
     return list(qs.values_list("pk", flat=True))
@@ -231,12 +222,12 @@ def summary_rows(ids: list[int]) -> list[dict[str, Any]]:
     return result
 
 
-def facets(qs: QuerySet[Project], ids: list[int] | None = None) -> dict[str, list[dict[str, Any]]]:
-    """How many of the results fall under each value of every filter (a project with several
-    themes or authorities counts under each). One query for the ids, then the in-memory summary."""
+def facets(ids: list[int]) -> dict[str, list[dict[str, Any]]]:
+    """How many of the results ``ids`` fall under each value of every filter (a project with
+    several themes or authorities counts under each), from the in-memory summary."""
     from . import atlas_index
 
-    counts = atlas_index.count(matching_ids(qs) if ids is None else ids)
+    counts = atlas_index.count(ids)
     data = atlas_index.summary()
     # Open-ended projects are active every year up to the last year any result reaches.
     horizon = max([CURRENT_YEAR_FOR_FACETS] + [end or start for start, end in counts.spans])

@@ -9,12 +9,14 @@ from .models import FrenchAuthority, PartnerAuthority, Project
 
 def refresh_projects(project_ids) -> None:
     atlas_index.bump()
-    for project in (
+    projects = list(
         Project.objects.filter(pk__in=list(project_ids))
         .select_related("country")
         .prefetch_related("french_authorities", "partner_authorities")
-    ):
-        Project.objects.filter(pk=project.pk).update(search_text=project.build_search_text())
+    )
+    for project in projects:
+        project.search_text = project.build_search_text()
+    Project.objects.bulk_update(projects, ["search_text"], batch_size=500)
 
 
 def on_project_saved(sender, instance: Project, raw=False, update_fields=None, **kwargs) -> None:

@@ -41,6 +41,12 @@ def folded(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
 
 
+def search_text(title: str, description: str, country, french: list[str], partners: list[str]) -> str:
+    """What the Atlas's full-text filter searches: title, description, the country's names and
+    the authorities' names, folded."""
+    return folded(" ".join([title, description, country.name_fr, country.name_en, *french, *partners]))
+
+
 class Located(models.Model):
     location = models.CharField(_("location"), max_length=250, blank=True)
     latitude = models.FloatField(_("latitude"), null=True, blank=True, editable=False)
@@ -246,14 +252,13 @@ class Project(models.Model):
         super().save(*args, **kwargs)  # the search text follows (atlas_signals)
 
     def build_search_text(self) -> str:
-        """Title, description, authorities and country, folded, for the full-text filter."""
-        parts = [self.title, self.description, self.country.name_fr, self.country.name_en]
-        parts += [authority.name for authority in self.french_authorities.all()]
-        parts += [authority.name for authority in self.partner_authorities.all()]
-        return folded(" ".join(parts))
-
-    def active_in(self, year: int) -> bool:
-        return self.start_year <= year and (self.end_year is None or self.end_year >= year)
+        return search_text(
+            self.title,
+            self.description,
+            self.country,
+            [authority.name for authority in self.french_authorities.all()],
+            [authority.name for authority in self.partner_authorities.all()],
+        )
 
 
 class BourseProject(index.Indexed, Located):
