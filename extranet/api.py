@@ -2,13 +2,14 @@ from datetime import datetime
 from typing import Literal
 
 from django.contrib.auth import logout
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
 from atlas_pages.auth import member_auth
 from atlas_pages.exceptions import NotFound
 
 from . import bookmarks, services
+from .views import personal_data_response
 
 router = Router(tags=["extranet"])
 
@@ -137,11 +138,7 @@ def update_me(request: HttpRequest, payload: MeIn):
 @router.get("/me/export/", summary="Everything the site holds about me (JSON)", auth=member_auth)
 def export_me(request: HttpRequest):
     """The member's personal data, as a JSON file to download."""
-    response = JsonResponse(
-        services.personal_data(request.user), json_dumps_params={"ensure_ascii": False, "indent": 2}
-    )
-    response["Content-Disposition"] = 'attachment; filename="cncd-mes-donnees.json"'
-    return response
+    return personal_data_response(request.user)
 
 
 @router.post("/me/delete/", response={204: None}, summary="Delete my account", auth=member_auth)

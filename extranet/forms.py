@@ -21,6 +21,14 @@ def group_choices() -> list[tuple[str, str]]:
     return [(slug, label) for slug, label in ACTOR_GROUPS]
 
 
+def group_field(label) -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label=label,
+        choices=group_choices,
+        error_messages={"invalid_choice": _("Choose one of the nine actor groups.")},
+    )
+
+
 class MemberDetailsForm(forms.Form):
     """What a member tells about themselves: asked at registration, changed in the profile."""
 
@@ -76,30 +84,9 @@ class MemberDetailsForm(forms.Form):
 class RegistrationForm(MemberDetailsForm):
     """The group-specific part of allauth's signup form (``ACCOUNT_SIGNUP_FORM_CLASS``)."""
 
-    field_order = [
-        "group",
-        "username",
-        "email",
-        "password1",
-        "password2",
-        "password",
-        "civility",
-        "first_name",
-        "last_name",
-        "organisation",
-        "organisation_code",
-        "country",
-        "position",
-        "phone",
-        "newsletter_opt_in",
-        "terms",
-    ]
+    field_order = ["group", "username", "email", "password1", "password2", "password", *services.DETAIL_FIELDS, "terms"]
 
-    group = forms.ChoiceField(
-        label=_("Your group"),
-        choices=group_choices,
-        error_messages={"invalid_choice": _("Choose one of the nine actor groups.")},
-    )
+    group = group_field(_("Your group"))
     terms = forms.BooleanField(
         label=_("I accept the terms of use of the extranet"),
         error_messages={"required": _("You must accept the terms of use to register.")},
@@ -153,11 +140,7 @@ class ProfileForm(MemberDetailsForm):
 
 
 class GroupChangeForm(forms.Form):
-    group = forms.ChoiceField(
-        label=_("Group you belong to now"),
-        choices=group_choices,
-        error_messages={"invalid_choice": _("Choose one of the nine actor groups.")},
-    )
+    group = group_field(_("Group you belong to now"))
     motivation = forms.CharField(
         label=_("Why are you changing group?"),
         widget=forms.Textarea(attrs={"rows": 4}),

@@ -17,6 +17,20 @@ from .forms import DeleteAccountForm, GroupChangeForm, ProfileForm
 from .groups import ACTOR_GROUP_SLUGS
 
 
+def add_errors(form, error: ValidationError) -> None:
+    """A service's field errors next to the form's fields (others above the form)."""
+    for field, errors in error.message_dict.items():
+        for message in errors:
+            form.add_error(field if field in form.fields else None, message)
+
+
+def personal_data_response(user) -> JsonResponse:
+    """Everything the site holds about the member, as a JSON file to download (page and API)."""
+    response = JsonResponse(services.personal_data(user), json_dumps_params={"ensure_ascii": False, "indent": 2})
+    response["Content-Disposition"] = 'attachment; filename="cncd-mes-donnees.json"'
+    return response
+
+
 class RegistrationView(SignupView):
     """allauth's signup, reached through the choice of a group (``?groupe=<slug>``)."""
 
@@ -74,9 +88,7 @@ def profile(request: HttpRequest) -> HttpResponse:
         try:
             form.save()
         except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                for message in errors:
-                    form.add_error(field if field in form.fields else None, message)
+            add_errors(form, error)
         else:
             messages.success(request, _("Your information has been saved."))
             return redirect("extranet:profile")
@@ -91,9 +103,7 @@ def change_group(request: HttpRequest) -> HttpResponse:
         try:
             services.request_group_change(request.user, form.cleaned_data["group"], form.cleaned_data["motivation"])
         except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                for message in errors:
-                    form.add_error(field if field in form.fields else None, message)
+            add_errors(form, error)
         except DomainError as error:
             form.add_error(None, str(error.message))
         else:
@@ -119,11 +129,7 @@ def my_data(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def download_my_data(request: HttpRequest) -> HttpResponse:
-    response = JsonResponse(
-        services.personal_data(request.user), json_dumps_params={"ensure_ascii": False, "indent": 2}
-    )
-    response["Content-Disposition"] = 'attachment; filename="cncd-mes-donnees.json"'
-    return response
+    return personal_data_response(request.user)
 
 
 @login_required
