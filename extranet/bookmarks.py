@@ -5,7 +5,6 @@ from dataclasses import dataclass
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, Max
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Page
 
@@ -13,6 +12,7 @@ from atlas_pages.exceptions import Conflict, Forbidden, NotFound
 from atlas_pages.permissions import Reader, locked_page_ids
 
 from .models import Bookmark
+from .ordering import close_gap, move, next_position
 
 
 class AlreadyBookmarked(Conflict):
@@ -67,7 +67,7 @@ def add(user: AbstractBaseUser, page_id: int, note: str = "") -> Bookmark:
         raise ValidationError({"page_id": [_("No published page has this id.")]})
     if locked_page_ids([page], Reader.of(user)):
         raise NotReadable()
-    position = (Bookmark.objects.filter(user=user).aggregate(last=Max("position"))["last"] or 0) + 1
+    position = next_position(Bookmark.objects.filter(user=user))
     try:
         with transaction.atomic():
             return Bookmark.objects.create(user=user, page=page, title=page.title, note=note, position=position)
@@ -90,16 +90,11 @@ def update(user: AbstractBaseUser, bookmark_id: int, *, note: str | None = None,
         bookmark.note = note
         bookmark.save(update_fields=["note"])
     if position is not None:
-        ordered = list(Bookmark.objects.select_for_update().filter(user=user).order_by("position", "pk"))
-        ordered.remove(next(item for item in ordered if item.pk == bookmark.pk))
-        ordered.insert(max(0, min(position - 1, len(ordered))), bookmark)
-        for number, item in enumerate(ordered, start=1):
-            item.position = number
-        Bookmark.objects.bulk_update(ordered, ["position"])
+        move(Bookmark.objects.filter(user=user), bookmark, position)
     return bookmark
 
 
 def remove(user: AbstractBaseUser, bookmark_id: int) -> None:
     bookmark = _own(user, bookmark_id)
     bookmark.delete()
-    Bookmark.objects.filter(user=user, position__gt=bookmark.position).update(position=F("position") - 1)
+    close_gap(Bookmark.objects.filter(user=user), bookmark.position)
