@@ -11,7 +11,7 @@ CHROMIUM = os.environ.get("CNCD_CHROMIUM", shutil.which("chromium") or "/usr/bin
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "e2e"
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def orm_beside_playwright():
     """While Playwright's sync API is open it keeps an event loop in this thread; the tests'
     own ORM calls are synchronous and safe. Set for the browser's lifetime only, so that
@@ -25,8 +25,12 @@ def orm_beside_playwright():
         os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def browser(orm_beside_playwright):
+    """One browser per journey, started after the test database is ready: restoring the
+    serialized data (``serialized_rollback``) while Playwright's loop runs in this thread
+    writes nowhere the test then sees, so a module-wide browser left every journey after the
+    first without the reference data (countries, groups)."""
     from playwright.sync_api import sync_playwright
 
     if not Path(CHROMIUM).exists():
