@@ -9,18 +9,17 @@ from decimal import Decimal
 from typing import Literal
 
 from django.db.models import Count, Q
-from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
 from . import atlas_pdf, atlas_search
-from .auth import any_caller, member_auth
+from .auth import any_caller
 from .countries import country_name
-from .exceptions import Conflict, NotAuthenticated, NotFound
-from .models import AtlasExport, BourseProject, Country, FrenchAuthority, Project
+from .exceptions import NotAuthenticated
+from .models import BourseProject, Country, FrenchAuthority, Project
 from .models.atlas import folded
-from .tasks import build_atlas_export
 
 router = Router(tags=["atlas"])
 
@@ -205,40 +204,22 @@ def projects_geojson(request: HttpRequest, filters: Query[ProjectQuery]):
     return JsonResponse(data, content_type="application/geo+json", json_dumps_params={"ensure_ascii": False})
 
 
+class ExportAcceptedOut(Schema):
+    id: int = Field(description="The export, followed at /api/me/exports/{id}/")
+    status: str = Field(description="pending, ready or failed")
+    project_count: int
+    detail: str
+
+
 class PdfQuery(Schema):
     scope: Literal["country", "continent"] = Field(
         "country", description="Group the projects by country or by continent"
     )
 
 
-class ExportOut(Schema):
-    id: int
-    status: str = Field(description="pending, ready or failed")
-    project_count: int
-    scope: str
-    created_at: dt.datetime
-    finished_at: dt.datetime | None
-    download_url: str | None
-    detail: str = ""
-
-
-def _export_out(request: HttpRequest, export: AtlasExport, detail: str = "") -> dict:
-    ready = export.status == AtlasExport.Status.READY
-    return {
-        "id": export.pk,
-        "status": export.status,
-        "project_count": export.project_count,
-        "scope": export.scope,
-        "created_at": export.created_at,
-        "finished_at": export.finished_at,
-        "download_url": request.build_absolute_uri(f"/api/me/exports/{export.pk}/pdf") if ready else None,
-        "detail": detail,
-    }
-
-
 @router.get(
     "/atlas/projects.pdf",
-    response={200: None, 202: ExportOut},
+    response={200: None, 202: ExportAcceptedOut},
     summary="“Exporter les résultats en pdf”: the search results as a PDF (same filters)",
     auth=any_caller,
     openapi_extra={"responses": {200: {"description": "The PDF", "content": {"application/pdf": {}}}}},
@@ -257,39 +238,11 @@ def projects_pdf(request: HttpRequest, filters: Query[ProjectQuery], options: Qu
         raise NotAuthenticated(
             _("Large exports are prepared in the background for members: log in, or narrow the search.")
         )
-    query = request.GET.copy()
-    query.pop("scope", None)
-    export = AtlasExport.objects.create(
-        owner=request.user, query=query.urlencode(), scope=options.scope, project_count=len(ids)
-    )
-    build_atlas_export.enqueue(export.pk)
-    export.refresh_from_db()
+    export = atlas_pdf.keep_export(request.user, request.GET, options.scope)
     message = _("The PDF is being prepared: you will receive an e-mail when it is ready.")
-    return Status(202, _export_out(request, export, message))
-
-
-@router.get("/me/exports/{export_id}/", response=ExportOut, summary="One of my Atlas exports", auth=member_auth)
-def get_export(request: HttpRequest, export_id: int):
-    export = AtlasExport.objects.filter(pk=export_id, owner=request.user).first()
-    if export is None:
-        raise NotFound()
-    return _export_out(request, export)
-
-
-@router.get(
-    "/me/exports/{export_id}/pdf",
-    summary="Download one of my Atlas exports",
-    auth=member_auth,
-    url_name="atlas_export_pdf",
-    openapi_extra={"responses": {200: {"description": "The PDF", "content": {"application/pdf": {}}}}},
-)
-def download_export(request: HttpRequest, export_id: int):
-    export = AtlasExport.objects.filter(pk=export_id, owner=request.user).first()
-    if export is None:
-        raise NotFound()
-    if export.status != AtlasExport.Status.READY:
-        raise Conflict(_("This export is not ready yet."))
-    return FileResponse(export.file.open("rb"), as_attachment=True, filename=f"atlas-cncd-{export.pk}.pdf")
+    return Status(
+        202, {"id": export.pk, "status": export.status, "project_count": export.project_count, "detail": message}
+    )
 
 
 @router.get("/atlas/projects/{project_id}/", response=ProjectDetailOut, summary="A project sheet", auth=None)

@@ -44,12 +44,28 @@ def _search_form(params):
     return filterset, form
 
 
+def saved_view(params) -> tuple[str, int | None]:
+    """The view a saved map reopens with (``vue=west,south,east,north&zoom=N``), if valid."""
+    view, zoom = params.pop("vue", [""])[-1], params.pop("zoom", [""])[-1]
+    try:
+        bbox = atlas_search.BBoxField(required=True).clean(view)
+        zoom = int(zoom)
+    except (ValidationError, ValueError):
+        return "", None
+    if not 0 <= zoom <= 18:
+        return "", None
+    return atlas_search.format_bbox(bbox), zoom
+
+
 def search_context(page, request) -> dict:
     params = request.GET.copy()
     page_number = params.pop("page", ["1"])[-1]
+    view, zoom = saved_view(params)
     filterset, form = _search_form(params)
     query = urlencode([(key, value) for key, value in params.lists() for value in value if value])
     context = {
+        "view": view,
+        "zoom": zoom,
         "form": form,
         "query": query,
         "map": map_settings(),
@@ -67,6 +83,7 @@ def search_context(page, request) -> dict:
         return context
     paginator = Paginator(ids, PER_PAGE)
     current = paginator.get_page(page_number)
+    context["search"] = {"query": query, "count": len(ids), "title": page.title}
     context.update(
         count=len(ids),
         page_obj=current,

@@ -6,10 +6,13 @@ Rendered by WeasyPrint from an HTML template, in French.
 """
 
 import datetime as dt
+import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.core.files.base import ContentFile
+from django.http import QueryDict
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -18,11 +21,13 @@ from . import atlas_search
 from .atlas_data import CONTINENT_LABELS, departments, regions
 from .atlas_index import summary
 from .countries import country_name
-from .models import Project
+from .models import AtlasExport, Project
 from .themes import LABELS as THEME_LABELS
 
 #: Above this many projects the PDF is made in the background and the member told when ready.
 IMMEDIATE_LIMIT = 2000
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -144,3 +149,43 @@ def render_pdf(
             },
         )
     return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+
+
+def export_title(params) -> str:
+    """What a kept export is called in the member's space: its filters in words."""
+    with translation.override(settings.LANGUAGE_CODE):
+        words = [text for _label, text in describe_filters(params)]
+        title = _("Atlas: %(filters)s") % {"filters": ", ".join(words)} if words else _("Atlas: every project")
+    return title[: AtlasExport._meta.get_field("title").max_length]
+
+
+def make_export_file(export: AtlasExport) -> None:
+    """Renders the export's PDF and keeps it with the export; a failure marks it failed."""
+    try:
+        pdf = render_pdf(QueryDict(export.query), export.scope)
+    except Exception:
+        logger.exception("Atlas export %s failed", export.pk)
+        AtlasExport.objects.filter(pk=export.pk).update(status=AtlasExport.Status.FAILED, finished_at=timezone.now())
+        raise
+    export.file.save(f"atlas-cncd-{export.pk}.pdf", ContentFile(pdf), save=False)
+    export.status = AtlasExport.Status.READY
+    export.finished_at = timezone.now()
+    export.save(update_fields=["file", "status", "finished_at"])
+
+
+def keep_export(owner, params, scope: str = "country") -> AtlasExport:
+    """Keeps the PDF of a search for the member, with the filters that made it: made at once
+    up to ``IMMEDIATE_LIMIT`` projects, else in the background and announced by e-mail."""
+    from .tasks import build_atlas_export
+
+    query = atlas_search.clean_query(params)
+    ids = atlas_search.matching_ids(atlas_search.search(QueryDict(query)))
+    export = AtlasExport.objects.create(
+        owner=owner, query=query, scope=scope, project_count=len(ids), title=export_title(QueryDict(query))
+    )
+    if len(ids) <= IMMEDIATE_LIMIT:
+        make_export_file(export)
+    else:
+        build_atlas_export.enqueue(export.pk)
+        export.refresh_from_db()
+    return export

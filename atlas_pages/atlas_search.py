@@ -7,11 +7,13 @@ Every list is built with a fixed number of queries, whatever the number of rows.
 from collections import Counter
 from functools import cache
 from typing import Any
+from urllib.parse import urlencode
 
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from .atlas_data import CONTINENTS, departments, regions
@@ -47,6 +49,11 @@ class BBoxField(forms.CharField):
         if not (-180 <= west <= 180 and -180 <= east <= 180 and -90 <= south <= north <= 90):
             raise ValidationError(self.error_messages["invalid"], code="invalid")
         return west, south, east, north
+
+
+def format_bbox(bbox: tuple[float, float, float, float]) -> str:
+    """``west,south,east,north`` to a millionth of a degree (about 10 cm), without trailing zeros."""
+    return ",".join(f"{value:.6f}".rstrip("0").rstrip(".") for value in bbox)
 
 
 class BBoxFilter(django_filters.Filter):
@@ -180,6 +187,16 @@ def search(params) -> QuerySet[Project]:
     if not filterset.form.cleaned_data.get("ordering"):
         qs = qs.order_by("title", "pk")
     return qs
+
+
+def clean_query(params: QueryDict | str) -> str:
+    """The search's own filters in ``params``, checked and as a query string to keep (a saved
+    map, a kept export): paging, unknown and empty parameters are left out. Field errors raise
+    ``ValidationError`` naming each filter."""
+    if isinstance(params, str):
+        params = QueryDict(params)
+    search(params)
+    return urlencode([(name, value) for name in ProjectFilter.base_filters for value in params.getlist(name) if value])
 
 
 def matching_ids(qs: QuerySet[Project]) -> list[int]:

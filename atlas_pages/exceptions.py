@@ -35,3 +35,8 @@ class NotFound(DomainError):
 class Conflict(DomainError):
     status_code = 409
     default_message = _("This conflicts with the current state; reload and try again.")
+
+
+class TooManyRequests(DomainError):
+    status_code = 429
+    default_message = _("Too many requests: try again later.")

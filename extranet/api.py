@@ -1,14 +1,21 @@
+from datetime import date as date_type
 from datetime import datetime
 from typing import Literal
 
 from django.contrib.auth import logout
-from django.http import HttpRequest
-from ninja import Field, Router, Schema, Status
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext
+from ninja import Field, Query, Router, Schema, Status
+from wagtail.models import Page
 
+from atlas_pages.atlas_api import Paging
 from atlas_pages.auth import member_auth
 from atlas_pages.exceptions import NotFound
 
-from . import bookmarks, services
+from . import albums, bookmarks, brief, declarations, exports, services
+from .ratelimits import limited
 from .views import personal_data_response
 
 router = Router(tags=["extranet"])
@@ -247,3 +254,340 @@ def update_bookmark(request: HttpRequest, bookmark_id: int, payload: BookmarkPat
 def delete_bookmark(request: HttpRequest, bookmark_id: int):
     bookmarks.remove(request.user, bookmark_id)
     return Status(204, None)
+
+
+# --- albums of Atlas maps ---------------------------------------------------------------------
+
+
+class MapIn(Schema):
+    title: str = Field(max_length=255)
+    query: str = Field("", max_length=2000, description="The Atlas search's filters, as a query string")
+    view_bbox: str = Field(description="The area shown: west,south,east,north in degrees")
+    zoom: int = Field(description="The map's zoom, 0 to 18")
+
+
+class MapPatch(Schema):
+    title: str | None = Field(None, max_length=255)
+    position: int | None = Field(None, ge=1, description="New place in the album, 1 = first")
+    album_id: int | None = Field(None, description="Move the map to another of my albums (at its end)")
+
+
+class MapOut(Schema):
+    id: int
+    album_id: int
+    title: str
+    query: str = Field(description="The search's filters, as a query string")
+    view_bbox: list[float] = Field(description="west, south, east, north")
+    zoom: int
+    project_count: int = Field(description="Projects found when the map was saved")
+    position: int
+    created_at: datetime
+    url: str = Field(description="The Atlas page showing the map as it was saved")
+    geojson_url: str = Field(description="The markers, from the live Atlas")
+
+
+class AlbumIn(Schema):
+    name: str = Field(max_length=100)
+
+
+class AlbumPatch(Schema):
+    name: str | None = Field(None, max_length=100)
+    position: int | None = Field(None, ge=1, description="New place among my albums, 1 = first")
+
+
+class AlbumOut(Schema):
+    id: int
+    name: str
+    position: int
+    created_at: datetime
+    maps: list[MapOut]
+
+
+def _map_out(saved, base_url: str) -> dict:
+    view = albums.view_of(saved, base_url)
+    return {
+        "id": saved.pk,
+        "album_id": saved.album_id,
+        "title": saved.title,
+        "query": saved.query,
+        "view_bbox": list(view.bbox),
+        "zoom": saved.zoom,
+        "project_count": saved.project_count,
+        "position": saved.position,
+        "created_at": saved.created_at,
+        "url": view.url,
+        "geojson_url": view.geojson_url,
+    }
+
+
+def _album_out(album, base_url: str) -> dict:
+    return {
+        "id": album.pk,
+        "name": album.name,
+        "position": album.position,
+        "created_at": album.created_at,
+        "maps": [_map_out(saved, base_url) for saved in album.maps.all()],
+    }
+
+
+@router.get("/me/albums/", response=list[AlbumOut], summary="My albums of maps", auth=member_auth)
+def list_albums(request: HttpRequest):
+    base_url = albums.atlas_url()
+    return [_album_out(album, base_url) for album in albums.albums(request.user)]
+
+
+@router.post("/me/albums/", response={201: AlbumOut}, summary="Create an album", auth=member_auth)
+def create_album(request: HttpRequest, payload: AlbumIn):
+    """422 naming ``name`` when it is empty or already one of my albums."""
+    album = albums.create_album(request.user, payload.name)
+    return Status(201, _album_out(albums.album(request.user, album.pk), albums.atlas_url()))
+
+
+@router.get("/me/albums/{album_id}/", response=AlbumOut, summary="One of my albums", auth=member_auth)
+def get_album(request: HttpRequest, album_id: int):
+    return _album_out(albums.album(request.user, album_id), albums.atlas_url())
+
+
+@router.patch("/me/albums/{album_id}/", response=AlbumOut, summary="Rename or move an album", auth=member_auth)
+def update_album(request: HttpRequest, album_id: int, payload: AlbumPatch):
+    albums.update_album(request.user, album_id, **payload.dict(exclude_unset=True))
+    return _album_out(albums.album(request.user, album_id), albums.atlas_url())
+
+
+@router.delete("/me/albums/{album_id}/", response={204: None}, summary="Delete an album and its maps", auth=member_auth)
+def delete_album(request: HttpRequest, album_id: int):
+    albums.delete_album(request.user, album_id)
+    return Status(204, None)
+
+
+@router.post(
+    "/me/albums/{album_id}/maps/", response={201: MapOut}, summary="Save a map into an album", auth=member_auth
+)
+def save_map(request: HttpRequest, album_id: int, payload: MapIn):
+    """“Enregistrer cette carte dans mon espace personnel”: the Atlas search's filters, the area
+    shown and the zoom. A bad filter is named ``query.<filter>``."""
+    saved = albums.save_map(request.user, album_id=album_id, **payload.dict())
+    return Status(201, _map_out(saved, albums.atlas_url()))
+
+
+@router.get("/me/albums/{album_id}/maps/{map_id}/", response=MapOut, summary="One of my maps", auth=member_auth)
+def get_map(request: HttpRequest, album_id: int, map_id: int):
+    return _map_out(albums.saved_map(request.user, map_id, album_id), albums.atlas_url())
+
+
+@router.patch("/me/albums/{album_id}/maps/{map_id}/", response=MapOut, summary="Rename or move a map", auth=member_auth)
+def update_map(request: HttpRequest, album_id: int, map_id: int, payload: MapPatch):
+    changes = payload.dict(exclude_unset=True)
+    if "album_id" in changes:
+        changes["move_to_album"] = changes.pop("album_id")
+    saved = albums.update_map(request.user, map_id, album_id=album_id, **changes)
+    return _map_out(saved, albums.atlas_url())
+
+
+@router.delete("/me/albums/{album_id}/maps/{map_id}/", response={204: None}, summary="Delete a map", auth=member_auth)
+def delete_map(request: HttpRequest, album_id: int, map_id: int):
+    albums.delete_map(request.user, map_id, album_id)
+    return Status(204, None)
+
+
+# --- saved PDF exports ------------------------------------------------------------------------
+
+
+class ExportIn(Schema):
+    query: str = Field("", max_length=2000, description="The Atlas search's filters, as a query string")
+    scope: str = Field("country", description="Group the projects by country or by continent")
+
+
+class FilterOut(Schema):
+    label: str
+    value: str
+
+
+class ExportOut(Schema):
+    id: int
+    title: str
+    query: str = Field(description="The filters that made the export, as a query string")
+    filters: list[FilterOut] = Field(description="The same filters, in words")
+    status: str = Field(description="pending, ready or failed")
+    project_count: int
+    scope: str
+    created_at: datetime
+    finished_at: datetime | None
+    download_url: str | None
+
+
+class ExportListOut(Schema):
+    count: int
+    items: list[ExportOut]
+
+
+class ExportSendIn(Schema):
+    email: str = Field(max_length=254, description="The colleague's address")
+    message: str = Field("", max_length=1000)
+
+
+class ExportSentOut(Schema):
+    detail: str
+    attached: bool = Field(description="True: the PDF is attached; False: sent as a link valid for a week")
+
+
+def _export_out(request: HttpRequest, item) -> dict:
+    ready = item.status == item.Status.READY
+    return {
+        "id": item.pk,
+        "title": str(item),
+        "query": item.query,
+        "filters": [{"label": label, "value": value} for label, value in exports.filters_of(item)],
+        "status": item.status,
+        "project_count": item.project_count,
+        "scope": item.scope,
+        "created_at": item.created_at,
+        "finished_at": item.finished_at,
+        "download_url": request.build_absolute_uri(reverse("api:atlas_export_pdf", args=[item.pk])) if ready else None,
+    }
+
+
+@router.get("/me/exports/", response=ExportListOut, summary="My saved PDF exports", auth=member_auth)
+def list_exports(request: HttpRequest, paging: Query[Paging]):
+    queryset = exports.exports(request.user)
+    page = queryset[paging.offset : paging.offset + paging.limit]
+    return {"count": queryset.count(), "items": [_export_out(request, item) for item in page]}
+
+
+@router.post(
+    "/me/exports/",
+    response={201: ExportOut, 202: ExportOut},
+    summary="Save the PDF of an Atlas search in my space",
+    auth=member_auth,
+)
+def create_export(request: HttpRequest, payload: ExportIn):
+    """201 with the PDF ready; 202 when it is large and made in the background (an e-mail tells
+    when it is ready). A bad filter is named ``query.<filter>``."""
+    try:
+        item = exports.keep(request.user, payload.query, payload.scope)
+    except ValidationError as error:
+        raise ValidationError(
+            {name if name == "scope" else f"query.{name}": messages for name, messages in error.message_dict.items()}
+        ) from error
+    return Status(201 if item.status == item.Status.READY else 202, _export_out(request, item))
+
+
+@router.get("/me/exports/{export_id}/", response=ExportOut, summary="One of my saved exports", auth=member_auth)
+def get_export(request: HttpRequest, export_id: int):
+    return _export_out(request, exports.export(request.user, export_id))
+
+
+@router.delete("/me/exports/{export_id}/", response={204: None}, summary="Delete a saved export", auth=member_auth)
+def delete_export(request: HttpRequest, export_id: int):
+    exports.delete(request.user, export_id)
+    return Status(204, None)
+
+
+@router.get(
+    "/me/exports/{export_id}/pdf",
+    summary="Download one of my saved exports",
+    auth=member_auth,
+    url_name="atlas_export_pdf",
+    openapi_extra={"responses": {200: {"description": "The PDF", "content": {"application/pdf": {}}}}},
+)
+def download_export(request: HttpRequest, export_id: int):
+    """409 while the export is being prepared."""
+    item, handle = exports.pdf_file(request.user, export_id)
+    return FileResponse(handle, as_attachment=True, filename=f"atlas-cncd-{item.pk}.pdf")
+
+
+@router.post(
+    "/me/exports/{export_id}/send",
+    response=ExportSentOut,
+    summary="E-mail a saved export to a colleague",
+    auth=member_auth,
+)
+def send_export(request: HttpRequest, export_id: int, payload: ExportSendIn):
+    """“L'adresser par courriel à un ami”: attached up to a few megabytes, else a link valid for
+    a week; the colleague's reply goes to me. Limited to a few sendings an hour (429)."""
+    exports.export(request.user, export_id)  # 404 before spending the allowance
+    limited(request, "send_export")
+    attached = exports.send(request.user, export_id, payload.email, payload.message)
+    return {
+        "detail": gettext("The export has been sent to %(email)s.") % {"email": payload.email},
+        "attached": attached,
+    }
+
+
+# --- the brief of my group, the history of my teleprocedures ----------------------------------
+
+
+class BriefItemOut(Schema):
+    id: int
+    title: str
+    teaser: str
+    url: str
+    date: date_type
+    locked: bool = Field(description="Padlocked away from me: title and teaser only")
+    unread: bool
+
+
+class BriefOut(Schema):
+    unread: int = Field(description="How many of the items I have not opened")
+    items: list[BriefItemOut]
+
+
+@router.get("/me/brief/", response=BriefOut, summary="The news brief of my group", auth=member_auth)
+def my_brief(request: HttpRequest, limit: int = Query(10, ge=1, le=brief.BRIEF_MAX)):  # noqa: B008
+    """The latest articles editors targeted to my groups, newest first, unread ones marked."""
+    rows = brief.brief(request.user, limit)
+    return {
+        "unread": sum(row.unread for row in rows),
+        "items": [
+            {
+                "id": row.page.pk,
+                "title": row.page.title,
+                "teaser": row.page.teaser,
+                "url": row.page.get_url(request) or "",
+                "date": row.page.date,
+                "locked": row.locked,
+                "unread": row.unread,
+            }
+            for row in rows
+        ],
+    }
+
+
+@router.post("/me/brief/{page_id}/read", response={204: None}, summary="Mark a brief item read", auth=member_auth)
+def read_brief_item(request: HttpRequest, page_id: int):
+    """For front ends that show the article themselves (the site marks it when it is opened)."""
+    page = Page.objects.filter(pk=page_id).first()
+    if page is None or not brief.mark_read(request.user, page):
+        raise NotFound(gettext("This article is not in your brief."))
+    return Status(204, None)
+
+
+class DeclarationOut(Schema):
+    kind: str
+    kind_label: str
+    reference: str
+    title: str
+    status: str
+    status_label: str
+    filed_at: datetime | None
+    updated_at: datetime
+    url: str
+    receipt_url: str
+
+
+class DeclarationListOut(Schema):
+    count: int
+    items: list[DeclarationOut]
+
+
+@router.get(
+    "/me/declarations/",
+    response=DeclarationListOut,
+    summary="The history of my teleprocedures",
+    auth=member_auth,
+)
+def my_declarations(request: HttpRequest, paging: Query[Paging]):
+    """Every teleprocedure I or my organisation filed (co-financing dossiers, e-APD, Atlas
+    updates, Bourse-projets), newest first, with its state and receipt."""
+    items = declarations.declarations(request.user)
+    return {"count": len(items), "items": [vars(item) for item in items[paging.offset : paging.offset + paging.limit]]}

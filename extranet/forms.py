@@ -183,3 +183,55 @@ class DecisionForm(forms.Form):
         if cleaned.get("decision") == "reject" and not (cleaned.get("reason") or "").strip():
             self.add_error("reason", _("Give the reason of the rejection: the applicant will receive it."))
         return cleaned
+
+
+# --- the personal space: selection, albums of maps, exports -----------------------------------
+
+
+class BookmarkNoteForm(forms.Form):
+    note = forms.CharField(
+        label=_("Private note"), max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class AlbumForm(forms.Form):
+    name = forms.CharField(label=_("Name of the album"), max_length=100)
+
+
+class SaveMapForm(forms.Form):
+    """“Enregistrer cette carte dans mon espace personnel”, under the Atlas map: the filters,
+    the area and the zoom are hidden fields the map keeps up to date."""
+
+    NEW = "new"
+
+    title = forms.CharField(label=_("Title of the map"), max_length=255)
+    album = forms.ChoiceField(label=_("Album"))
+    album_name = forms.CharField(label=_("Name of the new album"), max_length=100, required=False)
+    query = forms.CharField(widget=forms.HiddenInput, required=False)
+    view_bbox = forms.CharField(widget=forms.HiddenInput, required=False)
+    zoom = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, albums=(), **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["album"].choices = [(str(album.pk), album.name) for album in albums] + [
+            (self.NEW, _("A new album"))
+        ]
+
+    def service_arguments(self) -> dict:
+        data = self.cleaned_data
+        new = data["album"] == self.NEW
+        return {
+            "title": data["title"],
+            "query": data["query"],
+            "view_bbox": data["view_bbox"],
+            "zoom": data["zoom"],
+            "album_id": None if new else int(data["album"]),
+            "album_name": data["album_name"] if new else "",
+        }
+
+
+class SendExportForm(forms.Form):
+    email = forms.EmailField(label=_("Your colleague's e-mail address"))
+    message = forms.CharField(
+        label=_("Message"), max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )

@@ -149,3 +149,61 @@ class Bookmark(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class MapAlbum(models.Model):
+    """An album of Atlas maps the member saved (“Enregistrer cette carte dans mon espace personnel”)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="map_albums", verbose_name=_("member")
+    )
+    name = models.CharField(_("name"), max_length=100)
+    position = models.PositiveIntegerField(_("position"), default=0)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("album of maps")
+        verbose_name_plural = _("albums of maps")
+        constraints = [models.UniqueConstraint(fields=["user", "name"], name="one_album_name_per_member")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SavedMap(models.Model):
+    """An Atlas map as the member saw it: the search's filters, the area shown and the zoom,
+    everything needed to redraw it exactly (the markers come from the live Atlas)."""
+
+    album = models.ForeignKey(MapAlbum, on_delete=models.CASCADE, related_name="maps", verbose_name=_("album"))
+    title = models.CharField(_("title"), max_length=255)
+    query = models.TextField(_("filters (query string)"), blank=True)
+    view_bbox = models.CharField(_("area shown (west,south,east,north)"), max_length=100)
+    zoom = models.PositiveSmallIntegerField(_("zoom"))
+    project_count = models.PositiveIntegerField(_("number of projects when saved"), default=0)
+    position = models.PositiveIntegerField(_("position"), default=0)
+    created_at = models.DateTimeField(_("saved at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("saved map")
+        verbose_name_plural = _("saved maps")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class BriefReading(models.Model):
+    """The member opened this article of their group's brief: it is no longer marked new."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    page = models.ForeignKey("wagtailcore.Page", on_delete=models.CASCADE, related_name="+")
+    read_at = models.DateTimeField(_("read at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("article read")
+        verbose_name_plural = _("articles read")
+        constraints = [models.UniqueConstraint(fields=["user", "page"], name="one_reading_per_page_and_member")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} → {self.page_id}"

@@ -17,7 +17,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import Model
+from django.db.models import Count, Model
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -386,6 +386,26 @@ def personal_data(user: AbstractBaseUser) -> dict[str, Any]:
         {"title": item.title, "page_id": item.page_id, "note": item.note, "added_at": _when(item.created_at)}
         for item in user.bookmarks.all()
     ]
+    data["map_albums"] = [
+        {
+            "name": album.name,
+            "maps": [
+                {
+                    "title": saved.title,
+                    "filters": saved.query,
+                    "view_bbox": saved.view_bbox,
+                    "zoom": saved.zoom,
+                    "saved_at": _when(saved.created_at),
+                }
+                for saved in album.maps.all()
+            ],
+        }
+        for album in user.map_albums.prefetch_related("maps")
+    ]
+    data["atlas_exports"] = [
+        {"title": item.title, "filters": item.query, "scope": item.scope, "asked_at": _when(item.created_at)}
+        for item in user.atlas_exports.order_by("-created_at")
+    ]
     for contribute in hooks.get_hooks("cncd_personal_data"):
         data.update(contribute(user))
     return data
@@ -413,4 +433,22 @@ def delete_account(user: AbstractBaseUser, password: str) -> None:
             ModelLogEntry.objects.filter(
                 content_type=ContentType.objects.get_for_model(model), object_id__in=[str(pk) for pk in ids]
             ).update(label=deleted)
+        files = [item.file for item in user.atlas_exports.exclude(file="")]
         user.delete()
+    for file in files:  # once the account is gone for sure
+        file.delete(save=False)
+
+
+def personal_space_counts(user: AbstractBaseUser) -> dict[str, int]:
+    """What the personal-space home counts, in one query."""
+    counts = (
+        User.objects.filter(pk=user.pk)
+        .annotate(
+            selection=Count("bookmarks", distinct=True),
+            albums=Count("map_albums", distinct=True),
+            exports=Count("atlas_exports", distinct=True),
+        )
+        .values("selection", "albums", "exports")
+        .first()
+    )
+    return counts or {"selection": 0, "albums": 0, "exports": 0}

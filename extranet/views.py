@@ -5,16 +5,27 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from atlas_pages.exceptions import DomainError
 
-from . import services
-from .forms import DeleteAccountForm, GroupChangeForm, ProfileForm
+from . import albums, bookmarks, brief, declarations, exports, services
+from .forms import (
+    AlbumForm,
+    BookmarkNoteForm,
+    DeleteAccountForm,
+    GroupChangeForm,
+    ProfileForm,
+    SaveMapForm,
+    SendExportForm,
+)
 from .groups import ACTOR_GROUP_SLUGS
+from .ratelimits import limited
 
 
 def add_errors(form, error: ValidationError) -> None:
@@ -75,6 +86,8 @@ def personal_space(request: HttpRequest) -> HttpResponse:
         {
             "groups": services.member_groups(request.user),
             "profile": services.profile_of(request.user),
+            "brief": brief.brief(request.user),
+            "counts": services.personal_space_counts(request.user),
             "section": "home",
         },
     )
@@ -146,4 +159,253 @@ def delete_account(request: HttpRequest) -> HttpResponse:
             return redirect("/")
     return render(
         request, "extranet/my_data.html", {"section": "data", "form": form}, status=400 if form.errors else 200
+    )
+
+
+def _back(request: HttpRequest, default: str) -> str:
+    """Where to go after a form posted from another page: ``next`` when it is on this site."""
+    target = request.POST.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return target
+    return default
+
+
+def _messages_of(error: ValidationError | DomainError) -> list[str]:
+    if isinstance(error, DomainError):
+        return [str(error.message)]
+    return [str(message) for messages_ in error.message_dict.values() for message in messages_]
+
+
+# --- “Ma sélection” ---------------------------------------------------------------------------
+
+
+@login_required
+def selection(request: HttpRequest) -> HttpResponse:
+    rows = bookmarks.selection(request.user, request)
+    for row in rows:
+        row.form = BookmarkNoteForm(initial={"note": row.bookmark.note}, prefix=f"b{row.bookmark.pk}")
+    return render(request, "extranet/selection.html", {"rows": rows, "section": "selection"})
+
+
+@login_required
+@require_POST
+def add_bookmark(request: HttpRequest) -> HttpResponse:
+    """“Ajouter cet article à ma sélection”, from the article's page."""
+    try:
+        bookmarks.add(request.user, int(request.POST.get("page_id") or 0))
+    except (ValidationError, DomainError) as error:
+        for text in _messages_of(error):
+            messages.error(request, text)
+    else:
+        messages.success(request, _("The article has been added to your selection."))
+    return redirect(_back(request, reverse("extranet:selection")))
+
+
+@login_required
+@require_POST
+def change_bookmark(request: HttpRequest, bookmark_id: int) -> HttpResponse:
+    """One form per bookmark: save its note, move it up or down, or remove it."""
+    action = request.POST.get("action")
+    try:
+        if action == "remove":
+            bookmarks.remove(request.user, bookmark_id)
+            messages.success(request, _("The article has been removed from your selection."))
+        elif action in ("up", "down"):
+            current = int(request.POST.get("position") or 1)
+            bookmarks.update(request.user, bookmark_id, position=max(1, current + (-1 if action == "up" else 1)))
+        else:
+            form = BookmarkNoteForm(request.POST, prefix=f"b{bookmark_id}")
+            if not form.is_valid():
+                raise ValidationError(form.errors)
+            bookmarks.update(request.user, bookmark_id, note=form.cleaned_data["note"])
+            messages.success(request, _("Your note has been saved."))
+    except (ValidationError, DomainError) as error:
+        for text in _messages_of(error):
+            messages.error(request, text)
+    return redirect(_back(request, reverse("extranet:selection")))
+
+
+# --- albums of maps ---------------------------------------------------------------------------
+
+
+@login_required
+def map_albums(request: HttpRequest) -> HttpResponse:
+    """The member's albums; the form at the bottom creates one."""
+    form = AlbumForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            albums.create_album(request.user, form.cleaned_data["name"])
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, _("The album has been created."))
+            return redirect("extranet:albums")
+    base_url = albums.atlas_url()
+    items = albums.albums(request.user)
+    for album in items:
+        album.views = [albums.view_of(saved, base_url) for saved in album.maps.all()]
+        album.rename_form = AlbumForm(initial={"name": album.name}, prefix=f"a{album.pk}")
+    return render(
+        request,
+        "extranet/albums.html",
+        {"albums": items, "form": form, "atlas_url": base_url, "section": "albums"},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def change_album(request: HttpRequest, album_id: int) -> HttpResponse:
+    action = request.POST.get("action")
+    try:
+        if action == "delete":
+            albums.delete_album(request.user, album_id)
+            messages.success(request, _("The album and its maps have been deleted."))
+        elif action in ("up", "down"):
+            current = int(request.POST.get("position") or 1)
+            albums.update_album(request.user, album_id, position=max(1, current + (-1 if action == "up" else 1)))
+        else:
+            albums.update_album(request.user, album_id, name=request.POST.get(f"a{album_id}-name", ""))
+            messages.success(request, _("The album has been renamed."))
+    except (ValidationError, DomainError) as error:
+        for text in _messages_of(error):
+            messages.error(request, text)
+    return redirect("extranet:albums")
+
+
+@login_required
+@require_POST
+def change_map(request: HttpRequest, map_id: int) -> HttpResponse:
+    action = request.POST.get("action")
+    try:
+        if action == "delete":
+            albums.delete_map(request.user, map_id)
+            messages.success(request, _("The map has been deleted."))
+        elif action in ("up", "down"):
+            current = int(request.POST.get("position") or 1)
+            albums.update_map(request.user, map_id, position=max(1, current + (-1 if action == "up" else 1)))
+        elif action == "move":
+            albums.update_map(request.user, map_id, move_to_album=int(request.POST.get("album") or 0))
+            messages.success(request, _("The map has been moved."))
+    except (ValidationError, DomainError, ValueError) as error:
+        for text in _messages_of(error) if not isinstance(error, ValueError) else [_("Choose an album.")]:
+            messages.error(request, text)
+    return redirect("extranet:albums")
+
+
+@login_required
+def save_map(request: HttpRequest) -> HttpResponse:
+    """Posted from under the Atlas map; on a fault the form comes back with what was typed."""
+    user_albums = albums.albums(request.user)
+    form = SaveMapForm(request.POST or None, albums=user_albums)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = albums.save_map(request.user, **form.service_arguments())
+        except (ValidationError, DomainError) as error:
+            if isinstance(error, DomainError):
+                form.add_error(None, str(error.message))
+            else:
+                add_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("The map “%(title)s” has been saved in the album “%(album)s”.")
+                % {"title": saved.title, "album": saved.album.name},
+            )
+            return redirect(reverse("extranet:albums") + f"#carte-{saved.pk}")
+    return render(
+        request, "extranet/save_map.html", {"form": form, "section": "albums"}, status=400 if form.errors else 200
+    )
+
+
+# --- saved PDF exports ------------------------------------------------------------------------
+
+
+@login_required
+def exports_page(request: HttpRequest) -> HttpResponse:
+    items = list(exports.exports(request.user)[:100])
+    for item in items:
+        item.filters = exports.filters_of(item)
+    return render(
+        request, "extranet/exports.html", {"exports": items, "send_form": SendExportForm(), "section": "exports"}
+    )
+
+
+@login_required
+@require_POST
+def keep_export(request: HttpRequest) -> HttpResponse:
+    """“Exporter les résultats en pdf” into the personal space, from the Atlas search."""
+    try:
+        item = exports.keep(request.user, request.POST.get("query", ""), request.POST.get("scope", "country"))
+    except (ValidationError, DomainError) as error:
+        for text in _messages_of(error):
+            messages.error(request, text)
+        return redirect(_back(request, reverse("extranet:exports")))
+    if item.status == item.Status.READY:
+        messages.success(request, _("The PDF has been saved in your personal space."))
+    else:
+        messages.info(request, _("The PDF is being prepared: you will receive an e-mail when it is ready."))
+    return redirect(reverse("extranet:exports") + f"#export-{item.pk}")
+
+
+@login_required
+@require_POST
+def delete_export(request: HttpRequest, export_id: int) -> HttpResponse:
+    try:
+        exports.delete(request.user, export_id)
+    except DomainError as error:
+        messages.error(request, str(error.message))
+    else:
+        messages.success(request, _("The export has been deleted."))
+    return redirect("extranet:exports")
+
+
+@login_required
+def send_export(request: HttpRequest, export_id: int) -> HttpResponse:
+    """“L'adresser par courriel à un ami”: the form, kept with what was typed on a fault."""
+    try:
+        item = exports.export(request.user, export_id)
+    except DomainError as error:
+        raise Http404 from error
+    form = SendExportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            limited(request, "send_export")
+            exports.send(request.user, export_id, form.cleaned_data["email"], form.cleaned_data["message"])
+        except ValidationError as error:
+            add_errors(form, error)
+        except DomainError as error:
+            form.add_error(None, str(error.message))
+        else:
+            messages.success(
+                request, _("The export has been sent to %(email)s.") % {"email": form.cleaned_data["email"]}
+            )
+            return redirect("extranet:exports")
+    return render(
+        request,
+        "extranet/send_export.html",
+        {"export": item, "filters": exports.filters_of(item), "form": form, "section": "exports"},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_GET
+def shared_export(request: HttpRequest, token: str) -> HttpResponse:
+    """The link sent to a colleague: the PDF, while the link is valid (a week)."""
+    try:
+        item = exports.shared_export(token)
+    except DomainError as error:
+        return render(request, "extranet/shared_export_expired.html", {"message": error.message}, status=404)
+    return FileResponse(item.file.open("rb"), as_attachment=True, filename=f"atlas-cncd-{item.pk}.pdf")
+
+
+# --- history of teleprocedures ----------------------------------------------------------------
+
+
+@login_required
+def my_declarations(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "extranet/declarations.html",
+        {"declarations": declarations.declarations(request.user), "section": "declarations"},
     )

@@ -5,7 +5,9 @@ from django.contrib import messages
 from django.contrib.admin import SimpleListFilter
 from django.core.exceptions import PermissionDenied
 from django.db.models import Case, IntegerField, Value, When
+from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import re_path
 from django.utils.translation import gettext
@@ -14,11 +16,13 @@ from wagtail import hooks
 from wagtail_modeladmin.helpers import ButtonHelper, PermissionHelper
 from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup, modeladmin_register
 
+from atlas_pages.atlas_pdf import export_title
 from atlas_pages.exceptions import DomainError
+from atlas_pages.models import ArticlePage, EditorialPage
 
-from . import services
-from .forms import DecisionForm
-from .models import GroupChangeRequest, MemberProfile
+from . import albums, brief, services
+from .forms import DecisionForm, SaveMapForm
+from .models import Bookmark, GroupChangeRequest, MemberProfile
 
 
 @hooks.register("register_log_actions")
@@ -219,3 +223,41 @@ class MembersAdminGroup(ModelAdminGroup):
     menu_icon = "group"
     menu_order = 250
     items = (RegistrationAdmin, GroupChangeAdmin)
+
+
+# --- the personal space on the editorial pages and the Atlas ----------------------------------
+
+
+@hooks.register("cncd_page_actions")
+def bookmark_button(request, page):
+    """“Ajouter cet article à ma sélection” on every article the reader may read (the padlocked
+    page's teaser view never gets here)."""
+    if not isinstance(page, EditorialPage):
+        return ""
+    bookmarked = request.user.is_authenticated and Bookmark.objects.filter(user=request.user, page=page).exists()
+    return render_to_string(
+        "extranet/includes/bookmark_button.html", {"page": page, "bookmarked": bookmarked}, request=request
+    )
+
+
+@hooks.register("cncd_atlas_search_actions")
+def atlas_search_buttons(request, search):
+    """Under the Atlas map: save the map into an album, keep the PDF of the results."""
+    if not search:
+        return ""
+    context = {"search": search, "title": export_title(QueryDict(search["query"]))}
+    if request.user.is_authenticated:
+        context["form"] = SaveMapForm(
+            initial={"title": context["title"], "query": search["query"], "view_bbox": "-180,-85,180,85", "zoom": 2},
+            albums=albums.albums(request.user),
+        )
+    return render_to_string("extranet/includes/atlas_search_buttons.html", context, request=request)
+
+
+@hooks.register("before_serve_page", order=-10)
+def remember_brief_reading(page, request, serve_args, serve_kwargs):
+    """An article of the member's brief opened on the site is no longer new. It runs before
+    the padlock (which answers padlocked pages itself), and ``mark_read`` applies the same
+    padlock: a page the member may not read is not marked."""
+    if request.user.is_authenticated and isinstance(page, ArticlePage):
+        brief.mark_read(request.user, page)

@@ -1,4 +1,6 @@
 from django import template
+from django.utils.safestring import mark_safe
+from wagtail import hooks
 
 from .. import services
 
@@ -31,3 +33,14 @@ def breadcrumb(context):
 @register.simple_tag(takes_context=True)
 def contact_details(context):
     return services.contact_details(context.get("request"))
+
+
+@register.simple_tag(takes_context=True)
+def plugin_blocks(context, hook_name: str, subject=None):
+    """What other plugins add to a page of this app (the bookmark button of an article, the
+    buttons under the Atlas map) through a Wagtail hook ``fn(request, subject) -> str`` that
+    renders and escapes its own HTML: this app needs none of them to be installed."""
+    request = context.get("request")
+    if request is None:
+        return ""
+    return mark_safe("".join(str(render(request, subject) or "") for render in hooks.get_hooks(hook_name)))  # noqa: S308

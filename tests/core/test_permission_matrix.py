@@ -9,7 +9,7 @@ import pytest
 from atlas_pages.atlas_generate import generate
 from atlas_pages.models import AtlasExport, Project
 from cncd.api import api
-from extranet.models import Bookmark
+from extranet.models import Bookmark, MapAlbum, SavedMap
 from tests.factories import PASSWORD, UserFactory, add_article, add_rubric, padlock
 from tests.permissions import expect
 
@@ -25,7 +25,13 @@ def pages():
     owner = UserFactory(username="export-owner")
     export = AtlasExport.objects.create(owner=owner, query="country=SN", status=AtlasExport.Status.READY)
     bookmark = Bookmark.objects.create(user=owner, page=public, title=public.title)
+    album = MapAlbum.objects.create(user=owner, name="Afrique")
+    saved = SavedMap.objects.create(album=album, title="Sénégal", query="", view_bbox="-18,12,-11,17", zoom=6)
+    brief = add_article(rubric, "Note aux collectivités", target_groups=["collectivites"])
     return {
+        "album": album.pk,
+        "map": saved.pk,
+        "brief": brief.pk,
         "bookmark": bookmark.pk,
         "export": export.pk,
         "public": public.pk,
@@ -58,9 +64,62 @@ MATRIX = {
     ("GET", "/api/atlas/projects/{project_id}/"): [("sheet", "/api/atlas/projects/{project}/", None, lambda p: 200)],
     ("GET", "/api/atlas/projects.geojson"): [("map", "/api/atlas/projects.geojson", None, lambda p: 200)],
     ("GET", "/api/atlas/projects.pdf"): [("pdf", "/api/atlas/projects.pdf?kind=project", None, lambda p: 200)],
+    ("GET", "/api/me/exports/"): [("mine", "/api/me/exports/", None, lambda p: logged_in(p, default=200))],
+    ("POST", "/api/me/exports/"): [
+        ("keep", "/api/me/exports/", {"query": "kind=twinning"}, lambda p: logged_in(p, default=201))
+    ],
     ("GET", "/api/me/exports/{export_id}/"): [
         ("someone else's", "/api/me/exports/{export}/", None, lambda p: logged_in(p, default=404))
     ],
+    ("DELETE", "/api/me/exports/{export_id}/"): [
+        ("someone else's", "/api/me/exports/{export}/", None, lambda p: logged_in(p, default=404))
+    ],
+    ("POST", "/api/me/exports/{export_id}/send"): [
+        (
+            "someone else's",
+            "/api/me/exports/{export}/send",
+            {"email": "collegue@example.org"},
+            lambda p: logged_in(p, default=404),
+        )
+    ],
+    ("GET", "/api/me/albums/"): [("mine", "/api/me/albums/", None, lambda p: logged_in(p, default=200))],
+    ("POST", "/api/me/albums/"): [("create", "/api/me/albums/", {"name": "Asie"}, lambda p: logged_in(p, default=201))],
+    ("GET", "/api/me/albums/{album_id}/"): [
+        ("someone else's", "/api/me/albums/{album}/", None, lambda p: logged_in(p, default=404))
+    ],
+    ("PATCH", "/api/me/albums/{album_id}/"): [
+        ("someone else's", "/api/me/albums/{album}/", {"name": "x"}, lambda p: logged_in(p, default=404))
+    ],
+    ("DELETE", "/api/me/albums/{album_id}/"): [
+        ("someone else's", "/api/me/albums/{album}/", None, lambda p: logged_in(p, default=404))
+    ],
+    ("POST", "/api/me/albums/{album_id}/maps/"): [
+        (
+            "into someone else's album",
+            "/api/me/albums/{album}/maps/",
+            {"title": "Carte", "view_bbox": "-18,12,-11,17", "zoom": 6},
+            lambda p: logged_in(p, default=404),
+        )
+    ],
+    ("GET", "/api/me/albums/{album_id}/maps/{map_id}/"): [
+        ("someone else's", "/api/me/albums/{album}/maps/{map}/", None, lambda p: logged_in(p, default=404))
+    ],
+    ("PATCH", "/api/me/albums/{album_id}/maps/{map_id}/"): [
+        ("someone else's", "/api/me/albums/{album}/maps/{map}/", {"title": "x"}, lambda p: logged_in(p, default=404))
+    ],
+    ("DELETE", "/api/me/albums/{album_id}/maps/{map_id}/"): [
+        ("someone else's", "/api/me/albums/{album}/maps/{map}/", None, lambda p: logged_in(p, default=404))
+    ],
+    ("GET", "/api/me/brief/"): [("mine", "/api/me/brief/", None, lambda p: logged_in(p, default=200))],
+    ("POST", "/api/me/brief/{page_id}/read"): [
+        (
+            "article targeted to local authorities",
+            "/api/me/brief/{brief}/read",
+            None,
+            lambda p: logged_in(p, default=404, collectivites=204),
+        )
+    ],
+    ("GET", "/api/me/declarations/"): [("mine", "/api/me/declarations/", None, lambda p: logged_in(p, default=200))],
     ("GET", "/api/me/exports/{export_id}/pdf"): [
         ("someone else's", "/api/me/exports/{export}/pdf", None, lambda p: logged_in(p, default=404))
     ],
@@ -141,6 +200,11 @@ PERSONAL_SPACE = [
     "/espace-personnel/",
     "/espace-personnel/informations-personnelles/",
     "/espace-personnel/changement-de-groupe/",
+    "/espace-personnel/ma-selection/",
+    "/espace-personnel/mes-cartes/",
+    "/espace-personnel/mes-cartes/enregistrer/",
+    "/espace-personnel/mes-exports/",
+    "/espace-personnel/mes-teledeclarations/",
     "/espace-personnel/mes-donnees/",
     "/espace-personnel/mes-donnees/telecharger/",
     "/accounts/email/",

@@ -172,7 +172,11 @@ ACCOUNT_RATE_LIMITS = {
     "login_failed": "10/m/ip,5/5m/key",
     "signup": "20/m/ip",
     "reset_password": "20/m/ip,5/m/key",
+    # A member e-mailing one of their Atlas exports to a colleague.
+    "send_export": "10/h/user",
 }
+# An Atlas export e-mailed to a colleague is attached up to this size, else sent as a link.
+CNCD_EXPORT_ATTACHMENT_MAX_BYTES = 5 * 1024 * 1024
 HEADLESS_ONLY = False
 HEADLESS_CLIENTS = ("browser", "app")
 

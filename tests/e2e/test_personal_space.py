@@ -1,0 +1,83 @@
+"""A member logs in, reads a padlocked article of their group and adds it to their selection,
+saves an Atlas map into a new album, reopens it on the same view, and keeps the PDF of the
+results in their personal space (one journey: the live server's database is rebuilt between
+tests)."""
+
+from urllib.parse import urlsplit
+
+import pytest
+
+from atlas_pages.models import AtlasPage
+from tests.atlas_pages.test_atlas_search import atlas  # noqa: F401 (fixture)
+from tests.e2e.conftest import screenshot
+from tests.factories import PASSWORD, MemberFactory, add_article, add_page, add_rubric, home_page, padlock
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+def settled(page) -> None:
+    """Leaflet has finished animating the map (its zoom class is gone)."""
+    page.wait_for_function(
+        "document.getElementById('atlas-map').dataset.currentZoom !== undefined"
+        " && !document.querySelector('#atlas-map .leaflet-zoom-anim')"
+    )
+
+
+def test_selection_album_and_export_in_the_personal_space(page, atlas):  # noqa: F811
+    MemberFactory(username="maire-lyon", groups=["collectivites"])
+    article = add_article(
+        add_rubric("Actualités"),
+        "Programme 2027",
+        body="Les montants réservés aux élus",
+        target_groups=["collectivites"],
+    )
+    padlock(article, "collectivites")
+    add_page(home_page(), AtlasPage, title="Atlas de la coopération décentralisée", slug="atlas")
+
+    page.goto(f"/accounts/login/?next={article.url}")
+    page.fill("input[name=login]", "maire-lyon")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("form:has(input[name=password]) button[type=submit]")
+    page.wait_for_url(lambda url: urlsplit(url).path == article.url)
+    assert "Les montants réservés aux élus" in page.locator(".cncd-body").inner_text()
+    page.click("text=Ajouter cet article à ma sélection")
+    page.wait_for_selector("text=Dans ma sélection")
+
+    # The Atlas: search, zoom in once the map has settled, save it as it is now into a new album.
+    page.goto("/atlas/?country=SN")
+    page.wait_for_selector("[data-atlas-map][data-markers='3']")
+    settled(page)
+    before = int(page.get_attribute("#atlas-map", "data-current-zoom"))
+    page.click("#atlas-map .leaflet-control-zoom-in")
+    page.wait_for_function(f"document.getElementById('atlas-map').dataset.currentZoom === '{before + 1}'")
+    settled(page)
+    zoom = page.get_attribute("#atlas-map", "data-current-zoom")
+    centre = page.get_attribute("#atlas-map", "data-current-center")
+    assert page.input_value("input[name=zoom]") == zoom  # the form follows the map
+    page.click("summary:has-text('Enregistrer cette carte dans mon espace personnel')")
+    page.fill("input[name=title]", "Nos projets au Sénégal")
+    page.select_option("select[name=album]", "new")
+    page.fill("input[name=album_name]", "Afrique de l'Ouest")
+    page.click("form[aria-label='Enregistrer cette carte dans mon espace personnel'] button[type=submit]")
+    page.wait_for_selector("text=La carte « Nos projets au Sénégal » a été enregistrée")
+
+    # Reopened from the album, the map shows the same projects on the same view.
+    page.click("a:has-text('Nos projets au Sénégal')")
+    page.wait_for_selector("[data-atlas-map][data-markers='3']")
+    settled(page)
+    assert page.get_attribute("#atlas-map", "data-current-zoom") == zoom
+    reopened = page.get_attribute("#atlas-map", "data-current-center")
+    pixel = 360 / (256 * 2 ** int(zoom))  # degrees of longitude per pixel at that zoom
+    for before, after in zip(centre.split(","), reopened.split(","), strict=True):
+        assert abs(float(before) - float(after)) < 2 * pixel, (centre, reopened)
+
+    # Keep the PDF of the results, then find it with the article in the personal space.
+    page.click("text=Enregistrer le PDF dans mon espace personnel (par pays)")
+    page.wait_for_selector("text=Le PDF a été enregistré dans votre espace personnel.")
+    assert "Atlas : Sénégal" in page.locator("[data-export]").inner_text()
+    page.goto("/espace-personnel/ma-selection/")
+    assert "Programme 2027" in page.locator("[data-bookmark]").inner_text()
+    page.goto("/espace-personnel/")
+    assert "Programme 2027" in page.locator("[data-brief-item]").inner_text()
+    assert page.locator("[data-brief-item] .fr-badge--new").count() == 0  # read at the start of the journey
+    screenshot(page, "personal-space")
