@@ -6,9 +6,11 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from atlas_pages.demo import DEMO_PASSWORD
+from atlas_pages.models import ArticlePage
 
+from . import albums
 from .groups import ACTOR_GROUPS
-from .models import ActorGroup, MemberProfile
+from .models import ActorGroup, Bookmark, MapAlbum, MemberProfile
 
 User = get_user_model()
 
@@ -92,3 +94,26 @@ def load(report) -> None:
         "admin", "admin@demo.cncd.example.org", first_name="Admin", last_name="DAECT", is_staff=True, is_superuser=True
     )
     report.credential(admin.username, "superutilisateur (administration Wagtail, /admin/)")
+
+    _personal_space(User.objects.get(username="demo-collectivites"), report)
+
+
+def _personal_space(member, report) -> None:
+    """The local authorities' demo member has a selection, an album with a map of Senegal and
+    articles in their brief, so that “Mon espace personnel” is not empty."""
+    articles = list(ArticlePage.objects.live().filter(target_groups__actor_group__slug="collectivites")[:2])
+    for position, article in enumerate(articles, start=1):
+        Bookmark.objects.get_or_create(
+            user=member, page=article, defaults={"title": article.title, "position": position}
+        )
+    album, _created = MapAlbum.objects.get_or_create(user=member, name="Afrique de l'Ouest", defaults={"position": 1})
+    if not album.maps.exists():
+        albums.save_map(
+            member,
+            album_id=album.pk,
+            title="Nos projets au Sénégal",
+            query="country=SN",
+            view_bbox="-17.6,12.3,-11.3,16.7",
+            zoom=6,
+        )
+    report.note("Espace personnel de demo-collectivites : une sélection, un album de cartes, la brève du groupe.")

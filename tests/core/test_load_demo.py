@@ -8,6 +8,7 @@ from wagtail.models import Page, PageViewRestriction, Revision
 
 from atlas_pages.demo import DEMO_PASSWORD
 from extranet.groups import ACTOR_GROUP_SLUGS
+from extranet.models import Bookmark, SavedMap
 
 pytestmark = pytest.mark.django_db
 User = get_user_model()
@@ -21,6 +22,8 @@ def snapshot() -> dict:
         "live": Page.objects.live().count(),
         "revisions": Revision.objects.count(),
         "padlocks": PageViewRestriction.objects.count(),
+        "bookmarks": Bookmark.objects.count(),
+        "maps": SavedMap.objects.count(),
     }
 
 
@@ -91,3 +94,13 @@ def test_demo_has_a_pending_and_a_rejected_registration(client):
     assert "attente de vérification" in response.text
     response = client.post("/accounts/login/", {"login": "demo-refusee", "password": DEMO_PASSWORD})
     assert "statuts" in response.text
+
+
+def test_the_demo_personal_space_is_not_empty(client):
+    call_command("load_demo")
+    assert client.login(username="demo-collectivites", password=DEMO_PASSWORD)
+    assert client.get("/api/me/bookmarks/").json()
+    [album] = client.get("/api/me/albums/").json()
+    assert [item["title"] for item in album["maps"]] == ["Nos projets au Sénégal"]
+    assert album["maps"][0]["project_count"] > 0 and album["maps"][0]["url"].startswith("/atlas/?country=SN")
+    assert client.get("/api/me/brief/").json()["items"]
