@@ -1,5 +1,7 @@
 """The extranet's pages: registration into a group, “Mon espace personnel” and the profile."""
 
+from contextlib import contextmanager
+
 from allauth.account.views import SignupView
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -170,10 +172,26 @@ def _back(request: HttpRequest, default: str) -> str:
     return default
 
 
-def _messages_of(error: ValidationError | DomainError) -> list[str]:
-    if isinstance(error, DomainError):
-        return [str(error.message)]
-    return [str(message) for messages_ in error.message_dict.values() for message in messages_]
+@contextmanager
+def _faults_as_messages(request: HttpRequest):
+    """The service's refusals, shown above the page the member is sent back to."""
+    try:
+        yield
+    except DomainError as error:
+        messages.error(request, str(error.message))
+    except ValidationError as error:
+        for field_messages in error.message_dict.values():
+            for message in field_messages:
+                messages.error(request, str(message))
+
+
+def _step(request: HttpRequest) -> int:
+    """The place an up or down button asks for: just before or after the item's own."""
+    try:
+        current = int(request.POST.get("position") or 1)
+    except ValueError:
+        current = 1
+    return max(1, current - 1 if request.POST.get("action") == "up" else current + 1)
 
 
 # --- “Ma sélection” ---------------------------------------------------------------------------
@@ -191,12 +209,9 @@ def selection(request: HttpRequest) -> HttpResponse:
 @require_POST
 def add_bookmark(request: HttpRequest) -> HttpResponse:
     """“Ajouter cet article à ma sélection”, from the article's page."""
-    try:
-        bookmarks.add(request.user, int(request.POST.get("page_id") or 0))
-    except (ValidationError, DomainError) as error:
-        for text in _messages_of(error):
-            messages.error(request, text)
-    else:
+    with _faults_as_messages(request):
+        page_id = request.POST.get("page_id", "")
+        bookmarks.add(request.user, int(page_id) if page_id.isdigit() else 0)
         messages.success(request, _("The article has been added to your selection."))
     return redirect(_back(request, reverse("extranet:selection")))
 
@@ -206,22 +221,18 @@ def add_bookmark(request: HttpRequest) -> HttpResponse:
 def change_bookmark(request: HttpRequest, bookmark_id: int) -> HttpResponse:
     """One form per bookmark: save its note, move it up or down, or remove it."""
     action = request.POST.get("action")
-    try:
+    with _faults_as_messages(request):
         if action == "remove":
             bookmarks.remove(request.user, bookmark_id)
             messages.success(request, _("The article has been removed from your selection."))
         elif action in ("up", "down"):
-            current = int(request.POST.get("position") or 1)
-            bookmarks.update(request.user, bookmark_id, position=max(1, current + (-1 if action == "up" else 1)))
+            bookmarks.update(request.user, bookmark_id, position=_step(request))
         else:
             form = BookmarkNoteForm(request.POST, prefix=f"b{bookmark_id}")
             if not form.is_valid():
                 raise ValidationError(form.errors)
             bookmarks.update(request.user, bookmark_id, note=form.cleaned_data["note"])
             messages.success(request, _("Your note has been saved."))
-    except (ValidationError, DomainError) as error:
-        for text in _messages_of(error):
-            messages.error(request, text)
     return redirect(_back(request, reverse("extranet:selection")))
 
 
@@ -257,19 +268,15 @@ def map_albums(request: HttpRequest) -> HttpResponse:
 @require_POST
 def change_album(request: HttpRequest, album_id: int) -> HttpResponse:
     action = request.POST.get("action")
-    try:
+    with _faults_as_messages(request):
         if action == "delete":
             albums.delete_album(request.user, album_id)
             messages.success(request, _("The album and its maps have been deleted."))
         elif action in ("up", "down"):
-            current = int(request.POST.get("position") or 1)
-            albums.update_album(request.user, album_id, position=max(1, current + (-1 if action == "up" else 1)))
+            albums.update_album(request.user, album_id, position=_step(request))
         else:
             albums.update_album(request.user, album_id, name=request.POST.get(f"a{album_id}-name", ""))
             messages.success(request, _("The album has been renamed."))
-    except (ValidationError, DomainError) as error:
-        for text in _messages_of(error):
-            messages.error(request, text)
     return redirect("extranet:albums")
 
 
@@ -277,19 +284,16 @@ def change_album(request: HttpRequest, album_id: int) -> HttpResponse:
 @require_POST
 def change_map(request: HttpRequest, map_id: int) -> HttpResponse:
     action = request.POST.get("action")
-    try:
+    with _faults_as_messages(request):
         if action == "delete":
             albums.delete_map(request.user, map_id)
             messages.success(request, _("The map has been deleted."))
         elif action in ("up", "down"):
-            current = int(request.POST.get("position") or 1)
-            albums.update_map(request.user, map_id, position=max(1, current + (-1 if action == "up" else 1)))
+            albums.update_map(request.user, map_id, position=_step(request))
         elif action == "move":
-            albums.update_map(request.user, map_id, move_to_album=int(request.POST.get("album") or 0))
+            album = request.POST.get("album", "")
+            albums.update_map(request.user, map_id, move_to_album=int(album) if album.isdigit() else 0)
             messages.success(request, _("The map has been moved."))
-    except (ValidationError, DomainError, ValueError) as error:
-        for text in _messages_of(error) if not isinstance(error, ValueError) else [_("Choose an album.")]:
-            messages.error(request, text)
     return redirect("extranet:albums")
 
 
@@ -335,11 +339,10 @@ def exports_page(request: HttpRequest) -> HttpResponse:
 @require_POST
 def keep_export(request: HttpRequest) -> HttpResponse:
     """“Exporter les résultats en pdf” into the personal space, from the Atlas search."""
-    try:
+    item = None
+    with _faults_as_messages(request):
         item = exports.keep(request.user, request.POST.get("query", ""), request.POST.get("scope", "country"))
-    except (ValidationError, DomainError) as error:
-        for text in _messages_of(error):
-            messages.error(request, text)
+    if item is None:
         return redirect(_back(request, reverse("extranet:exports")))
     if item.status == item.Status.READY:
         messages.success(request, _("The PDF has been saved in your personal space."))
@@ -351,11 +354,8 @@ def keep_export(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def delete_export(request: HttpRequest, export_id: int) -> HttpResponse:
-    try:
+    with _faults_as_messages(request):
         exports.delete(request.user, export_id)
-    except DomainError as error:
-        messages.error(request, str(error.message))
-    else:
         messages.success(request, _("The export has been deleted."))
     return redirect("extranet:exports")
 

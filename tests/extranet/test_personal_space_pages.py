@@ -222,3 +222,21 @@ def test_home_counts_what_the_member_keeps(member, member_client, articles):
     MapAlbum.objects.create(user=member, name="Asie")
     html = page_text(member_client.get("/espace-personnel/"))
     assert "1 article" in html and "1 album" in html and "0 export" in html
+
+
+def test_forged_buttons_are_answered_not_crashed(member, member_client, articles):
+    bookmark = Bookmark.objects.create(user=member, page=articles[0], title="Article 1", position=1)
+    album = MapAlbum.objects.create(user=member, name="Asie", position=1)
+    saved = SavedMap.objects.create(album=album, title="Hué", view_bbox="100,10,110,20", zoom=6, position=1)
+    assert (
+        member_client.post(
+            f"/espace-personnel/ma-selection/{bookmark.pk}/", {"action": "up", "position": "x"}
+        ).status_code
+        == 302
+    )
+    response = member_client.post(
+        f"/espace-personnel/mes-cartes/carte/{saved.pk}/", {"action": "move", "album": "x"}, follow=True
+    )
+    assert "Vous n'avez pas d'album portant cet identifiant." in page_text(response)
+    response = member_client.post("/espace-personnel/ma-selection/ajouter/", {"page_id": "x"}, follow=True)
+    assert "Aucune page publiée ne porte cet identifiant." in page_text(response)
