@@ -43,6 +43,7 @@ class MeOut(Schema):
     organisation: str
     organisation_code: str
     country: str
+    region: str = Field(description="Prefectures: INSEE code of their region")
     position: str
     phone: str
     newsletter_opt_in: bool
@@ -63,6 +64,7 @@ class MeIn(Schema):
     organisation: str | None = Field(None, max_length=255)
     organisation_code: str | None = Field(None, max_length=20)
     country: str | None = Field(None, max_length=2)
+    region: str | None = Field(None, max_length=3)
     position: str | None = Field(None, max_length=255)
     phone: str | None = Field(None, max_length=40)
     newsletter_opt_in: bool | None = None

@@ -10,6 +10,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from atlas_pages.atlas_data import regions
 from atlas_pages.countries import lazy_country_choices
 
 from . import services
@@ -55,6 +56,9 @@ class MemberDetailsForm(forms.Form):
         required=False,
         help_text=_("Embassies: the country where the embassy is."),
     )
+    region = forms.ChoiceField(
+        label=_("Region"), choices=(), required=False, help_text=_("Prefectures: the region of the prefecture.")
+    )
     position = forms.CharField(label=_("Position"), max_length=255, required=False)
     phone = forms.CharField(label=_("Telephone"), max_length=40, required=False)
     newsletter_opt_in = forms.BooleanField(
@@ -64,6 +68,7 @@ class MemberDetailsForm(forms.Form):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["country"].choices = [("", "—"), *lazy_country_choices()]
+        self.fields["region"].choices = [("", "—"), *regions().items()]
 
     def group_slug(self) -> str:
         raise NotImplementedError
@@ -124,6 +129,8 @@ class ProfileForm(MemberDetailsForm):
             initial.update({name: getattr(profile, name) for name in services.PROFILE_ONLY_FIELDS})
         kwargs.setdefault("initial", initial)
         super().__init__(*args, **kwargs)
+        if self.group_slug() != "prefectures":
+            self.fields.pop("region")
 
     def group_slug(self) -> str:
         profile = services.profile_of(self.user)

@@ -73,6 +73,9 @@ class MemberProfile(StaffDecision):
         _("organisation code"), max_length=20, blank=True, help_text=_("Official code of the local authority.")
     )
     country = models.CharField(_("country"), max_length=2, blank=True, help_text=_("For embassies: the country."))
+    region = models.CharField(
+        _("region"), max_length=3, blank=True, help_text=_("For prefectures: the INSEE code of the region.")
+    )
     position = models.CharField(_("position"), max_length=255, blank=True)
     phone = models.CharField(_("telephone"), max_length=40, blank=True)
     newsletter_opt_in = models.BooleanField(_("subscribes to the newsletter"), default=False)

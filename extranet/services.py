@@ -27,6 +27,7 @@ from wagtail import hooks
 from wagtail.log_actions import log
 from wagtail.models import ModelLogEntry
 
+from atlas_pages.atlas_data import regions
 from atlas_pages.countries import country_name, is_country_code
 from atlas_pages.exceptions import Forbidden
 
@@ -56,6 +57,7 @@ PROFILE_ONLY_FIELDS = (
     "organisation",
     "organisation_code",
     "country",
+    "region",
     "position",
     "phone",
     "newsletter_opt_in",
@@ -98,6 +100,10 @@ def validate_member_details(group_slug: str, details: dict[str, Any]) -> dict[st
             errors.setdefault("country", []).append(_("Choose a country from the list (ISO 3166 code)."))
     if group_slug == "ambassades" and "country" in cleaned and not cleaned["country"]:
         errors.setdefault("country", []).append(_("An embassy gives the country where it is."))
+    if cleaned.get("region") and cleaned["region"] not in regions():
+        errors.setdefault("region", []).append(_("Choose a region from the list (INSEE code)."))
+    if group_slug == "prefectures" and "region" in cleaned and not cleaned["region"]:
+        errors.setdefault("region", []).append(_("A prefecture gives its region."))
     if "organisation_code" in cleaned:
         cleaned["organisation_code"] = cleaned["organisation_code"].replace(" ", "").upper()
         if cleaned["organisation_code"] and not ORGANISATION_CODE.match(cleaned["organisation_code"]):

@@ -70,6 +70,10 @@ class RegistrationView(SignupView):
             form.fields.pop("organisation_code", None)
         if group == "ambassades":
             form.fields["country"].required = True
+        if group == "prefectures":
+            form.fields["region"].required = True
+        else:
+            form.fields.pop("region", None)
         return form
 
     def get_context_data(self, **kwargs):

@@ -218,3 +218,21 @@ def test_group_change_page(embassy_client):
     page = unescape(embassy_client.get(response["Location"]).content.decode())
     assert "Votre demande a été transmise à l’équipe de la CNCD" in page
     assert "ONG" in page and "En attente" in page
+
+
+def test_a_prefecture_changes_its_region_within_the_list(db):
+    user = MemberFactory(username="prefet", groups=["prefectures"])
+    MemberProfile.objects.create(
+        user=user,
+        actor_group=ActorGroup.objects.get(slug="prefectures"),
+        organisation="Préfecture de région",
+        region="53",
+        status=MemberProfile.Status.APPROVED,
+    )
+    client = Client()
+    client.force_login(user)
+    assert client.get("/api/me/").json()["region"] == "53"
+    response = patch(client, {"region": "99"})
+    assert response.status_code == 422 and response.json()["detail"][0]["field"] == "region"
+    assert patch(client, {"region": "84"}).json()["region"] == "84"
+    assert 'name="region"' in client.get("/espace-personnel/informations-personnelles/").content.decode()

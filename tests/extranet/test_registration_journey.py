@@ -228,3 +228,42 @@ def test_a_local_authority_registers_by_its_official_code_in_the_atlas(client):
     response = client.post("/accounts/signup/?groupe=collectivites", {**data, "organisation_code": "26113"})
     assert response.status_code == 302
     assert MemberProfile.objects.get().organisation == "Die"
+
+
+def test_a_prefecture_registers_with_its_region(client):
+    data = {**REGISTRATION, "group": "prefectures", "organisation": "Préfecture de la région Bretagne"}
+    data.pop("organisation_code")
+    form = text(client.get("/accounts/signup/?groupe=prefectures"))
+    assert 'name="region"' in form and '<option value="53">Bretagne</option>' in form
+    assert 'name="region"' not in text(client.get("/accounts/signup/?groupe=ong"))
+
+    response = client.post("/accounts/signup/?groupe=prefectures", data)
+    assert response.context["form"].errors["region"] == ["Ce champ est obligatoire."]
+    response = client.post("/accounts/signup/?groupe=prefectures", {**data, "region": "99"})
+    assert "region" in response.context["form"].errors
+    assert not User.objects.filter(username="ines.roux").exists()
+
+    response = client.post("/accounts/signup/?groupe=prefectures", {**data, "region": "53"})
+    assert response.status_code == 302
+    assert MemberProfile.objects.get().region == "53"
+
+
+def test_the_headless_signup_of_a_prefecture_needs_the_region(client):
+    body = {
+        "group": "prefectures",
+        "username": "prefet",
+        "email": "prefet@bretagne.example.org",
+        "password": PASSWORD,
+        "first_name": "Yann",
+        "last_name": "Le Goff",
+        "organisation": "Préfecture de la région Bretagne",
+        "terms": True,
+    }
+    response = client.post("/_allauth/browser/v1/auth/signup", body, content_type="application/json")
+    assert response.status_code == 400
+    assert {error["param"] for error in response.json()["errors"]} == {"region"}
+    response = client.post(
+        "/_allauth/browser/v1/auth/signup", {**body, "region": "53"}, content_type="application/json"
+    )
+    assert response.status_code == 401  # signed up; the e-mail is to be verified before logging in
+    assert MemberProfile.objects.get().region == "53"
