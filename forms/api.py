@@ -1,3 +1,355 @@
-from ninja import Router
+"""Teleprocedures in the API: calls for projects and co-financing dossiers.
+
+Every change of a dossier carries the ``version`` the caller read: if someone changed the
+dossier since, the answer is 409 and nothing is overwritten.
+"""
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Literal
+
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema, Status
+
+from atlas_pages.atlas_api import Paging
+from atlas_pages.auth import any_caller, member_auth
+
+from . import services
+from .models import CallForProjectsPage, Dossier
 
 router = Router(tags=["teleprocedures"])
+
+
+class RequiredOpinionOut(Schema):
+    body: str = Field(description="ambassades, prefectures or ministeres-operateurs")
+    label: str
+    days: int
+
+
+class CallOut(Schema):
+    id: int
+    title: str
+    url: str
+    kind: str = Field(description="annual or triennial")
+    intro: str
+    status: str = Field(description="upcoming, open or closed")
+    opens_at: datetime
+    closes_at: datetime
+    budget_envelope: Decimal
+    max_share: int = Field(description="Largest share of a project's budget the State may fund (%)")
+    eligible_countries: list[str] = Field(description="ISO codes; empty: every country")
+    eligible_themes: list[str] = Field(description="Theme slugs; empty: every theme")
+    required_opinions: list[RequiredOpinionOut]
+
+
+class CallListOut(Schema):
+    count: int
+    items: list[CallOut]
+
+
+def _call_out(request: HttpRequest, page: CallForProjectsPage) -> dict:
+    return {
+        "id": page.pk,
+        "title": page.title,
+        "url": page.get_url(request) or "",
+        "kind": page.kind,
+        "intro": page.intro,
+        "status": page.status,
+        "opens_at": page.opens_at,
+        "closes_at": page.closes_at,
+        "budget_envelope": page.budget_envelope,
+        "max_share": page.max_share,
+        "eligible_countries": [country.iso2 for country in page.eligible_countries.all()],
+        "eligible_themes": [theme.slug for theme in page.eligible_themes.all()],
+        "required_opinions": [
+            {"body": item.body, "label": str(item.get_body_display()), "days": item.days}
+            for item in page.required_opinions.all()
+        ],
+    }
+
+
+@router.get("/calls/", response=CallListOut, summary="Calls for projects", auth=any_caller)
+def list_calls(request: HttpRequest, paging: Query[Paging]):
+    queryset = services.calls().prefetch_related("eligible_countries", "eligible_themes", "required_opinions")
+    page = list(queryset[paging.offset : paging.offset + paging.limit])
+    return {"count": queryset.count(), "items": [_call_out(request, item) for item in page]}
+
+
+@router.get("/calls/{call_id}/", response=CallOut, summary="A call for projects", auth=any_caller)
+def get_call(request: HttpRequest, call_id: int):
+    return _call_out(request, services.call(call_id))
+
+
+# --- dossiers ---------------------------------------------------------------------------------
+
+
+class BudgetLineIn(Schema):
+    kind: str = Field(description="expense or resource")
+    year: int = Field(1, description="Year of the project: 1, 2 or 3")
+    label: str
+    source: str = Field("", description="For a resource: requested, own, partner, public or private")
+    amount: str | int | float = Field(description="Euros, at most two decimals")
+
+
+class ContactIn(Schema):
+    name: str
+    role: str = ""
+    email: str = ""
+    phone: str = ""
+
+
+class DossierContentIn(Schema):
+    """Only the fields sent change; budget and contacts, when sent, replace the lists."""
+
+    title: str | None = None
+    partner_name: str | None = None
+    partner_country: str | None = Field(None, description="ISO 3166 alpha-2 code")
+    themes: list[str] | None = Field(None, description="Theme slugs")
+    description: str | None = None
+    objectives: str | None = None
+    start_year: int | None = None
+    duration_years: int | None = Field(None, description="1 to 3 (at most 1 for an annual call)")
+    budget: list[BudgetLineIn] | None = None
+    contacts: list[ContactIn] | None = None
+
+
+class DossierCreateIn(DossierContentIn):
+    call_id: int
+
+
+class DossierUpdateIn(DossierContentIn):
+    version: int = Field(description="The version you read; 409 if the dossier changed since")
+
+
+class VersionIn(Schema):
+    version: int
+
+
+class ReasonIn(VersionIn):
+    reason: str = Field(max_length=5000)
+
+
+class DecisionIn(VersionIn):
+    decision: Literal["accepted", "refused", "closed"]
+    motivation: str = Field(max_length=5000)
+
+
+class BudgetLineOut(Schema):
+    kind: str
+    year: int
+    label: str
+    source: str
+    amount: Decimal
+
+
+class BudgetOut(Schema):
+    lines: list[BudgetLineOut]
+    expenses: Decimal
+    resources: Decimal
+    requested: Decimal
+    balanced: bool
+
+
+class ContactOut(Schema):
+    name: str
+    role: str
+    email: str
+    phone: str
+
+
+class NamedOut(Schema):
+    code: str
+    name: str
+
+
+class DossierSummaryOut(Schema):
+    id: int
+    reference: str
+    call_id: int
+    call_title: str
+    state: str = Field(description="draft, filed, correction, under_review, accepted, refused or closed")
+    state_label: str
+    version: int
+    title: str
+    authority: NamedOut
+    partner_country: NamedOut | None
+    filed_at: datetime | None
+    updated_at: datetime
+
+
+class DossierOut(DossierSummaryOut):
+    partner_name: str
+    themes: list[str]
+    description: str
+    objectives: str
+    start_year: int | None
+    duration_years: int | None
+    budget: BudgetOut
+    contacts: list[ContactOut]
+    correction_reason: str
+    decision_motivation: str
+    decided_at: datetime | None
+    can_edit: bool
+    missing: dict[str, list[str]] = Field(description="What stops the dossier from being filed, by field")
+
+
+class DossierListOut(Schema):
+    count: int
+    items: list[DossierSummaryOut]
+
+
+class EventOut(Schema):
+    sequence: int
+    at: datetime
+    by: str
+    action: str
+    detail: dict
+    hash: str
+
+
+def _summary(item: Dossier) -> dict:
+    return {
+        "id": item.pk,
+        "reference": item.reference or "",
+        "call_id": item.call_id,
+        "call_title": item.call.title,
+        "state": item.state,
+        "state_label": str(item.get_state_display()),
+        "version": item.version,
+        "title": item.title,
+        "authority": {"code": item.authority.code, "name": item.authority.name},
+        "partner_country": {"code": item.partner_country.iso2, "name": item.partner_country.name}
+        if item.partner_country
+        else None,
+        "filed_at": item.filed_at,
+        "updated_at": item.updated_at,
+    }
+
+
+def _detail(request: HttpRequest, item: Dossier) -> dict:
+    lines = list(item.budget_lines.all())
+    totals = services.budget_totals(lines)
+    return {
+        **_summary(item),
+        "partner_name": item.partner_name,
+        "themes": [theme.slug for theme in item.themes.all()],
+        "description": item.description,
+        "objectives": item.objectives,
+        "start_year": item.start_year,
+        "duration_years": item.duration_years,
+        "budget": {
+            "lines": lines,
+            "expenses": totals.expenses,
+            "resources": totals.resources,
+            "requested": totals.requested,
+            "balanced": bool(totals.expenses) and totals.expenses == totals.resources,
+        },
+        "contacts": list(item.contacts.all()),
+        "correction_reason": item.correction_reason,
+        "decision_motivation": item.decision_motivation,
+        "decided_at": item.decided_at,
+        "can_edit": services.can_edit(request.user, item),
+        "missing": {name: [str(message) for message in messages] for name, messages in services.missing(item).items()}
+        if item.state in (Dossier.State.DRAFT, Dossier.State.CORRECTION)
+        else {},
+    }
+
+
+class DossierQuery(Schema):
+    call: int | None = Field(None, description="Id of a call")
+    state: str | None = Field(None, description="One of the states")
+
+
+@router.get("/dossiers/", response=DossierListOut, summary="The dossiers I may see", auth=member_auth)
+def list_dossiers(request: HttpRequest, filters: Query[DossierQuery], paging: Query[Paging]):
+    """Mine and my authority's; the filed ones of my country (embassies), of my region
+    (prefectures), all filed ones (ministries and operators, staff)."""
+    queryset = services.dossiers(request.user)
+    if filters.call:
+        queryset = queryset.filter(call_id=filters.call)
+    if filters.state:
+        queryset = queryset.filter(state=filters.state)
+    page = list(queryset[paging.offset : paging.offset + paging.limit])
+    return {"count": queryset.count(), "items": [_summary(item) for item in page]}
+
+
+@router.post("/dossiers/", response={201: DossierOut}, summary="Start a dossier (draft)", auth=member_auth)
+def create_dossier(request: HttpRequest, payload: DossierCreateIn):
+    """For members of local authorities whose profile names their authority; the call must be
+    open. Whatever is given is kept as a draft: nothing is required yet."""
+    data = payload.dict(exclude_unset=True)
+    call_id = data.pop("call_id")
+    created = services.create_dossier(request.user, call_id, data)
+    return Status(201, _detail(request, services.dossier(request.user, created.pk)))
+
+
+@router.get("/dossiers/{dossier_id}/", response=DossierOut, summary="A dossier", auth=member_auth)
+def get_dossier(request: HttpRequest, dossier_id: int):
+    return _detail(request, services.dossier(request.user, dossier_id))
+
+
+@router.patch("/dossiers/{dossier_id}/", response=DossierOut, summary="Change a dossier", auth=member_auth)
+def update_dossier(request: HttpRequest, dossier_id: int, payload: DossierUpdateIn):
+    """A draft or a dossier sent back for correction at any time, a filed one until the call
+    closes. 409 when the version is not the current one."""
+    data = payload.dict(exclude_unset=True)
+    version = data.pop("version")
+    return _detail(request, services.update_dossier(request.user, dossier_id, version, data))
+
+
+@router.post("/dossiers/{dossier_id}/submit/", response=DossierOut, summary="File the dossier", auth=member_auth)
+def submit_dossier(request: HttpRequest, dossier_id: int, payload: VersionIn):
+    """Everything is checked: each missing or faulty field is named (422) and the draft kept."""
+    return _detail(request, services.submit(request.user, dossier_id, payload.version))
+
+
+@router.post(
+    "/dossiers/{dossier_id}/review/", response=DossierOut, summary="Start the review (staff)", auth=member_auth
+)
+def review_dossier(request: HttpRequest, dossier_id: int, payload: VersionIn):
+    return _detail(request, services.start_review(request.user, dossier_id, payload.version))
+
+
+@router.post(
+    "/dossiers/{dossier_id}/send-back/",
+    response=DossierOut,
+    summary="Send back for correction (staff)",
+    auth=member_auth,
+)
+def send_back_dossier(request: HttpRequest, dossier_id: int, payload: ReasonIn):
+    return _detail(request, services.send_back(request.user, dossier_id, payload.version, payload.reason))
+
+
+@router.post("/dossiers/{dossier_id}/decision/", response=DossierOut, summary="Decide (staff)", auth=member_auth)
+def decide_dossier(request: HttpRequest, dossier_id: int, payload: DecisionIn):
+    """Final: a second decision, or one on a changed version, answers 409."""
+    return _detail(
+        request, services.decide(request.user, dossier_id, payload.version, payload.decision, payload.motivation)
+    )
+
+
+@router.post(
+    "/dossiers/{dossier_id}/reopen/", response=DossierOut, summary="Reopen a decided dossier (staff)", auth=member_auth
+)
+def reopen_dossier(request: HttpRequest, dossier_id: int, payload: ReasonIn):
+    return _detail(request, services.reopen(request.user, dossier_id, payload.version, payload.reason))
+
+
+@router.get(
+    "/dossiers/{dossier_id}/history/", response=list[EventOut], summary="The dossier's history", auth=member_auth
+)
+def dossier_history(request: HttpRequest, dossier_id: int):
+    """Who did what and when; each entry carries its hash (the chain is checked by
+    ``manage.py check_dossier_history``)."""
+    _dossier, entries = services.events(request.user, dossier_id)
+    return [
+        {
+            "sequence": entry.sequence,
+            "at": entry.at,
+            "by": entry.actor_name,
+            "action": entry.action,
+            "detail": entry.detail,
+            "hash": entry.hash,
+        }
+        for entry in entries
+    ]

@@ -1,1 +1,291 @@
-"""Models of the forms app (they arrive with its issue)."""
+"""Teleprocedures: calls for projects and the co-financing dossiers local authorities file.
+
+A call is a Wagtail page (editors write its rules, staff publish it); a dossier follows the
+life cycle of démarches-simplifiées: draft → filed → under review → accepted / refused /
+closed without action, with a way back for correction. Every change goes into the dossier's
+history, whose entries are chained by hashes so that an edit of the past shows.
+"""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.fields import StreamField
+from wagtail.models import Orderable, Page
+
+from atlas_pages.blocks import BodyBlock
+
+
+class CallForProjectsIndexPage(Page):
+    """“Appels à projets”: the calls, open ones first."""
+
+    intro = models.TextField(_("introduction"), blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    subpage_types = ["cncd_forms.CallForProjectsPage"]
+    max_count = 1
+    template = "cncd_forms/call_index_page.html"
+
+    class Meta:
+        verbose_name = _("calls for projects")
+        verbose_name_plural = _("calls for projects (index)")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["calls"] = CallForProjectsPage.objects.child_of(self).live().order_by("-closes_at")
+        return context
+
+
+class CallForProjectsPage(Page):
+    """An annual or triennial call for projects: rules, dates, envelope, what is eligible and
+    which opinions each dossier needs. Local authorities file their dossiers while it is open."""
+
+    class Kind(models.TextChoices):
+        ANNUAL = "annual", _("Annual")
+        TRIENNIAL = "triennial", _("Triennial")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        UPCOMING = "upcoming", _("Not open yet")
+        OPEN = "open", _("Open")
+        CLOSED = "closed", _("Closed")
+
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.ANNUAL)
+    intro = models.TextField(_("introduction"), max_length=1000, help_text=_("Shown in listings and to visitors."))
+    rules = StreamField(BodyBlock(), verbose_name=_("rules and documents"), blank=True)
+    opens_at = models.DateTimeField(_("opens at"))
+    closes_at = models.DateTimeField(_("closes at"), help_text=_("After this, filed dossiers can no longer be edited."))
+    closed_early = models.BooleanField(_("closed before its date"), default=False)
+    budget_envelope = models.DecimalField(_("budget envelope (EUR)"), max_digits=14, decimal_places=2)
+    max_share = models.PositiveSmallIntegerField(
+        _("largest share of a project's budget the State may fund (%)"), default=50
+    )
+    eligible_countries = ParentalManyToManyField(
+        "atlas_pages.Country",
+        blank=True,
+        related_name="+",
+        verbose_name=_("eligible countries"),
+        help_text=_("Leave empty for every country."),
+    )
+    eligible_themes = ParentalManyToManyField(
+        "atlas_pages.Theme",
+        blank=True,
+        related_name="+",
+        verbose_name=_("eligible themes"),
+        help_text=_("Leave empty for every theme."),
+    )
+
+    content_panels = Page.content_panels + [
+        FieldPanel("kind"),
+        FieldPanel("intro"),
+        FieldRowPanel([FieldPanel("opens_at"), FieldPanel("closes_at")]),
+        FieldPanel("closed_early"),
+        FieldRowPanel([FieldPanel("budget_envelope"), FieldPanel("max_share")]),
+        MultiFieldPanel([FieldPanel("eligible_countries"), FieldPanel("eligible_themes")], heading=_("Eligibility")),
+        InlinePanel("required_opinions", label=_("Opinions each dossier needs")),
+        FieldPanel("rules"),
+    ]
+    parent_page_types = ["cncd_forms.CallForProjectsIndexPage"]
+    subpage_types: list[str] = []
+    template = "cncd_forms/call_page.html"
+
+    class Meta:
+        verbose_name = _("call for projects")
+        verbose_name_plural = _("calls for projects")
+
+    @property
+    def status(self) -> str:
+        now = timezone.now()
+        if not self.live:
+            return self.Status.DRAFT
+        if self.closed_early or now >= self.closes_at:
+            return self.Status.CLOSED
+        if now < self.opens_at:
+            return self.Status.UPCOMING
+        return self.Status.OPEN
+
+    @property
+    def years(self) -> int:
+        """How many years a project of this call spans at most."""
+        return 3 if self.kind == self.Kind.TRIENNIAL else 1
+
+
+class RequiredOpinion(Orderable):
+    """An opinion every dossier of the call needs: from embassies (of the partner country),
+    prefectures (of the authority's region) or ministries and operators, within so many days."""
+
+    class Body(models.TextChoices):
+        EMBASSY = "ambassades", _("Embassy of the partner country")
+        PREFECTURE = "prefectures", _("Prefecture of the authority's region")
+        MINISTRY = "ministeres-operateurs", _("Ministries and operators")
+
+    call = ParentalKey(CallForProjectsPage, on_delete=models.CASCADE, related_name="required_opinions")
+    body = models.CharField(_("from"), max_length=30, choices=Body.choices)
+    days = models.PositiveSmallIntegerField(_("days to give it"), default=30)
+
+    panels = [FieldRowPanel([FieldPanel("body"), FieldPanel("days")])]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("required opinion")
+        verbose_name_plural = _("required opinions")
+
+    def __str__(self) -> str:
+        return str(self.get_body_display())
+
+
+class Dossier(models.Model):
+    """A co-financing application of a local authority to a call for projects."""
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        FILED = "filed", _("Filed")
+        CORRECTION = "correction", _("Sent back for correction")
+        UNDER_REVIEW = "under_review", _("Under review")
+        ACCEPTED = "accepted", _("Accepted")
+        REFUSED = "refused", _("Refused")
+        CLOSED = "closed", _("Closed without action")
+
+    DECIDED = (State.ACCEPTED, State.REFUSED, State.CLOSED)
+
+    call = models.ForeignKey(
+        CallForProjectsPage, on_delete=models.PROTECT, related_name="dossiers", verbose_name=_("call")
+    )
+    reference = models.CharField(_("reference"), max_length=30, unique=True, null=True, blank=True)
+    authority = models.ForeignKey(
+        "atlas_pages.FrenchAuthority",
+        on_delete=models.PROTECT,
+        related_name="dossiers",
+        verbose_name=_("filing authority"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="dossiers",
+        verbose_name=_("created by"),
+    )
+    state = models.CharField(_("state"), max_length=15, choices=State.choices, default=State.DRAFT, db_index=True)
+    version = models.PositiveIntegerField(
+        _("version"),
+        default=1,
+        help_text=_("Goes up with every change, so that two people cannot overwrite each other."),
+    )
+
+    title = models.CharField(_("title of the project"), max_length=255, blank=True)
+    partner_name = models.CharField(_("partner authority"), max_length=255, blank=True)
+    partner_country = models.ForeignKey(
+        "atlas_pages.Country",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("partner country"),
+    )
+    themes = models.ManyToManyField("atlas_pages.Theme", blank=True, related_name="+", verbose_name=_("themes"))
+    description = models.TextField(_("description"), max_length=10000, blank=True)
+    objectives = models.TextField(_("objectives"), max_length=5000, blank=True)
+    start_year = models.PositiveSmallIntegerField(_("first year"), null=True, blank=True)
+    duration_years = models.PositiveSmallIntegerField(_("duration (years)"), null=True, blank=True)
+
+    decision_motivation = models.TextField(_("motivation of the decision"), blank=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    correction_reason = models.TextField(_("what to correct"), blank=True)
+    filed_at = models.DateTimeField(_("filed at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        ordering = ["-updated_at", "-pk"]
+        verbose_name = _("co-financing dossier")
+        verbose_name_plural = _("co-financing dossiers")
+
+    def __str__(self) -> str:
+        return f"{self.reference or _('draft')} — {self.title or _('(untitled)')}"
+
+    @property
+    def is_decided(self) -> bool:
+        return self.state in self.DECIDED
+
+
+class BudgetLine(models.Model):
+    """A line of the project's budget: an expense, or a resource from one source. Expenses and
+    resources must balance; the State's part is what the authority requests."""
+
+    class Kind(models.TextChoices):
+        EXPENSE = "expense", _("Expense")
+        RESOURCE = "resource", _("Resource")
+
+    class Source(models.TextChoices):
+        REQUESTED = "requested", _("Requested from the State (MEAE)")
+        OWN = "own", _("Own funds of the authority")
+        PARTNER = "partner", _("Partner authority")
+        PUBLIC = "public", _("Other public co-financing")
+        PRIVATE = "private", _("Private co-financing")
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="budget_lines")
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    year = models.PositiveSmallIntegerField(_("year of the project"), default=1)
+    label = models.CharField(_("label"), max_length=255)
+    source = models.CharField(_("source"), max_length=10, choices=Source.choices, blank=True)
+    amount = models.DecimalField(_("amount (EUR)"), max_digits=12, decimal_places=2, default=Decimal("0"))
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("budget line")
+        verbose_name_plural = _("budget lines")
+
+    def __str__(self) -> str:
+        return f"{self.label}: {self.amount}"
+
+
+class DossierContact(models.Model):
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="contacts")
+    name = models.CharField(_("name"), max_length=255)
+    role = models.CharField(_("role"), max_length=255, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("telephone"), max_length=40, blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DossierEvent(models.Model):
+    """One entry of a dossier's history: who, when, what. Each entry carries the hash of the
+    previous one, so that an entry changed or removed afterwards breaks the chain
+    (``manage.py check_dossier_history``)."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="events")
+    sequence = models.PositiveIntegerField(_("number"))
+    at = models.DateTimeField(_("at"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    actor_name = models.CharField(_("by"), max_length=255)
+    action = models.CharField(_("action"), max_length=40)
+    detail = models.JSONField(_("detail"), default=dict, blank=True)
+    confidential = models.BooleanField(_("staff only"), default=False)
+    previous_hash = models.CharField(max_length=64, blank=True)
+    hash = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["dossier", "sequence"]
+        verbose_name = _("history entry")
+        verbose_name_plural = _("history entries")
+        constraints = [models.UniqueConstraint(fields=["dossier", "sequence"], name="one_event_per_dossier_sequence")]
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id} #{self.sequence} {self.action}"

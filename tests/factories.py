@@ -97,3 +97,64 @@ def padlock(page: Page, *group_slugs: str) -> PageViewRestriction:
     restriction = PageViewRestriction.objects.create(page=page, restriction_type=PageViewRestriction.GROUPS)
     restriction.groups.set(Group.objects.filter(actor_group__slug__in=group_slugs))
     return restriction
+
+
+# --- teleprocedures ---------------------------------------------------------------------------
+
+
+def add_call(title: str = "Appel à projets 2027", *, opens=None, closes=None, **fields):
+    """A published call for projects under the calls' index (created when missing)."""
+    from django.utils import timezone
+
+    from forms.models import CallForProjectsIndexPage, CallForProjectsPage, RequiredOpinion
+
+    index = CallForProjectsIndexPage.objects.first() or add_page(
+        home_page(), CallForProjectsIndexPage, title="Appels à projets", slug="appels-a-projets"
+    )
+    now = timezone.now()
+    opinions = fields.pop("required_opinions", [])
+    page = add_page(
+        index,
+        CallForProjectsPage,
+        title=title,
+        intro=fields.pop("intro", "Soutien aux projets de coopération décentralisée."),
+        opens_at=opens or now - dt.timedelta(days=30),
+        closes_at=closes or now + dt.timedelta(days=30),
+        budget_envelope=fields.pop("budget_envelope", 1_000_000),
+        required_opinions=[RequiredOpinion(body=body, days=days) for body, days in opinions],
+        **fields,
+    )
+    return page
+
+
+def member_of_authority(username: str, code: str, name: str, region: str = "Auvergne-Rhône-Alpes"):
+    """A verified member of `collectivites` whose profile names this authority of the Atlas."""
+    from atlas_pages.models import FrenchAuthority
+    from extranet.models import MemberProfile
+
+    authority, _ = FrenchAuthority.objects.get_or_create(
+        code=code, defaults={"name": name, "kind": "commune", "region": region}
+    )
+    user = MemberFactory(username=username, groups=["collectivites"])
+    MemberProfile.objects.create(
+        user=user,
+        actor_group=ActorGroup.objects.get(slug="collectivites"),
+        organisation=authority.name,
+        organisation_code=code,
+        status=MemberProfile.Status.APPROVED,
+    )
+    return user
+
+
+def member_with_profile(username: str, group: str, **profile):
+    from extranet.models import MemberProfile
+
+    user = MemberFactory(username=username, groups=[group])
+    MemberProfile.objects.create(
+        user=user,
+        actor_group=ActorGroup.objects.get(slug=group),
+        organisation=profile.pop("organisation", group),
+        status=MemberProfile.Status.APPROVED,
+        **profile,
+    )
+    return user

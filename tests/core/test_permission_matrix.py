@@ -7,10 +7,11 @@ A new endpoint fails ``test_every_endpoint_is_in_the_matrix`` until its row is a
 import pytest
 
 from atlas_pages.atlas_generate import generate
-from atlas_pages.models import AtlasExport, Project
+from atlas_pages.models import AtlasExport, Country, FrenchAuthority, Project
 from cncd.api import api
 from extranet.models import Bookmark, MapAlbum, SavedMap
-from tests.factories import PASSWORD, UserFactory, add_article, add_rubric, padlock
+from forms.models import Dossier
+from tests.factories import PASSWORD, UserFactory, add_article, add_call, add_rubric, member_of_authority, padlock
 from tests.permissions import expect
 
 pytestmark = pytest.mark.django_db
@@ -28,7 +29,20 @@ def pages():
     album = MapAlbum.objects.create(user=owner, name="Afrique")
     saved = SavedMap.objects.create(album=album, title="Sénégal", query="", view_bbox="-18,12,-11,17", zoom=6)
     brief = add_article(rubric, "Note aux collectivités", target_groups=["collectivites"])
+    call = add_call()
+    lyon = member_of_authority("matrix-lyon", "69123", "Lyon")
+    dossier = Dossier.objects.create(
+        call=call,
+        authority=FrenchAuthority.objects.get(code="69123"),
+        created_by=lyon,
+        state=Dossier.State.FILED,
+        title="Eau potable à Dakar",
+        partner_country=Country.objects.get(iso2="SN"),
+        reference="AAP-MATRIX",
+    )
     return {
+        "call": call.pk,
+        "dossier": dossier.pk,
         "album": album.pk,
         "map": saved.pk,
         "brief": brief.pk,
@@ -119,6 +133,77 @@ MATRIX = {
             lambda p: logged_in(p, default=404, collectivites=204),
         )
     ],
+    ("GET", "/api/calls/"): [("list", "/api/calls/", None, lambda p: 200)],
+    ("GET", "/api/calls/{call_id}/"): [("one", "/api/calls/{call}/", None, lambda p: 200)],
+    ("GET", "/api/dossiers/"): [("visible ones", "/api/dossiers/", None, lambda p: logged_in(p, default=200))],
+    ("POST", "/api/dossiers/"): [
+        # Only members of local authorities whose profile names their authority file.
+        ("start a draft", "/api/dossiers/", {"call_id": "{call}"}, lambda p: logged_in(p, default=403))
+    ],
+    ("GET", "/api/dossiers/{dossier_id}/"): [
+        (
+            "Lyon's filed dossier",
+            "/api/dossiers/{dossier}/",
+            None,
+            lambda p: logged_in(p, default=404, ministeres_operateurs=200, staff=200),
+        )
+    ],
+    ("PATCH", "/api/dossiers/{dossier_id}/"): [
+        (
+            "Lyon's filed dossier",
+            "/api/dossiers/{dossier}/",
+            {"version": 1, "title": "x"},
+            lambda p: logged_in(p, default=404, ministeres_operateurs=403, staff=403),
+        )
+    ],
+    ("POST", "/api/dossiers/{dossier_id}/submit/"): [
+        (
+            "Lyon's filed dossier",
+            "/api/dossiers/{dossier}/submit/",
+            {"version": 1},
+            lambda p: logged_in(p, default=404, ministeres_operateurs=403, staff=403),
+        )
+    ],
+    ("POST", "/api/dossiers/{dossier_id}/review/"): [
+        (
+            "staff only (stale version)",
+            "/api/dossiers/{dossier}/review/",
+            {"version": 999},
+            lambda p: logged_in(p, default=403, staff=409),
+        )
+    ],
+    ("POST", "/api/dossiers/{dossier_id}/send-back/"): [
+        (
+            "staff only (stale version)",
+            "/api/dossiers/{dossier}/send-back/",
+            {"version": 999, "reason": "Budget"},
+            lambda p: logged_in(p, default=403, staff=409),
+        )
+    ],
+    ("POST", "/api/dossiers/{dossier_id}/decision/"): [
+        (
+            "staff only (stale version)",
+            "/api/dossiers/{dossier}/decision/",
+            {"version": 999, "decision": "accepted", "motivation": "Oui"},
+            lambda p: logged_in(p, default=403, staff=409),
+        )
+    ],
+    ("POST", "/api/dossiers/{dossier_id}/reopen/"): [
+        (
+            "staff only (not decided)",
+            "/api/dossiers/{dossier}/reopen/",
+            {"version": 1, "reason": "Erreur"},
+            lambda p: logged_in(p, default=403, staff=409),
+        )
+    ],
+    ("GET", "/api/dossiers/{dossier_id}/history/"): [
+        (
+            "Lyon's filed dossier",
+            "/api/dossiers/{dossier}/history/",
+            None,
+            lambda p: logged_in(p, default=404, ministeres_operateurs=200, staff=200),
+        )
+    ],
     ("GET", "/api/me/declarations/"): [("mine", "/api/me/declarations/", None, lambda p: logged_in(p, default=200))],
     ("GET", "/api/me/exports/{export_id}/pdf"): [
         ("someone else's", "/api/me/exports/{export}/pdf", None, lambda p: logged_in(p, default=404))
@@ -183,7 +268,7 @@ def test_api_permission_matrix(principal, app):
     for method, label, path, body, rule in cases:
         if body:
             body = {
-                key: int(value.format(**ids)) if value in ("{public}", "{local}") else value
+                key: int(value.format(**ids)) if value in ("{public}", "{local}", "{call}") else value
                 for key, value in body.items()
             }
         response = principal.call(method, path.format(**ids), body, app=app)
