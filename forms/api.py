@@ -4,7 +4,7 @@ Every change of a dossier carries the ``version`` the caller read: if someone ch
 dossier since, the answer is 409 and nothing is overwritten.
 """
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Literal
 
@@ -177,6 +177,20 @@ class DossierSummaryOut(Schema):
     updated_at: datetime
 
 
+class OpinionOut(Schema):
+    id: int
+    body: str = Field(description="ambassades, prefectures or ministeres-operateurs")
+    body_label: str
+    due_date: date
+    overdue: bool
+    given: bool
+    verdict: str = Field(description="favourable, reserved, unfavourable; empty while awaited")
+    verdict_label: str
+    text: str
+    confidential: bool
+    given_at: datetime | None
+
+
 class DossierOut(DossierSummaryOut):
     partner_name: str
     themes: list[str]
@@ -190,6 +204,8 @@ class DossierOut(DossierSummaryOut):
     decision_motivation: str
     decided_at: datetime | None
     can_edit: bool
+    waiting_for: list[str] = Field(description="The bodies whose opinion is awaited, overdue ones first")
+    opinions: list[OpinionOut] = Field(description="The opinions I may read")
     missing: dict[str, list[str]] = Field(description="What stops the dossier from being filed, by field")
 
 
@@ -205,6 +221,22 @@ class EventOut(Schema):
     action: str
     detail: dict
     hash: str
+
+
+def _opinion_out(opinion) -> dict:
+    return {
+        "id": opinion.pk,
+        "body": opinion.body,
+        "body_label": str(opinion.get_body_display()),
+        "due_date": opinion.due_date,
+        "overdue": opinion.is_overdue,
+        "given": opinion.is_given,
+        "verdict": opinion.verdict,
+        "verdict_label": str(opinion.get_verdict_display()) if opinion.verdict else "",
+        "text": opinion.text,
+        "confidential": opinion.confidential,
+        "given_at": opinion.given_at,
+    }
 
 
 def _summary(item: Dossier) -> dict:
@@ -249,6 +281,8 @@ def _detail(request: HttpRequest, item: Dossier) -> dict:
         "decision_motivation": item.decision_motivation,
         "decided_at": item.decided_at,
         "can_edit": services.can_edit(request.user, item),
+        "waiting_for": [opinion.body for opinion in services.waiting_for(item)],
+        "opinions": [_opinion_out(opinion) for opinion in services.visible_opinions(request.user, item)],
         "missing": {name: [str(message) for message in messages] for name, messages in services.missing(item).items()}
         if item.state in (Dossier.State.DRAFT, Dossier.State.CORRECTION)
         else {},
@@ -353,3 +387,52 @@ def dossier_history(request: HttpRequest, dossier_id: int):
         }
         for entry in entries
     ]
+
+
+class OpinionRequestIn(Schema):
+    bodies: list[str] = Field(
+        default_factory=list,
+        description="ambassades, prefectures, ministeres-operateurs; empty: those the call requires",
+    )
+
+
+class OpinionIn(Schema):
+    verdict: Literal["favourable", "reserved", "unfavourable"]
+    text: str = Field(max_length=10000)
+    confidential: bool = False
+
+
+@router.get(
+    "/dossiers/{dossier_id}/opinions/", response=list[OpinionOut], summary="The dossier's opinions", auth=member_auth
+)
+def list_opinions(request: HttpRequest, dossier_id: int):
+    """The ones I may read: confidential opinions go to staff (and to whoever gave them)."""
+    item = services.dossier(request.user, dossier_id)
+    return [_opinion_out(opinion) for opinion in services.visible_opinions(request.user, item)]
+
+
+@router.post(
+    "/dossiers/{dossier_id}/opinions/",
+    response={201: list[OpinionOut]},
+    summary="Ask for opinions (staff)",
+    auth=member_auth,
+)
+def request_opinions(request: HttpRequest, dossier_id: int, payload: OpinionRequestIn):
+    """Each body asked is told by e-mail and reminded before the due date; asking twice adds nothing."""
+    created = services.request_opinions(request.user, dossier_id, payload.bodies)
+    return Status(201, [_opinion_out(opinion) for opinion in created])
+
+
+@router.put(
+    "/dossiers/{dossier_id}/opinions/{opinion_id}/",
+    response=OpinionOut,
+    summary="Give or change my body's opinion",
+    auth=member_auth,
+)
+def give_opinion(request: HttpRequest, dossier_id: int, opinion_id: int, payload: OpinionIn):
+    """By the embassy of the partner country, the prefecture of the region, or ministries and
+    operators, as asked; until the decision (409 after)."""
+    opinion = services.give_opinion(
+        request.user, dossier_id, opinion_id, payload.verdict, payload.text, payload.confidential
+    )
+    return _opinion_out(opinion)

@@ -263,6 +263,24 @@ class DossierContact(models.Model):
         return self.name
 
 
+EVENT_LABELS = {
+    "created": _("Dossier created"),
+    "edited": _("Dossier changed"),
+    "filed": _("Dossier filed"),
+    "refiled": _("Dossier filed again"),
+    "review_started": _("Review started"),
+    "sent_back": _("Sent back for correction"),
+    "decided": _("Decision"),
+    "reopened": _("Decision reopened"),
+    "opinion_requested": _("Opinion asked"),
+    "opinion_given": _("Opinion given"),
+    "opinion_edited": _("Opinion changed"),
+    "message": _("Message"),
+    "attachment_added": _("Document added"),
+    "attachment_removed": _("Document removed"),
+}
+
+
 class DossierEvent(models.Model):
     """One entry of a dossier's history: who, when, what. Each entry carries the hash of the
     previous one, so that an entry changed or removed afterwards breaks the chain
@@ -289,3 +307,51 @@ class DossierEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dossier_id} #{self.sequence} {self.action}"
+
+    @property
+    def label(self) -> str:
+        return str(EVENT_LABELS.get(self.action, self.action))
+
+
+class Opinion(models.Model):
+    """An opinion staff requested on a dossier from embassies (of the partner country),
+    prefectures (of the authority's region) or ministries and operators, due by a date.
+    Given, it can be edited until the decision; a confidential one is read by staff only."""
+
+    class Verdict(models.TextChoices):
+        FAVOURABLE = "favourable", _("Favourable")
+        RESERVED = "reserved", _("Favourable with reservations")
+        UNFAVOURABLE = "unfavourable", _("Unfavourable")
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="opinions")
+    body = models.CharField(_("from"), max_length=30, choices=RequiredOpinion.Body.choices)
+    due_date = models.DateField(_("due by"))
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("asked by")
+    )
+    requested_at = models.DateTimeField(_("asked at"), auto_now_add=True)
+    reminded_at = models.DateTimeField(_("reminded at"), null=True, blank=True)
+    verdict = models.CharField(_("opinion"), max_length=15, choices=Verdict.choices, blank=True)
+    text = models.TextField(_("text"), max_length=10000, blank=True)
+    confidential = models.BooleanField(_("confidential (staff only)"), default=False)
+    given_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    given_at = models.DateTimeField(_("given at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["requested_at", "pk"]
+        verbose_name = _("opinion")
+        verbose_name_plural = _("opinions")
+        constraints = [models.UniqueConstraint(fields=["dossier", "body"], name="one_opinion_per_body_and_dossier")]
+
+    def __str__(self) -> str:
+        return f"{self.get_body_display()} — {self.get_verdict_display() or _('waiting')}"
+
+    @property
+    def is_given(self) -> bool:
+        return bool(self.verdict)
+
+    @property
+    def is_overdue(self) -> bool:
+        return not self.is_given and timezone.localdate() > self.due_date

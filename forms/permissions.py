@@ -90,3 +90,40 @@ def is_filer(viewer: Viewer, dossier: Dossier) -> bool:
     return dossier.created_by_id == viewer.user_id or (
         bool(viewer.authority_code) and dossier.authority.code == viewer.authority_code
     )
+
+
+def speaks_for(viewer: Viewer, body: str, dossier: Dossier) -> bool:
+    """The member gives the opinion of ``body`` on this dossier: the embassy in the partner
+    country, the prefecture of the authority's region, ministries and operators."""
+    if body not in viewer.groups:
+        return False
+    if body == "ambassades":
+        return (
+            bool(viewer.country)
+            and dossier.partner_country is not None
+            and dossier.partner_country.iso2 == viewer.country
+        )
+    if body == "prefectures":
+        return bool(viewer.region_name) and dossier.authority.region == viewer.region_name
+    return body == "ministeres-operateurs"
+
+
+def body_members(body: str, dossier: Dossier):
+    """The approved members who speak for ``body`` on this dossier (to tell them)."""
+    from django.contrib.auth import get_user_model
+
+    from extranet.models import MemberProfile
+
+    members = get_user_model().objects.filter(
+        is_active=True,
+        groups__actor_group__slug=body,
+        member_profile__status=MemberProfile.Status.APPROVED,
+    )
+    if body == "ambassades":
+        members = members.filter(
+            member_profile__country=dossier.partner_country.iso2 if dossier.partner_country else ""
+        )
+    elif body == "prefectures":
+        codes = [code for code, name in regions().items() if name == dossier.authority.region]
+        members = members.filter(member_profile__region__in=codes)
+    return members.distinct()

@@ -8,6 +8,7 @@ written in one transaction.
 """
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -22,9 +23,9 @@ from django.utils.translation import gettext_lazy as _
 from atlas_pages.exceptions import Conflict, Forbidden, NotFound
 from atlas_pages.models import Country, FrenchAuthority, Theme
 
-from . import history
-from .models import BudgetLine, CallForProjectsPage, Dossier, DossierContact
-from .permissions import Viewer, is_filer, visible
+from . import history, notifications
+from .models import BudgetLine, CallForProjectsPage, Dossier, DossierContact, Opinion, RequiredOpinion
+from .permissions import Viewer, is_filer, speaks_for, visible
 
 State = Dossier.State
 
@@ -403,6 +404,7 @@ def submit(user: AbstractBaseUser, dossier_id: int, version: int) -> Dossier:
         correction_reason="",
     )
     history.record(current, user, "filed" if first else "refiled")
+    notifications.dossier_filed(current, again=not first)
     return current
 
 
@@ -443,6 +445,7 @@ def send_back(user: AbstractBaseUser, dossier_id: int, version: int, reason: str
         correction_reason=reason,
     )
     history.record(current, user, "sent_back", {"reason": reason})
+    notifications.sent_back(current)
     return current
 
 
@@ -466,6 +469,7 @@ def decide(user: AbstractBaseUser, dossier_id: int, version: int, decision: str,
         decided_by=user,
     )
     history.record(current, user, "decided", {"decision": decision, "motivation": motivation})
+    notifications.decided(current)
     return current
 
 
@@ -498,3 +502,119 @@ def events(user: AbstractBaseUser, dossier_id: int):
     if not user.is_staff:
         entries = entries.filter(confidential=False)
     return current, list(entries)
+
+
+# --- opinions ---------------------------------------------------------------------------------
+
+
+class OpinionAfterDecision(Conflict):
+    default_message = _("The dossier has been decided: opinions can no longer be given or changed.")
+
+
+def visible_opinions(user: AbstractBaseUser, dossier: Dossier) -> list[Opinion]:
+    """Staff read every opinion; others the ones not confidential, and those they gave."""
+    opinions = list(dossier.opinions.all())
+    if user.is_staff:
+        return opinions
+    viewer = Viewer.of(user)
+    return [item for item in opinions if not item.confidential or speaks_for(viewer, item.body, dossier)]
+
+
+@transaction.atomic
+def request_opinions(user: AbstractBaseUser, dossier_id: int, bodies: list[str] | None = None) -> list[Opinion]:
+    """Staff ask for opinions: the ones the call requires, or the bodies named; each due in the
+    call's number of days (30 when the call does not require it). Asking twice adds nothing."""
+    _staff(user)
+    current = dossier(user, dossier_id)
+    if current.state not in (State.FILED, State.UNDER_REVIEW, State.CORRECTION):
+        raise WrongState(_("Opinions are asked on a filed dossier, before the decision."))
+    required = {item.body: item.days for item in current.call.required_opinions.all()}
+    wanted = list(dict.fromkeys(bodies if bodies else required))
+    unknown = [body for body in wanted if body not in RequiredOpinion.Body.values]
+    if unknown:
+        raise ValidationError({"bodies": [_("Ask embassies, prefectures or ministries and operators.")]})
+    if "ambassades" in wanted and current.partner_country is None:
+        raise ValidationError({"bodies": [_("The dossier names no partner country: no embassy can be asked.")]})
+    existing = set(current.opinions.values_list("body", flat=True))
+    today = timezone.localdate()
+    created = []
+    for body in wanted:
+        if body in existing:
+            continue
+        opinion = Opinion.objects.create(
+            dossier=current,
+            body=body,
+            due_date=today + timedelta(days=required.get(body, 30)),
+            requested_by=user,
+        )
+        history.record(current, user, "opinion_requested", {"body": body, "due_date": opinion.due_date.isoformat()})
+        notifications.opinion_requested(opinion)
+        created.append(opinion)
+    return created
+
+
+VERDICTS = Opinion.Verdict.values
+
+
+@transaction.atomic
+def give_opinion(
+    user: AbstractBaseUser, dossier_id: int, opinion_id: int, verdict: str, text: str, confidential: bool = False
+) -> Opinion:
+    """The requested body gives (or changes) its opinion, until the dossier is decided."""
+    current = dossier(user, dossier_id)
+    opinion = current.opinions.select_for_update().filter(pk=opinion_id).first()
+    if opinion is None:
+        raise NotFound()
+    if not speaks_for(Viewer.of(user), opinion.body, current):
+        raise Forbidden(_("This opinion is asked of another body."))
+    if current.is_decided:
+        raise OpinionAfterDecision()
+    errors = {}
+    if verdict not in VERDICTS:
+        errors["verdict"] = [_("Choose favourable, favourable with reservations or unfavourable.")]
+    text = (text or "").strip()
+    if not text:
+        errors["text"] = [_("Explain your opinion.")]
+    elif len(text) > 10000:
+        errors["text"] = [_("At most %(max)d characters.") % {"max": 10000}]
+    if errors:
+        raise ValidationError(errors)
+    edited = opinion.is_given
+    opinion.verdict, opinion.text, opinion.confidential = verdict, text, bool(confidential)
+    opinion.given_by, opinion.given_at = user, timezone.now()
+    opinion.save()
+    Dossier.objects.filter(pk=current.pk).update(version=F("version") + 1, updated_at=timezone.now())
+    history.record(
+        current,
+        user,
+        "opinion_edited" if edited else "opinion_given",
+        {"body": opinion.body, "verdict": verdict, "confidential": opinion.confidential},
+        confidential=opinion.confidential,
+    )
+    notifications.opinion_given(opinion, edited=edited)
+    return opinion
+
+
+def waiting_for(dossier: Dossier) -> list[Opinion]:
+    """The opinions still awaited, the overdue ones first."""
+    waiting = [item for item in dossier.opinions.all() if not item.is_given]
+    return sorted(waiting, key=lambda item: (not item.is_overdue, item.due_date))
+
+
+def remind_opinions(days_before: int = 3) -> int:
+    """Reminds the bodies of the opinions due within ``days_before`` days or overdue, once a
+    day at most; returns how many were reminded."""
+    today = timezone.localdate()
+    since = timezone.now() - timedelta(hours=23)
+    due = (
+        Opinion.objects.filter(verdict="", due_date__lte=today + timedelta(days=days_before))
+        .exclude(dossier__state__in=Dossier.DECIDED)
+        .exclude(reminded_at__gte=since)
+        .select_related("dossier__authority", "dossier__partner_country", "dossier__call")
+    )
+    count = 0
+    for opinion in due:
+        notifications.opinion_reminder(opinion)
+        Opinion.objects.filter(pk=opinion.pk).update(reminded_at=timezone.now())
+        count += 1
+    return count

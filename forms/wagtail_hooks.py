@@ -1,5 +1,6 @@
 """Back-office screens and hooks of the teleprocedures."""
 
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from wagtail import hooks
 
@@ -26,6 +27,7 @@ def dossiers_in_the_history(user):
             status_label=str(item.get_state_display()),
             filed_at=item.filed_at,
             updated_at=item.updated_at,
+            url=reverse("cncd_forms:dossier", args=[item.pk]),
         )
         for item in mine
     ]

@@ -19,6 +19,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("_allauth/", include("allauth.headless.urls")),
     path("espace-personnel/", include("extranet.urls")),
+    path("teleprocedures/", include("forms.urls")),
     path("recherche/", atlas_views.search, name="search"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("sitemap.xml", sitemap),

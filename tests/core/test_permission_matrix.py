@@ -4,13 +4,15 @@ of each of the nine groups and staff, through the browser session and the app to
 A new endpoint fails ``test_every_endpoint_is_in_the_matrix`` until its row is added here.
 """
 
+import datetime as dt
+
 import pytest
 
 from atlas_pages.atlas_generate import generate
 from atlas_pages.models import AtlasExport, Country, FrenchAuthority, Project
 from cncd.api import api
 from extranet.models import Bookmark, MapAlbum, SavedMap
-from forms.models import Dossier
+from forms.models import Dossier, Opinion
 from tests.factories import PASSWORD, UserFactory, add_article, add_call, add_rubric, member_of_authority, padlock
 from tests.permissions import expect
 
@@ -40,7 +42,9 @@ def pages():
         partner_country=Country.objects.get(iso2="SN"),
         reference="AAP-MATRIX",
     )
+    opinion = Opinion.objects.create(dossier=dossier, body="ministeres-operateurs", due_date=dt.date(2027, 1, 31))
     return {
+        "opinion": opinion.pk,
         "call": call.pk,
         "dossier": dossier.pk,
         "album": album.pk,
@@ -202,6 +206,30 @@ MATRIX = {
             "/api/dossiers/{dossier}/history/",
             None,
             lambda p: logged_in(p, default=404, ministeres_operateurs=200, staff=200),
+        )
+    ],
+    ("GET", "/api/dossiers/{dossier_id}/opinions/"): [
+        (
+            "Lyon's filed dossier",
+            "/api/dossiers/{dossier}/opinions/",
+            None,
+            lambda p: logged_in(p, default=404, ministeres_operateurs=200, staff=200),
+        )
+    ],
+    ("POST", "/api/dossiers/{dossier_id}/opinions/"): [
+        (
+            "staff ask",
+            "/api/dossiers/{dossier}/opinions/",
+            {"bodies": ["ministeres-operateurs"]},
+            lambda p: logged_in(p, default=403, staff=201),
+        )
+    ],
+    ("PUT", "/api/dossiers/{dossier_id}/opinions/{opinion_id}/"): [
+        (
+            "the ministries' opinion",
+            "/api/dossiers/{dossier}/opinions/{opinion}/",
+            {"verdict": "favourable", "text": "Utile."},
+            lambda p: logged_in(p, default=404, ministeres_operateurs=200, staff=403),
         )
     ],
     ("GET", "/api/me/declarations/"): [("mine", "/api/me/declarations/", None, lambda p: logged_in(p, default=200))],

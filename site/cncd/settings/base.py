@@ -139,6 +139,8 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 # E-mail: account mail and newsletter mail leave from different addresses.
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="CNCD à la carte <ne-pas-repondre@cncd.example.org>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The DAECT's mailbox for co-financing dossiers: told when a dossier is filed or an opinion given.
+CNCD_DOSSIERS_EMAIL = env("CNCD_DOSSIERS_EMAIL", default="cofinancements@cncd.example.org")
 NEWSLETTER_FROM_EMAIL = env(
     "NEWSLETTER_FROM_EMAIL", default="Lettre de la coopération décentralisée <lettre@cncd.example.org>"
 )

@@ -1,0 +1,84 @@
+"""The e-mails of the co-financing procedure, in French, sent by a background task queued with
+the change (see ``tasks``)."""
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import EmailMessage, get_connection
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+
+from extranet.models import MemberProfile
+
+from .models import Dossier, Opinion
+from .permissions import body_members
+
+
+def dossier_url(dossier: Dossier) -> str:
+    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse("cncd_forms:dossier", args=[dossier.pk])
+
+
+def authority_members(dossier: Dossier) -> list[str]:
+    """The addresses of whoever files for the dossier's authority."""
+    users = get_user_model().objects.filter(
+        is_active=True,
+        member_profile__organisation_code=dossier.authority.code,
+        member_profile__status=MemberProfile.Status.APPROVED,
+    )
+    addresses = set(users.values_list("email", flat=True))
+    if dossier.created_by and dossier.created_by.is_active:
+        addresses.add(dossier.created_by.email)
+    return sorted(address for address in addresses if address)
+
+
+def staff_addresses() -> list[str]:
+    return [settings.CNCD_DOSSIERS_EMAIL] if settings.CNCD_DOSSIERS_EMAIL else []
+
+
+def send(template: str, recipients: list[str], context: dict) -> None:
+    """One message per recipient (nobody sees the others' addresses), over one connection."""
+    if not recipients:
+        return
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = render_to_string(f"cncd_forms/email/{template}_subject.txt", context).strip()
+        body = render_to_string(f"cncd_forms/email/{template}.txt", context)
+    messages = [EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [address]) for address in recipients]
+    get_connection().send_messages(messages)
+
+
+def _queue(template: str, recipients, dossier: Dossier, opinion: Opinion | None = None, **flags) -> None:
+    from .tasks import send_procedure_mail
+
+    recipients = sorted(set(recipients))
+    if recipients:
+        send_procedure_mail.enqueue(template, recipients, dossier.pk, opinion.pk if opinion else None, **flags)
+
+
+def dossier_filed(dossier: Dossier, again: bool) -> None:
+    _queue("dossier_filed", authority_members(dossier), dossier, again=again)
+    _queue("dossier_filed_staff", staff_addresses(), dossier)
+
+
+def sent_back(dossier: Dossier) -> None:
+    _queue("dossier_sent_back", authority_members(dossier), dossier)
+
+
+def decided(dossier: Dossier) -> None:
+    _queue("dossier_decided", authority_members(dossier), dossier)
+
+
+def opinion_requested(opinion: Opinion) -> None:
+    recipients = body_members(opinion.body, opinion.dossier).values_list("email", flat=True)
+    _queue("opinion_requested", [address for address in recipients if address], opinion.dossier, opinion)
+
+
+def opinion_given(opinion: Opinion, edited: bool) -> None:
+    recipients = set(staff_addresses())
+    if opinion.requested_by and opinion.requested_by.email:
+        recipients.add(opinion.requested_by.email)
+    _queue("opinion_given", recipients, opinion.dossier, opinion, edited=edited)
+
+
+def opinion_reminder(opinion: Opinion) -> None:
+    recipients = body_members(opinion.body, opinion.dossier).values_list("email", flat=True)
+    _queue("opinion_reminder", [address for address in recipients if address], opinion.dossier, opinion)
