@@ -8,8 +8,8 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Literal
 
-from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema, Status
+from django.http import FileResponse, HttpRequest
+from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
 
 from atlas_pages.atlas_api import Paging
 from atlas_pages.auth import any_caller, member_auth
@@ -436,3 +436,116 @@ def give_opinion(request: HttpRequest, dossier_id: int, opinion_id: int, payload
         request.user, dossier_id, opinion_id, payload.verdict, payload.text, payload.confidential
     )
     return _opinion_out(opinion)
+
+
+# --- documents and messages -------------------------------------------------------------------
+
+
+class AttachmentOut(Schema):
+    id: int
+    name: str
+    label: str
+    content_type: str
+    size: int
+    uploaded_at: datetime
+    url: str = Field(description="The file, for those who see the dossier")
+
+
+class MessageOut(Schema):
+    id: int
+    author: str
+    from_staff: bool
+    body: str
+    sent_at: datetime
+    attachments: list[AttachmentOut]
+
+
+def _attachment_out(item) -> dict:
+    return {
+        "id": item.pk,
+        "name": item.name,
+        "label": item.label,
+        "content_type": item.content_type,
+        "size": item.size,
+        "uploaded_at": item.uploaded_at,
+        "url": f"/api/dossiers/{item.dossier_id}/attachments/{item.pk}/file",
+    }
+
+
+@router.get(
+    "/dossiers/{dossier_id}/attachments/",
+    response=list[AttachmentOut],
+    summary="The dossier's documents",
+    auth=member_auth,
+)
+def list_attachments(request: HttpRequest, dossier_id: int):
+    item = services.dossier(request.user, dossier_id)
+    return [_attachment_out(attachment) for attachment in services.visible_attachments(request.user, item)]
+
+
+@router.post(
+    "/dossiers/{dossier_id}/attachments/",
+    response={201: AttachmentOut},
+    summary="Add a document (multipart)",
+    auth=member_auth,
+)
+def add_attachment(request: HttpRequest, dossier_id: int, file: File[UploadedFile], label: Form[str] = ""):
+    """PDF, office documents or images, judged by their content; 10 MB at most (422 naming ``file``)."""
+    attachment = services.add_attachment(request.user, dossier_id, file, label)
+    return Status(201, _attachment_out(attachment))
+
+
+@router.get(
+    "/dossiers/{dossier_id}/attachments/{attachment_id}/file",
+    summary="Download a document",
+    auth=member_auth,
+    openapi_extra={"responses": {200: {"description": "The document", "content": {"application/octet-stream": {}}}}},
+)
+def download_attachment(request: HttpRequest, dossier_id: int, attachment_id: int):
+    attachment, handle = services.attachment_file(request.user, dossier_id, attachment_id)
+    return FileResponse(handle, as_attachment=True, filename=attachment.name, content_type=attachment.content_type)
+
+
+@router.delete(
+    "/dossiers/{dossier_id}/attachments/{attachment_id}/",
+    response={204: None},
+    summary="Remove a document",
+    auth=member_auth,
+)
+def remove_attachment(request: HttpRequest, dossier_id: int, attachment_id: int):
+    services.remove_attachment(request.user, dossier_id, attachment_id)
+    return Status(204, None)
+
+
+def _message_out(message) -> dict:
+    return {
+        "id": message.pk,
+        "author": message.author_name,
+        "from_staff": message.from_staff,
+        "body": message.body,
+        "sent_at": message.sent_at,
+        "attachments": [_attachment_out(item) for item in message.attachments.all()],
+    }
+
+
+@router.get(
+    "/dossiers/{dossier_id}/messages/",
+    response=list[MessageOut],
+    summary="Messages between the authority and the CNCD team",
+    auth=member_auth,
+)
+def list_messages(request: HttpRequest, dossier_id: int):
+    """For the filing authority and staff (403 for the others who see the dossier)."""
+    _dossier, messages = services.dossier_messages(request.user, dossier_id)
+    return [_message_out(message) for message in messages]
+
+
+@router.post(
+    "/dossiers/{dossier_id}/messages/",
+    response={201: MessageOut},
+    summary="Write a message (multipart, with a document if need be)",
+    auth=member_auth,
+)
+def send_message(request: HttpRequest, dossier_id: int, body: Form[str], file: File[UploadedFile | None] = None):
+    message = services.send_message(request.user, dossier_id, body, file)
+    return Status(201, _message_out(message))

@@ -6,6 +6,7 @@ closed without action, with a way back for correction. Every change goes into th
 history, whose entries are chained by hashes so that an edit of the past shows.
 """
 
+import uuid
 from decimal import Decimal
 
 from django.conf import settings
@@ -18,6 +19,7 @@ from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page
 
 from atlas_pages.blocks import BodyBlock
+from atlas_pages.uploads import private_storage
 
 
 class CallForProjectsIndexPage(Page):
@@ -355,3 +357,57 @@ class Opinion(models.Model):
     @property
     def is_overdue(self) -> bool:
         return not self.is_given and timezone.localdate() > self.due_date
+
+
+def _attachment_path(instance, filename: str) -> str:
+    return f"dossiers/{instance.dossier_id}/{uuid.uuid4().hex}.{instance.extension}"
+
+
+class DossierAttachment(models.Model):
+    """A document of the dossier (a budget, a letter of the partner, a photo…), or of one of
+    its messages. Kept in the private storage: handed out only to those who see the dossier
+    (message documents: the authority and staff)."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="attachments")
+    message = models.ForeignKey(
+        "DossierMessage", on_delete=models.CASCADE, null=True, blank=True, related_name="attachments"
+    )
+    file = models.FileField(_("file"), upload_to=_attachment_path, storage=private_storage, max_length=255)
+    name = models.CharField(_("name"), max_length=200)
+    label = models.CharField(_("what it is"), max_length=255, blank=True)
+    extension = models.CharField(max_length=10)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("added by")
+    )
+    uploaded_at = models.DateTimeField(_("added at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+
+    def __str__(self) -> str:
+        return self.label or self.name
+
+
+class DossierMessage(models.Model):
+    """A message between the filing authority and the CNCD team about the dossier."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="messages")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("author")
+    )
+    author_name = models.CharField(_("author"), max_length=255)
+    from_staff = models.BooleanField(_("from the CNCD team"), default=False)
+    body = models.TextField(_("message"), max_length=5000)
+    sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["sent_at", "pk"]
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
+
+    def __str__(self) -> str:
+        return f"{self.author_name}: {self.body[:40]}"

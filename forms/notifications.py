@@ -79,6 +79,12 @@ def opinion_given(opinion: Opinion, edited: bool) -> None:
     _queue("opinion_given", recipients, opinion.dossier, opinion, edited=edited)
 
 
+def message_sent(message) -> None:
+    """To the other side: the authority's members, or the CNCD team's mailbox."""
+    recipients = staff_addresses() if not message.from_staff else authority_members(message.dossier)
+    _queue("dossier_message", recipients, message.dossier, author=message.author_name, body=message.body)
+
+
 def opinion_reminder(opinion: Opinion) -> None:
     recipients = body_members(opinion.body, opinion.dossier).values_list("email", flat=True)
     _queue("opinion_reminder", [address for address in recipients if address], opinion.dossier, opinion)

@@ -22,9 +22,19 @@ from django.utils.translation import gettext_lazy as _
 
 from atlas_pages.exceptions import Conflict, Forbidden, NotFound
 from atlas_pages.models import Country, FrenchAuthority, Theme
+from atlas_pages.uploads import check_upload
 
 from . import history, notifications
-from .models import BudgetLine, CallForProjectsPage, Dossier, DossierContact, Opinion, RequiredOpinion
+from .models import (
+    BudgetLine,
+    CallForProjectsPage,
+    Dossier,
+    DossierAttachment,
+    DossierContact,
+    DossierMessage,
+    Opinion,
+    RequiredOpinion,
+)
 from .permissions import Viewer, is_filer, speaks_for, visible
 
 State = Dossier.State
@@ -618,3 +628,101 @@ def remind_opinions(days_before: int = 3) -> int:
         Opinion.objects.filter(pk=opinion.pk).update(reminded_at=timezone.now())
         count += 1
     return count
+
+
+# --- documents and messages -------------------------------------------------------------------
+
+
+def _bump(dossier: Dossier) -> None:
+    Dossier.objects.filter(pk=dossier.pk).update(version=F("version") + 1, updated_at=timezone.now())
+
+
+def _attach(user: AbstractBaseUser, current: Dossier, upload, label: str, message=None) -> DossierAttachment:
+    checked = check_upload(upload, "file")
+    attachment = DossierAttachment(
+        dossier=current,
+        message=message,
+        name=checked.name,
+        label=(label or "").strip()[:255],
+        extension=checked.extension,
+        content_type=checked.content_type,
+        size=checked.size,
+        uploaded_by=user,
+    )
+    attachment.file.save(checked.name, upload, save=False)
+    attachment.save()
+    return attachment
+
+
+@transaction.atomic
+def add_attachment(user: AbstractBaseUser, dossier_id: int, upload, label: str = "") -> DossierAttachment:
+    """A document of the dossier, added by the authority while it may edit, or by staff."""
+    current = dossier(user, dossier_id)
+    if not (user.is_staff or can_edit(user, current)):
+        raise Forbidden(_("Documents are added by the filing authority while it may change the dossier."))
+    attachment = _attach(user, current, upload, label)
+    _bump(current)
+    history.record(current, user, "attachment_added", {"name": attachment.name, "size": attachment.size})
+    return attachment
+
+
+@transaction.atomic
+def remove_attachment(user: AbstractBaseUser, dossier_id: int, attachment_id: int) -> None:
+    current = dossier(user, dossier_id)
+    attachment = current.attachments.filter(pk=attachment_id, message__isnull=True).first()
+    if attachment is None:
+        raise NotFound()
+    if not (user.is_staff or can_edit(user, current)):
+        raise Forbidden(_("Documents are removed by the filing authority while it may change the dossier."))
+    name, stored = attachment.name, attachment.file
+    attachment.delete()
+    transaction.on_commit(lambda: stored.storage.delete(stored.name))  # once the removal is sure
+    _bump(current)
+    history.record(current, user, "attachment_removed", {"name": name})
+
+
+def takes_part_in_messages(user: AbstractBaseUser, dossier: Dossier) -> bool:
+    """The messages of a dossier are between its authority and the CNCD team."""
+    return user.is_staff or is_filer(Viewer.of(user), dossier)
+
+
+def visible_attachments(user: AbstractBaseUser, dossier: Dossier) -> list[DossierAttachment]:
+    documents = list(dossier.attachments.all())
+    if takes_part_in_messages(user, dossier):
+        return documents
+    return [item for item in documents if item.message_id is None]
+
+
+def attachment_file(user: AbstractBaseUser, dossier_id: int, attachment_id: int):
+    current = dossier(user, dossier_id)
+    attachment = next((item for item in visible_attachments(user, current) if item.pk == attachment_id), None)
+    if attachment is None:
+        raise NotFound()
+    return attachment, attachment.file.open("rb")
+
+
+def dossier_messages(user: AbstractBaseUser, dossier_id: int) -> tuple[Dossier, list[DossierMessage]]:
+    current = dossier(user, dossier_id)
+    if not takes_part_in_messages(user, current):
+        raise Forbidden(_("The messages of a dossier are between its authority and the CNCD team."))
+    return current, list(current.messages.prefetch_related("attachments"))
+
+
+@transaction.atomic
+def send_message(user: AbstractBaseUser, dossier_id: int, body: str, upload=None) -> DossierMessage:
+    """The authority writes to the CNCD team or the other way round, with a document if need be;
+    the other side is told by e-mail."""
+    current, _messages = dossier_messages(user, dossier_id)
+    body = (body or "").strip()
+    if not body:
+        raise ValidationError({"body": [_("Write your message.")]})
+    if len(body) > 5000:
+        raise ValidationError({"body": [_("At most %(max)d characters.") % {"max": 5000}]})
+    message = DossierMessage.objects.create(
+        dossier=current, author=user, author_name=history.actor_name(user), from_staff=user.is_staff, body=body
+    )
+    if upload is not None:
+        _attach(user, current, upload, "", message=message)
+    history.record(current, user, "message", {"from_staff": user.is_staff, "attachment": upload is not None})
+    notifications.message_sent(message)
+    return message

@@ -27,6 +27,10 @@ def dossier_page(request: HttpRequest, dossier_id: int) -> HttpResponse:
             "opinions": services.visible_opinions(request.user, dossier),
             "waiting": services.waiting_for(dossier),
             "events": events,
+            "documents": services.visible_attachments(request.user, dossier),
+            "messages": list(dossier.messages.prefetch_related("attachments"))
+            if services.takes_part_in_messages(request.user, dossier)
+            else None,
             "can_edit": services.can_edit(request.user, dossier),
         },
     )

@@ -9,7 +9,8 @@ fixture (parametrised over ``PRINCIPALS``) and ``expect`` in any app's tests::
         assert response.status_code == expect(principal, anonymous=401, default=200)
 
 ``call`` goes through the browser session or, with ``app=True``, allauth's
-``X-Session-Token`` as an app client would.
+``X-Session-Token`` as an app client would; a body with ``"__form__": True`` is sent as a
+multipart form (file uploads).
 """
 
 from dataclasses import dataclass
@@ -40,7 +41,9 @@ class Principal:
 
     def call(self, method: str, path: str, body=None, *, app: bool = False):
         kwargs = {}
-        if body is not None:
+        if body is not None and body.get("__form__"):  # multipart, as a file upload is sent
+            kwargs.update(data={key: value for key, value in body.items() if key != "__form__"})
+        elif body is not None:
             kwargs.update(data=body, content_type="application/json")
         if app:
             client = Client()

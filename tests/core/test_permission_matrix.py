@@ -7,11 +7,13 @@ A new endpoint fails ``test_every_endpoint_is_in_the_matrix`` until its row is a
 import datetime as dt
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from atlas_pages.atlas_generate import generate
 from atlas_pages.models import AtlasExport, Country, FrenchAuthority, Project
 from cncd.api import api
 from extranet.models import Bookmark, MapAlbum, SavedMap
+from forms import services
 from forms.models import Dossier, Opinion
 from tests.factories import PASSWORD, UserFactory, add_article, add_call, add_rubric, member_of_authority, padlock
 from tests.permissions import expect
@@ -43,7 +45,9 @@ def pages():
         reference="AAP-MATRIX",
     )
     opinion = Opinion.objects.create(dossier=dossier, body="ministeres-operateurs", due_date=dt.date(2027, 1, 31))
+    document = services.add_attachment(UserFactory(username="matrix-instructeur", is_staff=True), dossier.pk, pdf())
     return {
+        "document": document.pk,
         "opinion": opinion.pk,
         "call": call.pk,
         "dossier": dossier.pk,
@@ -57,6 +61,10 @@ def pages():
         "public_path": public.url_path,
         "project": Project.objects.order_by("pk").first().pk,
     }
+
+
+def pdf() -> SimpleUploadedFile:
+    return SimpleUploadedFile("piece.pdf", b"%PDF-1.4\n%%EOF\n")
 
 
 def logged_in(principal, **statuses):
@@ -232,6 +240,54 @@ MATRIX = {
             lambda p: logged_in(p, default=404, ministeres_operateurs=200, staff=403),
         )
     ],
+    ("GET", "/api/dossiers/{dossier_id}/attachments/"): [
+        (
+            "Lyon's filed dossier",
+            "/api/dossiers/{dossier}/attachments/",
+            None,
+            lambda p: logged_in(p, default=404, ministeres_operateurs=200, staff=200),
+        )
+    ],
+    ("POST", "/api/dossiers/{dossier_id}/attachments/"): [
+        (
+            "Lyon's filed dossier",
+            "/api/dossiers/{dossier}/attachments/",
+            {"__form__": True, "file": "{pdf}", "label": "Pièce"},
+            lambda p: logged_in(p, default=404, ministeres_operateurs=403, staff=201),
+        )
+    ],
+    ("GET", "/api/dossiers/{dossier_id}/attachments/{attachment_id}/file"): [
+        (
+            "a document of Lyon's dossier",
+            "/api/dossiers/{dossier}/attachments/{document}/file",
+            None,
+            lambda p: logged_in(p, default=404, ministeres_operateurs=200, staff=200),
+        )
+    ],
+    ("DELETE", "/api/dossiers/{dossier_id}/attachments/{attachment_id}/"): [
+        (
+            "a document of Lyon's dossier",
+            "/api/dossiers/{dossier}/attachments/{document}/",
+            None,
+            lambda p: logged_in(p, default=404, ministeres_operateurs=403, staff=204),
+        )
+    ],
+    ("GET", "/api/dossiers/{dossier_id}/messages/"): [
+        (
+            "between Lyon and the CNCD",
+            "/api/dossiers/{dossier}/messages/",
+            None,
+            lambda p: logged_in(p, default=404, ministeres_operateurs=403, staff=200),
+        )
+    ],
+    ("POST", "/api/dossiers/{dossier_id}/messages/"): [
+        (
+            "between Lyon and the CNCD",
+            "/api/dossiers/{dossier}/messages/",
+            {"__form__": True, "body": "Bonjour"},
+            lambda p: logged_in(p, default=404, ministeres_operateurs=403, staff=201),
+        )
+    ],
     ("GET", "/api/me/declarations/"): [("mine", "/api/me/declarations/", None, lambda p: logged_in(p, default=200))],
     ("GET", "/api/me/exports/{export_id}/pdf"): [
         ("someone else's", "/api/me/exports/{export}/pdf", None, lambda p: logged_in(p, default=404))
@@ -296,7 +352,11 @@ def test_api_permission_matrix(principal, app):
     for method, label, path, body, rule in cases:
         if body:
             body = {
-                key: int(value.format(**ids)) if value in ("{public}", "{local}", "{call}") else value
+                key: int(value.format(**ids))
+                if value in ("{public}", "{local}", "{call}")
+                else pdf()
+                if value == "{pdf}"
+                else value
                 for key, value in body.items()
             }
         response = principal.call(method, path.format(**ids), body, app=app)
