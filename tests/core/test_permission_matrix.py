@@ -404,6 +404,8 @@ def test_admin_listings_are_staff_only(principal):
         "/admin/atlas_pages/frenchauthority/?kind__exact=commune",
         "/admin/atlas_pages/partnerauthority/?continent=asie",
         "/admin/atlas_pages/bourseproject/?status__exact=open",
+        "/admin/cncd_forms/dossier/?state__exact=filed&avis=overdue",
+        "/admin/cncd_forms/dossier/?export=csv",
     ]:
         response = principal.client.get(path)
         if principal.name == "staff":
