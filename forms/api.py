@@ -8,7 +8,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Literal
 
-from django.http import FileResponse, HttpRequest
+from django.http import FileResponse, HttpRequest, HttpResponse
 from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
 
 from atlas_pages.atlas_api import Paging
@@ -549,3 +549,32 @@ def list_messages(request: HttpRequest, dossier_id: int):
 def send_message(request: HttpRequest, dossier_id: int, body: Form[str], file: File[UploadedFile | None] = None):
     message = services.send_message(request.user, dossier_id, body, file)
     return Status(201, _message_out(message))
+
+
+PDF_RESPONSE = {"responses": {200: {"description": "The PDF", "content": {"application/pdf": {}}}}}
+
+
+def _pdf_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@router.get("/dossiers/{dossier_id}/pdf", summary="The dossier as a PDF", auth=member_auth, openapi_extra=PDF_RESPONSE)
+def dossier_pdf(request: HttpRequest, dossier_id: int):
+    """Every field, the budget, the opinions I may read (staff's copy: the confidential ones
+    too) and the history."""
+    item, content = services.dossier_pdf(request.user, dossier_id)
+    return _pdf_response(content, f"dossier-{item.reference}.pdf")
+
+
+@router.get(
+    "/dossiers/{dossier_id}/decision-letter.pdf",
+    summary="The decision letter (PDF)",
+    auth=member_auth,
+    openapi_extra=PDF_RESPONSE,
+)
+def decision_letter(request: HttpRequest, dossier_id: int):
+    """For the filing authority and staff, once the dossier is decided (409 before)."""
+    item, content = services.decision_letter(request.user, dossier_id)
+    return _pdf_response(content, f"decision-{item.reference}.pdf")

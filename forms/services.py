@@ -24,7 +24,7 @@ from atlas_pages.exceptions import Conflict, Forbidden, NotFound
 from atlas_pages.models import Country, FrenchAuthority, Theme
 from atlas_pages.uploads import check_upload
 
-from . import history, notifications
+from . import history, notifications, pdf
 from .models import (
     BudgetLine,
     CallForProjectsPage,
@@ -726,3 +726,36 @@ def send_message(user: AbstractBaseUser, dossier_id: int, body: str, upload=None
     history.record(current, user, "message", {"from_staff": user.is_staff, "attachment": upload is not None})
     notifications.message_sent(message)
     return message
+
+
+# --- PDFs -------------------------------------------------------------------------------------
+
+
+class NotDecided(Conflict):
+    default_message = _("The dossier has not been decided yet.")
+
+
+def dossier_pdf(user: AbstractBaseUser, dossier_id: int) -> tuple[Dossier, bytes]:
+    """Every field, the budget, the documents, the opinions and the history the reader may
+    read: confidential opinions only in the staff's copy."""
+    current, entries = events(user, dossier_id)
+    lines = list(current.budget_lines.all())
+    return current, pdf.dossier_pdf(
+        current,
+        lines=lines,
+        totals=budget_totals(lines),
+        opinions=visible_opinions(user, current),
+        events=entries,
+        documents=[item for item in visible_attachments(user, current) if item.message_id is None],
+        staff_copy=user.is_staff,
+    )
+
+
+def decision_letter(user: AbstractBaseUser, dossier_id: int) -> tuple[Dossier, bytes]:
+    """The letter that tells the authority the decision: for the authority and staff."""
+    current = dossier(user, dossier_id)
+    if not takes_part_in_messages(user, current):
+        raise Forbidden(_("The decision letter is addressed to the filing authority."))
+    if not current.is_decided:
+        raise NotDecided()
+    return current, pdf.decision_letter_pdf(current, budget_totals(current.budget_lines.all()).requested)

@@ -288,6 +288,22 @@ MATRIX = {
             lambda p: logged_in(p, default=404, ministeres_operateurs=403, staff=201),
         )
     ],
+    ("GET", "/api/dossiers/{dossier_id}/pdf"): [
+        (
+            "Lyon's filed dossier",
+            "/api/dossiers/{dossier}/pdf",
+            None,
+            lambda p: logged_in(p, default=404, ministeres_operateurs=200, staff=200),
+        )
+    ],
+    ("GET", "/api/dossiers/{dossier_id}/decision-letter.pdf"): [
+        (
+            "Lyon's dossier, not decided",
+            "/api/dossiers/{dossier}/decision-letter.pdf",
+            None,
+            lambda p: logged_in(p, default=404, ministeres_operateurs=403, staff=409),
+        )
+    ],
     ("GET", "/api/me/declarations/"): [("mine", "/api/me/declarations/", None, lambda p: logged_in(p, default=200))],
     ("GET", "/api/me/exports/{export_id}/pdf"): [
         ("someone else's", "/api/me/exports/{export}/pdf", None, lambda p: logged_in(p, default=404))
