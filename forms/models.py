@@ -99,6 +99,15 @@ class CallForProjectsPage(Page):
         verbose_name = _("call for projects")
         verbose_name_plural = _("calls for projects")
 
+    def get_context(self, request, *args, **kwargs):
+        from .permissions import Viewer, own
+
+        context = super().get_context(request, *args, **kwargs)
+        viewer = Viewer.of(request.user)
+        context["can_file"] = "collectivites" in viewer.groups and bool(viewer.authority_code)
+        context["my_dossiers"] = self.dossiers.filter(own(viewer)) if viewer.user_id else []
+        return context
+
     @property
     def status(self) -> str:
         now = timezone.now()

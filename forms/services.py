@@ -18,6 +18,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from atlas_pages.exceptions import Conflict, Forbidden, NotFound
@@ -365,6 +366,11 @@ def budget_totals(lines) -> BudgetTotals:
     return BudgetTotals(expenses=expenses, resources=resources, requested=requested)
 
 
+def euros(amount: Decimal) -> str:
+    """An amount as the reader's language writes it (“100 000,00” in French)."""
+    return number_format(amount, decimal_pos=2, use_l10n=True, force_grouping=True)
+
+
 def budget_faults(dossier: Dossier) -> dict[str, list]:
     lines = list(dossier.budget_lines.all())
     totals = budget_totals(lines)
@@ -374,7 +380,7 @@ def budget_faults(dossier: Dossier) -> dict[str, list]:
         return {
             "budget": [
                 _("The budget does not balance: %(expenses)s € of expenses, %(resources)s € of resources.")
-                % {"expenses": totals.expenses, "resources": totals.resources}
+                % {"expenses": euros(totals.expenses), "resources": euros(totals.resources)}
             ]
         }
     if not totals.requested:

@@ -125,7 +125,7 @@ def test_a_failed_submit_names_each_missing_field_and_keeps_the_draft(people, ca
                 {"kind": "expense", "label": "Travaux", "amount": "100"},
                 {"kind": "resource", "label": "MEAE", "source": "requested", "amount": "40"},
             ],
-            "Le budget n’est pas équilibré : 100.00 € de dépenses, 40.00 € de ressources.",
+            "Le budget n’est pas équilibré : 100,00 € de dépenses, 40,00 € de ressources.",
         ),
         (
             [
