@@ -85,10 +85,10 @@ class OpinionForm(forms.Form):
 
 
 class MessageForm(forms.Form):
-    body = forms.CharField(label=_("Message"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
-    file = forms.FileField(label=_("Document (optional)"), required=False)
+    body = forms.CharField(label=_("Message"), widget=forms.Textarea(attrs={"rows": 3}))
+    file = forms.FileField(label=_("Attached document"), required=False)
 
 
 class DocumentForm(forms.Form):
-    file = forms.FileField(label=_("Document"), required=False)
+    file = forms.FileField(label=_("Document"))
     label = forms.CharField(label=_("What it is"), max_length=255, required=False)
