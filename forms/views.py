@@ -4,6 +4,7 @@ errors come back next to their fields; a draft keeps what was typed."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -38,6 +39,32 @@ def _report(request: HttpRequest, error: Exception) -> None:
         for field_messages in error.message_dict.values():
             for message in field_messages:
                 messages.error(request, str(message))
+
+
+PER_PAGE = 25
+
+
+@login_required
+def dossier_list(request: HttpRequest) -> HttpResponse:
+    """“Dossiers de cofinancement”: every dossier the member may see (their authority's, their
+    country's for an embassy, their region's for a prefecture, all for ministries), by call and state."""
+    queryset = services.dossiers(request.user)
+    call_id, state = request.GET.get("appel", ""), request.GET.get("etat", "")
+    if call_id.isdigit():
+        queryset = queryset.filter(call_id=int(call_id))
+    if state in Dossier.State.values:
+        queryset = queryset.filter(state=state)
+    page = Paginator(queryset, PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "cncd_forms/dossier_list.html",
+        {
+            "page_obj": page,
+            "calls": services.calls(),
+            "states": Dossier.State.choices,
+            "chosen": {"appel": call_id, "etat": state},
+        },
+    )
 
 
 @login_required

@@ -10,6 +10,7 @@ from django.template.response import TemplateResponse
 from django.urls import re_path, reverse
 from django.utils import timezone
 from django.utils.encoding import force_str
+from django.utils.html import format_html
 from django.utils.text import capfirst
 from django.utils.translation import gettext, gettext_lazy
 from django.utils.translation import gettext as _
@@ -25,6 +26,19 @@ from extranet.declarations import Declaration
 from . import services
 from .models import BudgetLine, CallForProjectsPage, Dossier, Opinion, RequiredOpinion
 from .permissions import Viewer, own
+
+
+@hooks.register("cncd_personal_space_links")
+def dossiers_link(request, subject=None):
+    """“Dossiers de cofinancement” in the personal space of those who file or read them."""
+    viewer = Viewer.of(request.user)
+    if not (viewer.is_staff or viewer.groups & {"collectivites", "ambassades", "prefectures", "ministeres-operateurs"}):
+        return ""
+    url = reverse("cncd_forms:dossiers")
+    label = _("Co-financing dossiers")
+    if request.path == url:
+        return format_html('<li><a class="fr-tag" href="{}" aria-current="page">{}</a></li>', url, label)
+    return format_html('<li><a class="fr-tag" href="{}">{}</a></li>', url, label)
 
 
 @hooks.register("cncd_declarations")

@@ -102,3 +102,18 @@ def test_calls_are_public_with_their_status_and_required_opinions(client, call):
     assert client.get("/api/calls/999999/").status_code == 404
     page = client.get(item["url"])
     assert page.status_code == 200 and "Ambassade du pays partenaire, sous 30 jours" in page.content.decode()
+
+
+@pytest.mark.parametrize("who", ["embassy_sn", "prefecture_bzh", "ministry", "lyon", "ngo"])
+def test_the_dossiers_page_lists_what_the_member_may_see(people, call, dossiers, who, django_assert_max_num_queries):
+    titles = {"lyon_sn": "Eau potable à Dakar", "lyon_draft": "Brouillon de Lyon", "rennes_vn": "Patrimoine de Hué"}
+    with django_assert_max_num_queries(12):
+        page = getattr(people, who).get("/teleprocedures/dossiers/").content.decode()
+    assert {name for name, title in titles.items() if title in page} == EXPECTED[who]
+    filtered = getattr(people, who).get("/teleprocedures/dossiers/?etat=draft").content.decode()
+    assert ("Brouillon de Lyon" in filtered) == ("lyon_draft" in EXPECTED[who])
+
+
+def test_the_personal_space_links_to_the_dossiers_for_those_concerned(people):
+    assert "/teleprocedures/dossiers/" in people.embassy_sn.get("/espace-personnel/").content.decode()
+    assert "/teleprocedures/dossiers/" not in people.ngo.get("/espace-personnel/").content.decode()
