@@ -11,6 +11,7 @@ from .models import (
     ArticlePage,
     AtlasPage,
     CountryZoomPage,
+    FrenchAuthority,
     GoodPracticePage,
     HomePage,
     RubricIndexPage,
@@ -318,6 +319,9 @@ def load(report) -> None:
         "recherche avancée, carte, fiches projets et export PDF.",
         show_in_menus=True,
     )
+    if FrenchAuthority.objects.exists():  # a second run keeps the Atlas, and what points at it (dossiers)
+        report.note("Atlas: kept as it is (manage.py atlas_generate replaces it).")
+        return
     atlas = generate(**DEMO_ATLAS)
     report.note(
         f"Atlas: {atlas.projects} projects of {atlas.authorities} French authorities in {atlas.countries} countries "

@@ -104,3 +104,16 @@ def test_the_demo_personal_space_is_not_empty(client):
     assert [item["title"] for item in album["maps"]] == ["Nos projets au Sénégal"]
     assert album["maps"][0]["project_count"] > 0 and album["maps"][0]["url"].startswith("/atlas/?country=SN")
     assert client.get("/api/me/brief/").json()["items"]
+
+
+def test_the_demo_dossier_waits_for_the_demo_embassys_opinion(client):
+    call_command("load_demo")
+    assert client.login(username="demo-ambassades", password=DEMO_PASSWORD)
+    [dossier] = client.get("/api/dossiers/").json()["items"]
+    assert dossier["state"] == "filed"
+    detail = client.get(f"/api/dossiers/{dossier['id']}/").json()
+    assert detail["waiting_for"] == ["prefectures", "ambassades"]
+    client.logout()
+    assert client.login(username="demo-prefectures", password=DEMO_PASSWORD)
+    assert client.get("/api/dossiers/").json()["count"] == 1
+    assert client.get("/appels-a-projets/").status_code == 200

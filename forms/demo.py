@@ -1,0 +1,98 @@
+"""Demo of the co-financing procedure (``manage.py load_demo``): an open annual call that asks
+for the embassy's and the prefecture's opinions, and a dossier of the local authorities' demo
+member, filed, with its opinions asked."""
+
+import datetime as dt
+
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from atlas_pages.atlas_data import regions
+from atlas_pages.demo import ensure_child, paragraphs
+from atlas_pages.models import Country, FrenchAuthority, HomePage
+from extranet.models import MemberProfile
+
+from . import services
+from .models import CallForProjectsIndexPage, CallForProjectsPage, Dossier, RequiredOpinion
+
+User = get_user_model()
+
+
+def load(report) -> None:
+    home = HomePage.objects.first()
+    index = ensure_child(
+        home,
+        CallForProjectsIndexPage,
+        "appels-a-projets",
+        title="Appels à projets",
+        intro="Les appels à projets de la DAECT pour cofinancer la coopération décentralisée.",
+        show_in_menus=True,
+    )
+    now = timezone.now()
+    call = index.get_children().filter(slug="appel-annuel").first()
+    if call is None:
+        call = CallForProjectsPage(
+            slug="appel-annuel",
+            title=f"Appel à projets annuel {now.year + 1}",
+            kind=CallForProjectsPage.Kind.ANNUAL,
+            intro="Cofinancement de projets de coopération décentralisée pour une année.",
+            opens_at=now - dt.timedelta(days=15),
+            closes_at=now + dt.timedelta(days=60),
+            budget_envelope=2_000_000,
+            rules=paragraphs(
+                "Les collectivités territoriales françaises déposent leurs demandes en ligne.",
+                "L'État cofinance au plus la moitié du budget d'un projet.",
+            ),
+            required_opinions=[
+                RequiredOpinion(body=RequiredOpinion.Body.EMBASSY, days=30),
+                RequiredOpinion(body=RequiredOpinion.Body.PREFECTURE, days=20),
+            ],
+        )
+        index.add_child(instance=call)
+        call.save_revision().publish()
+    call = call.specific
+
+    regions_first = FrenchAuthority.objects.filter(kind="region")
+    authority = regions_first.filter(code="R84").first() or regions_first.order_by("code").first()
+    member = User.objects.filter(username="demo-collectivites").first()
+    if authority is None or member is None:
+        return
+    # The demo members speak for the dossier: the authority files, Senegal's embassy and the
+    # prefecture of the authority's region give their opinions.
+    MemberProfile.objects.filter(user=member).update(organisation=authority.name, organisation_code=authority.code)
+    region_code = next((code for code, name in regions().items() if name == authority.region), "")
+    MemberProfile.objects.filter(user__username="demo-prefectures").update(region=region_code)
+    member.refresh_from_db()
+    if Dossier.objects.filter(call=call, authority=authority).exists():
+        return
+    senegal = Country.objects.filter(iso2="SN").first()
+    dossier = services.create_dossier(
+        member,
+        call.pk,
+        {
+            "title": "Gestion des déchets à Saint-Louis",
+            "partner_name": "Ville de Saint-Louis",
+            "partner_country": senegal.iso2 if senegal else "",
+            "themes": ["dechets"],
+            "description": "Collecte et tri des déchets ménagers dans trois quartiers de Saint-Louis.",
+            "objectives": "Former vingt agents municipaux et équiper deux centres de tri.",
+            "start_year": now.year + 1,
+            "duration_years": 1,
+            "budget": [
+                {"kind": "expense", "label": "Équipement des centres de tri", "amount": "90000"},
+                {"kind": "expense", "label": "Formation des agents", "amount": "30000"},
+                {"kind": "resource", "label": authority.name, "source": "own", "amount": "60000"},
+                {"kind": "resource", "label": "Ville de Saint-Louis", "source": "partner", "amount": "15000"},
+                {"kind": "resource", "label": "MEAE", "source": "requested", "amount": "45000"},
+            ],
+            "contacts": [{"name": "Membre Collectivités", "role": "Chargé de mission", "email": member.email}],
+        },
+    )
+    services.submit(member, dossier.pk, dossier.version)
+    admin = User.objects.filter(is_superuser=True).order_by("pk").first()
+    if admin is not None:
+        services.request_opinions(admin, dossier.pk)
+    report.note(
+        f"Co-financing: the call “{call.title}” and the dossier {dossier.reference} of {authority.name} "
+        "(demo-collectivites), waiting for the opinions of demo-ambassades and demo-prefectures."
+    )
