@@ -14,7 +14,7 @@ from atlas_pages.atlas_api import Paging
 from atlas_pages.auth import member_auth
 from atlas_pages.exceptions import NotFound
 
-from . import albums, bookmarks, brief, declarations, exports, services
+from . import albums, bookmarks, brief, declarations, exports, notices, services
 from .ratelimits import limited
 from .views import personal_data_response
 
@@ -593,3 +593,49 @@ def my_declarations(request: HttpRequest, paging: Query[Paging]):
     updates, Bourse-projets), newest first, with its state and receipt."""
     items = declarations.declarations(request.user)
     return {"count": len(items), "items": [vars(item) for item in items[paging.offset : paging.offset + paging.limit]]}
+
+
+# --- notifications ----------------------------------------------------------------------------
+
+
+class NoticeOut(Schema):
+    id: int
+    subject: str
+    body: str
+    url: str
+    created_at: datetime
+    read: bool
+
+
+class NoticeListOut(Schema):
+    count: int
+    unread: int
+    items: list[NoticeOut]
+
+
+@router.get("/me/notifications/", response=NoticeListOut, summary="What the site told me by e-mail", auth=member_auth)
+def my_notifications(request: HttpRequest, paging: Query[Paging]):
+    """Newest first: each e-mail of the procedures (a dossier filed, an opinion asked, a decision…)."""
+    queryset = notices.notices(request.user)
+    page = queryset[paging.offset : paging.offset + paging.limit]
+    return {
+        "count": queryset.count(),
+        "unread": notices.unread_count(request.user),
+        "items": [
+            {
+                "id": item.pk,
+                "subject": item.subject,
+                "body": item.body,
+                "url": item.url,
+                "created_at": item.created_at,
+                "read": item.read_at is not None,
+            }
+            for item in page
+        ],
+    }
+
+
+@router.post("/me/notifications/read", response={204: None}, summary="Mark my notifications read", auth=member_auth)
+def read_notifications(request: HttpRequest):
+    notices.mark_all_read(request.user)
+    return Status(204, None)

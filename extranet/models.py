@@ -210,3 +210,25 @@ class BriefReading(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} → {self.page_id}"
+
+
+class Notice(models.Model):
+    """What the site told the member by e-mail, kept in their personal space (a dossier filed,
+    an opinion asked, a decision…), so that nothing depends on the mailbox alone."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notices", verbose_name=_("member")
+    )
+    subject = models.CharField(_("subject"), max_length=255)
+    body = models.TextField(_("text"))
+    url = models.CharField(_("link"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("sent at"), auto_now_add=True, db_index=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+
+    def __str__(self) -> str:
+        return self.subject

@@ -412,6 +412,15 @@ def personal_data(user: AbstractBaseUser) -> dict[str, Any]:
         {"title": item.title, "filters": item.query, "scope": item.scope, "asked_at": _when(item.created_at)}
         for item in user.atlas_exports.order_by("-created_at")
     ]
+    data["notifications"] = [
+        {
+            "subject": item.subject,
+            "body": item.body,
+            "sent_at": _when(item.created_at),
+            "read": item.read_at is not None,
+        }
+        for item in user.notices.all()
+    ]
     for contribute in hooks.get_hooks("cncd_personal_data"):
         data.update(contribute(user))
     return data

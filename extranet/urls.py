@@ -20,6 +20,7 @@ urlpatterns = [
     path("mes-exports/<int:export_id>/envoyer/", views.send_export, name="send_export"),
     path("export-partage/<str:token>/", views.shared_export, name="shared_export"),
     path("mes-teledeclarations/", views.my_declarations, name="declarations"),
+    path("notifications/", views.my_notifications, name="notifications"),
     path("mes-donnees/", views.my_data, name="my_data"),
     path("mes-donnees/telecharger/", views.download_my_data, name="download_my_data"),
     path("mes-donnees/supprimer-mon-compte/", views.delete_account, name="delete_account"),

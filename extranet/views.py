@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from atlas_pages.exceptions import DomainError
 
-from . import albums, bookmarks, brief, declarations, exports, services
+from . import albums, bookmarks, brief, declarations, exports, notices, services
 from .forms import (
     AlbumForm,
     BookmarkNoteForm,
@@ -412,4 +412,17 @@ def my_declarations(request: HttpRequest) -> HttpResponse:
         request,
         "extranet/declarations.html",
         {"declarations": declarations.declarations(request.user), "section": "declarations"},
+    )
+
+
+@login_required
+def my_notifications(request: HttpRequest) -> HttpResponse:
+    """The e-mails the site sent the member, newest first; “Tout marquer comme lu”."""
+    if request.method == "POST":
+        notices.mark_all_read(request.user)
+        return redirect("extranet:notifications")
+    return render(
+        request,
+        "extranet/notifications.html",
+        {"notices": list(notices.notices(request.user)[:100]), "section": "notifications"},
     )

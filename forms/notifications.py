@@ -1,6 +1,8 @@
 """The e-mails of the co-financing procedure, in French, sent by a background task queued with
 the change (see ``tasks``)."""
 
+from urllib.parse import urlsplit
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMessage, get_connection
@@ -8,6 +10,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
+from extranet import notices
 from extranet.models import MemberProfile
 
 from .models import Dossier, Opinion
@@ -44,6 +47,7 @@ def send(template: str, recipients: list[str], context: dict) -> None:
         body = render_to_string(f"cncd_forms/email/{template}.txt", context)
     messages = [EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [address]) for address in recipients]
     get_connection().send_messages(messages)
+    notices.record(recipients, subject, body, url=urlsplit(context.get("url", "")).path)
 
 
 def _queue(template: str, recipients, dossier: Dossier, opinion: Opinion | None = None, **flags) -> None:

@@ -304,6 +304,10 @@ MATRIX = {
             lambda p: logged_in(p, default=404, ministeres_operateurs=403, staff=409),
         )
     ],
+    ("GET", "/api/me/notifications/"): [("mine", "/api/me/notifications/", None, lambda p: logged_in(p, default=200))],
+    ("POST", "/api/me/notifications/read"): [
+        ("mine", "/api/me/notifications/read", None, lambda p: logged_in(p, default=204))
+    ],
     ("GET", "/api/me/declarations/"): [("mine", "/api/me/declarations/", None, lambda p: logged_in(p, default=200))],
     ("GET", "/api/me/exports/{export_id}/pdf"): [
         ("someone else's", "/api/me/exports/{export}/pdf", None, lambda p: logged_in(p, default=404))
@@ -394,6 +398,7 @@ PERSONAL_SPACE = [
     "/espace-personnel/mes-cartes/enregistrer/",
     "/espace-personnel/mes-exports/",
     "/espace-personnel/mes-teledeclarations/",
+    "/espace-personnel/notifications/",
     "/espace-personnel/mes-donnees/",
     "/espace-personnel/mes-donnees/telecharger/",
     "/accounts/email/",

@@ -187,3 +187,22 @@ def test_the_dossier_page_shows_what_the_member_may_see(people, dossier):
     assert "Eau potable à Dakar" in page and "Dossier déposé" in page and "Déposé" in page
     assert people.embassy_vn.get(url).status_code == 404
     assert people.ngo.get(url).status_code == 404
+
+
+def test_each_e_mail_is_also_in_the_members_notifications(people, call):
+    created = post(people.lyon, "/api/dossiers/", {"call_id": call.pk, **COMPLETE}).json()
+    post(people.lyon, f"/api/dossiers/{created['id']}/submit/", {"version": 1})
+    post(people.staff, f"/api/dossiers/{created['id']}/send-back/", {"version": 2, "reason": "Préciser le calendrier."})
+    listed = people.lyon_colleague.get("/api/me/notifications/").json()
+    assert (listed["count"], listed["unread"]) == (2, 2)
+    assert [item["subject"] for item in listed["items"]] == [
+        f"Dossier {created['reference']} : une correction est demandée",
+        f"Dossier {created['reference']} déposé",
+    ]
+    assert listed["items"][0]["url"] == f"/teleprocedures/dossiers/{created['id']}/"
+    assert "Préciser le calendrier." in listed["items"][0]["body"]
+    page = people.lyon_colleague.get("/espace-personnel/notifications/").content.decode()
+    assert "Préciser le calendrier." in page and page.count("fr-badge--new") == 2
+    assert people.lyon_colleague.post("/api/me/notifications/read").status_code == 204
+    assert people.lyon_colleague.get("/api/me/notifications/").json()["unread"] == 0
+    assert people.embassy_sn.get("/api/me/notifications/").json()["count"] == 0  # nothing asked of them yet
