@@ -39,7 +39,7 @@
     }
     if (element.dataset.bbox) {
       var box = element.dataset.bbox.split(",").map(Number); // west, south, east, north
-      map.fitBounds([[box[1], box[0]], [box[3], box[2]]]);
+      map.fitBounds([[box[1], box[0]], [box[3], box[2]]], { animate: false });
     }
     if (element.dataset.features) {
       var inline = JSON.parse(document.getElementById(element.dataset.features).textContent);
@@ -51,7 +51,7 @@
       }).eachLayer(function (layer) { group.addLayer(layer); });
       map.addLayer(group);
       element.dataset.markers = String(inline.features.length);
-      if (inline.features.length) { map.fitBounds(group.getBounds(), { maxZoom: 6, padding: [20, 20] }); }
+      if (inline.features.length) { map.fitBounds(group.getBounds(), { maxZoom: 6, padding: [20, 20], animate: false }); }
     }
     if (element.dataset.geojson) {
       fetch(element.dataset.geojson, { headers: { Accept: "application/geo+json" } })
@@ -67,7 +67,7 @@
           map.addLayer(cluster);
           element.dataset.markers = String(data.features.length);
           if (data.features.length && !element.dataset.bbox && !saved) {
-            map.fitBounds(cluster.getBounds(), { maxZoom: 7, padding: [20, 20] });
+            map.fitBounds(cluster.getBounds(), { maxZoom: 7, padding: [20, 20], animate: false });
           }
         });
     }
