@@ -13,9 +13,10 @@ from django.urls import re_path
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail_modeladmin.helpers import ButtonHelper, PermissionHelper
+from wagtail_modeladmin.helpers import ButtonHelper
 from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup, modeladmin_register
 
+from atlas_pages.admin_helpers import ReadOnlyPermissionHelper
 from atlas_pages.atlas_pdf import export_title
 from atlas_pages.exceptions import DomainError
 from atlas_pages.models import ArticlePage, EditorialPage
@@ -33,20 +34,11 @@ def registration_log_actions(actions):
     actions.register_action("cncd.group_change.reject", _("Reject group change"), _("Group change rejected"))
 
 
-class DecisionPermissionHelper(PermissionHelper):
+class DecisionPermissionHelper(ReadOnlyPermissionHelper):
     """Requests are decided, never created, edited or deleted by hand: the log stays true."""
 
     def user_can_list(self, user):
         return self.user_has_any_permissions(user)
-
-    def user_can_create(self, user):
-        return False
-
-    def user_can_edit_obj(self, user, obj):
-        return False
-
-    def user_can_delete_obj(self, user, obj):
-        return False
 
     def user_can_decide(self, user, obj):
         return obj.status == obj.Status.PENDING and self.user_has_specific_permission(

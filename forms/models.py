@@ -120,6 +120,10 @@ class CallForProjectsPage(Page):
         return self.Status.OPEN
 
     @property
+    def status_label(self) -> str:
+        return str(self.Status(self.status).label)
+
+    @property
     def years(self) -> int:
         """How many years a project of this call spans at most."""
         return 3 if self.kind == self.Kind.TRIENNIAL else 1

@@ -15,10 +15,10 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext, gettext_lazy
 from django.utils.translation import gettext as _
 from wagtail import hooks
-from wagtail_modeladmin.helpers import PermissionHelper
 from wagtail_modeladmin.options import ModelAdmin, modeladmin_register
 from wagtail_modeladmin.views import IndexView
 
+from atlas_pages.admin_helpers import ReadOnlyPermissionHelper
 from atlas_pages.countries import country_name
 from atlas_pages.exceptions import DomainError
 from extranet.declarations import Declaration
@@ -130,7 +130,7 @@ class OpinionFilter(SimpleListFilter):
         return queryset
 
 
-class DossierPermissionHelper(PermissionHelper):
+class DossierPermissionHelper(ReadOnlyPermissionHelper):
     """Dossiers change through the procedure (API, pages), never by editing rows here."""
 
     def user_can_list(self, user):
@@ -138,15 +138,6 @@ class DossierPermissionHelper(PermissionHelper):
 
     def user_can_inspect_obj(self, user, obj):
         return self.user_can_list(user)
-
-    def user_can_create(self, user):
-        return False
-
-    def user_can_edit_obj(self, user, obj):
-        return False
-
-    def user_can_delete_obj(self, user, obj):
-        return False
 
 
 class DossierIndexView(IndexView):
