@@ -177,6 +177,12 @@ class DossierSummaryOut(Schema):
     updated_at: datetime
 
 
+class OpinionDocumentOut(Schema):
+    id: int
+    name: str
+    url: str
+
+
 class OpinionOut(Schema):
     id: int
     body: str = Field(description="ambassades, prefectures or ministeres-operateurs")
@@ -189,6 +195,7 @@ class OpinionOut(Schema):
     text: str
     confidential: bool
     given_at: datetime | None
+    documents: list[OpinionDocumentOut]
 
 
 class DossierOut(DossierSummaryOut):
@@ -236,6 +243,10 @@ def _opinion_out(opinion) -> dict:
         "text": opinion.text,
         "confidential": opinion.confidential,
         "given_at": opinion.given_at,
+        "documents": [
+            {"id": item.pk, "name": item.name, "url": f"/api/dossiers/{opinion.dossier_id}/attachments/{item.pk}/file"}
+            for item in opinion.attachments.all()
+        ],
     }
 
 
@@ -578,3 +589,15 @@ def decision_letter(request: HttpRequest, dossier_id: int):
     """For the filing authority and staff, once the dossier is decided (409 before)."""
     item, content = services.decision_letter(request.user, dossier_id)
     return _pdf_response(content, f"decision-{item.reference}.pdf")
+
+
+@router.post(
+    "/dossiers/{dossier_id}/opinions/{opinion_id}/documents/",
+    response={201: AttachmentOut},
+    summary="Add a document to my body's opinion (multipart)",
+    auth=member_auth,
+)
+def add_opinion_document(request: HttpRequest, dossier_id: int, opinion_id: int, file: File[UploadedFile]):
+    """By the body asked, until the decision; read by whoever may read the opinion."""
+    attachment = services.add_opinion_document(request.user, dossier_id, opinion_id, file)
+    return Status(201, _attachment_out(attachment))

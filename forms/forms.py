@@ -82,6 +82,7 @@ class OpinionForm(forms.Form):
     verdict = forms.ChoiceField(label=_("Opinion"), choices=Opinion.Verdict.choices, widget=forms.RadioSelect)
     text = forms.CharField(label=_("Explanation"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
     confidential = forms.BooleanField(label=_("Confidential: for the CNCD team only"), required=False)
+    file = forms.FileField(label=_("Attached document"), required=False)
 
 
 class MessageForm(forms.Form):

@@ -377,14 +377,16 @@ def _attachment_path(instance, filename: str) -> str:
 
 
 class DossierAttachment(models.Model):
-    """A document of the dossier (a budget, a letter of the partner, a photo…), or of one of
-    its messages. Kept in the private storage: handed out only to those who see the dossier
-    (message documents: the authority and staff)."""
+    """A document of the dossier (a budget, a letter of the partner, a photo…), of one of its
+    messages or of an opinion. Kept in the private storage: handed out only to those who see
+    the dossier (message documents: the authority and staff; a confidential opinion's: staff
+    and the body that gave it)."""
 
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="attachments")
     message = models.ForeignKey(
         "DossierMessage", on_delete=models.CASCADE, null=True, blank=True, related_name="attachments"
     )
+    opinion = models.ForeignKey("Opinion", on_delete=models.CASCADE, null=True, blank=True, related_name="attachments")
     file = models.FileField(_("file"), upload_to=_attachment_path, storage=private_storage, max_length=255)
     name = models.CharField(_("name"), max_length=200)
     label = models.CharField(_("what it is"), max_length=255, blank=True)

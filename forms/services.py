@@ -643,11 +643,14 @@ def _bump(dossier: Dossier) -> None:
     Dossier.objects.filter(pk=dossier.pk).update(version=F("version") + 1, updated_at=timezone.now())
 
 
-def _attach(user: AbstractBaseUser, current: Dossier, upload, label: str, message=None) -> DossierAttachment:
+def _attach(
+    user: AbstractBaseUser, current: Dossier, upload, label: str, message=None, opinion=None
+) -> DossierAttachment:
     checked = check_upload(upload, "file")
     attachment = DossierAttachment(
         dossier=current,
         message=message,
+        opinion=opinion,
         name=checked.name,
         label=(label or "").strip()[:255],
         extension=checked.extension,
@@ -675,7 +678,7 @@ def add_attachment(user: AbstractBaseUser, dossier_id: int, upload, label: str =
 @transaction.atomic
 def remove_attachment(user: AbstractBaseUser, dossier_id: int, attachment_id: int) -> None:
     current = dossier(user, dossier_id)
-    attachment = current.attachments.filter(pk=attachment_id, message__isnull=True).first()
+    attachment = current.attachments.filter(pk=attachment_id, message__isnull=True, opinion__isnull=True).first()
     if attachment is None:
         raise NotFound()
     if not (user.is_staff or can_edit(user, current)):
@@ -693,10 +696,38 @@ def takes_part_in_messages(user: AbstractBaseUser, dossier: Dossier) -> bool:
 
 
 def visible_attachments(user: AbstractBaseUser, dossier: Dossier) -> list[DossierAttachment]:
+    """The dossier's documents, its messages' for the authority and staff, and those of the
+    opinions the user may read."""
     documents = list(dossier.attachments.all())
-    if takes_part_in_messages(user, dossier):
-        return documents
-    return [item for item in documents if item.message_id is None]
+    in_messages = takes_part_in_messages(user, dossier)
+    opinions = {opinion.pk for opinion in visible_opinions(user, dossier)}
+    return [
+        item
+        for item in documents
+        if (item.message_id is None or in_messages) and (item.opinion_id is None or item.opinion_id in opinions)
+    ]
+
+
+@transaction.atomic
+def add_opinion_document(user: AbstractBaseUser, dossier_id: int, opinion_id: int, upload) -> DossierAttachment:
+    """A document with the opinion (a note, a letter), by the body that gives it, until the decision."""
+    current = dossier(user, dossier_id)
+    opinion = current.opinions.filter(pk=opinion_id).first()
+    if opinion is None:
+        raise NotFound()
+    if not speaks_for(Viewer.of(user), opinion.body, current):
+        raise Forbidden(_("This opinion is asked of another body."))
+    if current.is_decided:
+        raise OpinionAfterDecision()
+    attachment = _attach(user, current, upload, "", opinion=opinion)
+    history.record(
+        current,
+        user,
+        "attachment_added",
+        {"name": attachment.name, "size": attachment.size, "opinion": opinion.body},
+        confidential=opinion.confidential,
+    )
+    return attachment
 
 
 def attachment_file(user: AbstractBaseUser, dossier_id: int, attachment_id: int):

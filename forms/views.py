@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -248,17 +249,20 @@ def dossier_action(request: HttpRequest, dossier_id: int) -> HttpResponse:
             services.request_opinions(user, dossier.pk, request.POST.getlist("bodies"))
         elif action == "opinion":
             opinion_id = int(request.POST.get("opinion") or 0)
-            form = OpinionForm(request.POST, prefix=f"o{opinion_id}")
+            form = OpinionForm(request.POST, request.FILES, prefix=f"o{opinion_id}")
             form.is_valid()
             data = getattr(form, "cleaned_data", {})
-            services.give_opinion(
-                user,
-                dossier.pk,
-                opinion_id,
-                data.get("verdict", ""),
-                data.get("text", ""),
-                data.get("confidential", False),
-            )
+            with transaction.atomic():  # the opinion and its document, or neither
+                services.give_opinion(
+                    user,
+                    dossier.pk,
+                    opinion_id,
+                    data.get("verdict", ""),
+                    data.get("text", ""),
+                    data.get("confidential", False),
+                )
+                if data.get("file"):
+                    services.add_opinion_document(user, dossier.pk, opinion_id, data["file"])
         elif action == "message":
             services.send_message(user, dossier.pk, request.POST.get("body", ""), request.FILES.get("file"))
         elif action == "document":

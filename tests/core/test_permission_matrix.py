@@ -308,6 +308,14 @@ MATRIX = {
     ("POST", "/api/me/notifications/read"): [
         ("mine", "/api/me/notifications/read", None, lambda p: logged_in(p, default=204))
     ],
+    ("POST", "/api/dossiers/{dossier_id}/opinions/{opinion_id}/documents/"): [
+        (
+            "the ministries' opinion",
+            "/api/dossiers/{dossier}/opinions/{opinion}/documents/",
+            {"__form__": True, "file": "{pdf}"},
+            lambda p: logged_in(p, default=404, ministeres_operateurs=201, staff=403),
+        )
+    ],
     ("GET", "/api/me/declarations/"): [("mine", "/api/me/declarations/", None, lambda p: logged_in(p, default=200))],
     ("GET", "/api/me/exports/{export_id}/pdf"): [
         ("someone else's", "/api/me/exports/{export}/pdf", None, lambda p: logged_in(p, default=404))

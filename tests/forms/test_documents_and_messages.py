@@ -136,3 +136,79 @@ def test_messages_between_the_authority_and_the_cncd_team(people, dossier):
 
     response = people.lyon.post(url, {"body": "  "})
     assert response.status_code == 422 and response.json()["detail"][0]["field"] == "body"
+
+
+def opinion_document(client, dossier, opinion, name="note.pdf"):
+    return client.post(
+        f"/api/dossiers/{dossier['id']}/opinions/{opinion['id']}/documents/", {"file": SimpleUploadedFile(name, PDF)}
+    )
+
+
+def test_an_opinion_comes_with_a_document_read_by_whoever_reads_the_opinion(people, dossier):
+    url = f"/api/dossiers/{dossier['id']}/opinions/"
+    embassy, prefecture = people.staff.post(url, {}, content_type="application/json").json()
+    people.embassy_sn.put(
+        f"{url}{embassy['id']}/", {"verdict": "favourable", "text": "Oui."}, content_type="application/json"
+    )
+    people.prefecture_ara.put(
+        f"{url}{prefecture['id']}/",
+        {"verdict": "reserved", "text": "Réserves.", "confidential": True},
+        content_type="application/json",
+    )
+    public = opinion_document(people.embassy_sn, dossier, embassy, "note-ambassade.pdf")
+    assert public.status_code == 201
+    secret = opinion_document(people.prefecture_ara, dossier, prefecture, "note-prefecture.pdf")
+    assert secret.status_code == 201
+    assert opinion_document(people.embassy_sn, dossier, prefecture).status_code == 403  # another body's opinion
+    assert opinion_document(people.lyon, dossier, embassy).status_code == 403
+
+    opinions = {item["body"]: item for item in people.lyon.get(url).json()}
+    assert [item["name"] for item in opinions["ambassades"]["documents"]] == ["note-ambassade.pdf"]
+    assert people.lyon.get(public.json()["url"]).status_code == 200
+    assert people.lyon.get(secret.json()["url"]).status_code == 404  # the confidential opinion's document
+    assert people.staff.get(secret.json()["url"]).status_code == 200
+    assert people.prefecture_ara.get(secret.json()["url"]).status_code == 200
+    listed = [item["name"] for item in people.lyon.get(f"/api/dossiers/{dossier['id']}/attachments/").json()]
+    assert listed == ["note-ambassade.pdf"]
+
+    version = people.staff.get(f"/api/dossiers/{dossier['id']}/").json()["version"]
+    people.staff.post(
+        f"/api/dossiers/{dossier['id']}/decision/",
+        {"version": version, "decision": "accepted", "motivation": "Oui."},
+        content_type="application/json",
+    )
+    assert opinion_document(people.embassy_sn, dossier, embassy).status_code == 409
+
+
+def test_the_opinion_form_takes_a_document(people, dossier):
+    [embassy] = people.staff.post(
+        f"/api/dossiers/{dossier['id']}/opinions/", {"bodies": ["ambassades"]}, content_type="application/json"
+    ).json()
+    prefix = f"o{embassy['id']}"
+    response = people.embassy_sn.post(
+        f"/teleprocedures/dossiers/{dossier['id']}/action/",
+        {
+            "action": "opinion",
+            "opinion": embassy["id"],
+            f"{prefix}-verdict": "favourable",
+            f"{prefix}-text": "Avis favorable, voir la note.",
+            f"{prefix}-file": SimpleUploadedFile("note.pdf", PDF),
+        },
+        follow=True,
+    )
+    page = response.content.decode()
+    assert "Avis favorable, voir la note." in page and "note.pdf" in page
+    response = people.embassy_sn.post(
+        f"/teleprocedures/dossiers/{dossier['id']}/action/",
+        {
+            "action": "opinion",
+            "opinion": embassy["id"],
+            f"{prefix}-verdict": "unfavourable",
+            f"{prefix}-text": "Changé d'avis.",
+            f"{prefix}-file": SimpleUploadedFile("virus.pdf", EXE),
+        },
+        follow=True,
+    )
+    assert "Ce type de fichier n’est pas accepté" in response.content.decode()
+    opinion = people.lyon.get(f"/api/dossiers/{dossier['id']}/opinions/").json()[0]
+    assert (opinion["verdict"], [item["name"] for item in opinion["documents"]]) == ("favourable", ["note.pdf"])
