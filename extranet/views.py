@@ -1,7 +1,5 @@
 """The extranet's pages: registration into a group, “Mon espace personnel” and the profile."""
 
-from contextlib import contextmanager
-
 from allauth.account.views import SignupView
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -15,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from atlas_pages.exceptions import DomainError
+from atlas_pages.feedback import refusals_as_messages
 
 from . import albums, bookmarks, brief, declarations, exports, notices, services
 from .forms import (
@@ -176,19 +175,6 @@ def _back(request: HttpRequest, default: str) -> str:
     return default
 
 
-@contextmanager
-def _faults_as_messages(request: HttpRequest):
-    """The service's refusals, shown above the page the member is sent back to."""
-    try:
-        yield
-    except DomainError as error:
-        messages.error(request, str(error.message))
-    except ValidationError as error:
-        for field_messages in error.message_dict.values():
-            for message in field_messages:
-                messages.error(request, str(message))
-
-
 def _step(request: HttpRequest) -> int:
     """The place an up or down button asks for: just before or after the item's own."""
     try:
@@ -213,7 +199,7 @@ def selection(request: HttpRequest) -> HttpResponse:
 @require_POST
 def add_bookmark(request: HttpRequest) -> HttpResponse:
     """“Ajouter cet article à ma sélection”, from the article's page."""
-    with _faults_as_messages(request):
+    with refusals_as_messages(request):
         page_id = request.POST.get("page_id", "")
         bookmarks.add(request.user, int(page_id) if page_id.isdigit() else 0)
         messages.success(request, _("The article has been added to your selection."))
@@ -225,7 +211,7 @@ def add_bookmark(request: HttpRequest) -> HttpResponse:
 def change_bookmark(request: HttpRequest, bookmark_id: int) -> HttpResponse:
     """One form per bookmark: save its note, move it up or down, or remove it."""
     action = request.POST.get("action")
-    with _faults_as_messages(request):
+    with refusals_as_messages(request):
         if action == "remove":
             bookmarks.remove(request.user, bookmark_id)
             messages.success(request, _("The article has been removed from your selection."))
@@ -272,7 +258,7 @@ def map_albums(request: HttpRequest) -> HttpResponse:
 @require_POST
 def change_album(request: HttpRequest, album_id: int) -> HttpResponse:
     action = request.POST.get("action")
-    with _faults_as_messages(request):
+    with refusals_as_messages(request):
         if action == "delete":
             albums.delete_album(request.user, album_id)
             messages.success(request, _("The album and its maps have been deleted."))
@@ -288,7 +274,7 @@ def change_album(request: HttpRequest, album_id: int) -> HttpResponse:
 @require_POST
 def change_map(request: HttpRequest, map_id: int) -> HttpResponse:
     action = request.POST.get("action")
-    with _faults_as_messages(request):
+    with refusals_as_messages(request):
         if action == "delete":
             albums.delete_map(request.user, map_id)
             messages.success(request, _("The map has been deleted."))
@@ -344,7 +330,7 @@ def exports_page(request: HttpRequest) -> HttpResponse:
 def keep_export(request: HttpRequest) -> HttpResponse:
     """“Exporter les résultats en pdf” into the personal space, from the Atlas search."""
     item = None
-    with _faults_as_messages(request):
+    with refusals_as_messages(request):
         item = exports.keep(request.user, request.POST.get("query", ""), request.POST.get("scope", "country"))
     if item is None:
         return redirect(_back(request, reverse("extranet:exports")))
@@ -358,7 +344,7 @@ def keep_export(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def delete_export(request: HttpRequest, export_id: int) -> HttpResponse:
-    with _faults_as_messages(request):
+    with refusals_as_messages(request):
         exports.delete(request.user, export_id)
         messages.success(request, _("The export has been deleted."))
     return redirect("extranet:exports")

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from atlas_pages.exceptions import DomainError, NotFound
+from atlas_pages.feedback import report_refusal
 
 from . import services
 from .forms import BudgetFormSet, ContactFormSet, DocumentForm, DossierForm, MessageForm, OpinionForm
@@ -30,16 +31,6 @@ def _dossier_or_404(request: HttpRequest, dossier_id: int) -> Dossier:
 
 def _redirect_to(dossier_id: int):
     return redirect("cncd_forms:dossier", dossier_id=dossier_id)
-
-
-def _report(request: HttpRequest, error: Exception) -> None:
-    """A refusal above the page the member is sent back to."""
-    if isinstance(error, DomainError):
-        messages.error(request, str(error.message))
-    elif isinstance(error, ValidationError):
-        for field_messages in error.message_dict.values():
-            for message in field_messages:
-                messages.error(request, str(message))
 
 
 PER_PAGE = 25
@@ -78,6 +69,7 @@ def dossier_page(request: HttpRequest, dossier_id: int) -> HttpResponse:
     lines = list(dossier.budget_lines.all())
     viewer = Viewer.of(request.user)
     in_messages = services.takes_part_in_messages(request.user, dossier)
+    editable = services.can_edit(request.user, dossier)
     opinions = services.visible_opinions(request.user, dossier)
     for opinion in opinions:
         if speaks_for(viewer, opinion.body, dossier) and not dossier.is_decided:
@@ -95,13 +87,11 @@ def dossier_page(request: HttpRequest, dossier_id: int) -> HttpResponse:
             "opinions": opinions,
             "waiting": services.waiting_for(dossier),
             "events": events,
-            "can_edit": services.can_edit(request.user, dossier),
+            "can_edit": editable,
             "documents": services.visible_attachments(request.user, dossier),
             "messages_": list(dossier.messages.prefetch_related("attachments")) if in_messages else None,
             "message_form": MessageForm() if in_messages else None,
-            "document_form": DocumentForm()
-            if services.can_edit(request.user, dossier) or request.user.is_staff
-            else None,
+            "document_form": DocumentForm() if editable or request.user.is_staff else None,
             "bodies": RequiredOpinion.Body.choices,
             "is_staff": request.user.is_staff,
         },
@@ -115,7 +105,7 @@ def start_dossier(request: HttpRequest, call_id: int) -> HttpResponse:
     try:
         created = services.create_dossier(request.user, call_id, {})
     except DomainError as error:
-        _report(request, error)
+        report_refusal(request, error)
         page = CallForProjectsPage.objects.filter(pk=call_id).first()
         return redirect(page.url if page else "/")
     return redirect("cncd_forms:edit_dossier", dossier_id=created.pk)
@@ -270,7 +260,7 @@ def dossier_action(request: HttpRequest, dossier_id: int) -> HttpResponse:
         else:
             raise Http404
     except (DomainError, ValidationError) as error:
-        _report(request, error)
+        report_refusal(request, error)
     else:
         messages.success(request, _("Done."))
     return _redirect_to(dossier.pk)
