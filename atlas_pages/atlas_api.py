@@ -238,7 +238,7 @@ def projects_pdf(request: HttpRequest, filters: Query[ProjectQuery], options: Qu
         raise NotAuthenticated(
             _("Large exports are prepared in the background for members: log in, or narrow the search.")
         )
-    export = atlas_pdf.keep_export(request.user, request.GET, options.scope)
+    export = atlas_pdf.keep_export(request.user, request.GET, options.scope, ids=ids)
     message = _("The PDF is being prepared: you will receive an e-mail when it is ready.")
     return Status(
         202, {"id": export.pk, "status": export.status, "project_count": export.project_count, "detail": message}

@@ -173,13 +173,15 @@ def make_export_file(export: AtlasExport) -> None:
     export.save(update_fields=["file", "status", "finished_at"])
 
 
-def keep_export(owner, params, scope: str = "country") -> AtlasExport:
+def keep_export(owner, params, scope: str = "country", ids: list[int] | None = None) -> AtlasExport:
     """Keeps the PDF of a search for the member, with the filters that made it: made at once
-    up to ``IMMEDIATE_LIMIT`` projects, else in the background and announced by e-mail."""
+    up to ``IMMEDIATE_LIMIT`` projects, else in the background and announced by e-mail.
+    ``ids``: the search's results when the caller has them already."""
     from .tasks import build_atlas_export
 
     query = atlas_search.clean_query(params)
-    ids = atlas_search.matching_ids(atlas_search.search(QueryDict(query)))
+    if ids is None:
+        ids = atlas_search.matching_ids(atlas_search.search(QueryDict(query)))
     export = AtlasExport.objects.create(
         owner=owner, query=query, scope=scope, project_count=len(ids), title=export_title(QueryDict(query))
     )

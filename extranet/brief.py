@@ -40,10 +40,6 @@ def brief(user: AbstractBaseUser, limit: int = 10) -> list[BriefRow]:
     return [BriefRow(page=page, locked=page.pk in locked, unread=page.pk not in read) for page in pages]
 
 
-def unread_count(user: AbstractBaseUser) -> int:
-    return sum(row.unread for row in brief(user, BRIEF_MAX))
-
-
 def in_brief_of(user: AbstractBaseUser, page: Page) -> bool:
     group_ids = _group_ids(user)
     return bool(group_ids) and ArticlePage.objects.filter(pk=page.pk, target_groups__in=group_ids).exists()

@@ -52,11 +52,6 @@ class Viewer:
         user._dossier_viewer = viewer
         return viewer
 
-    @property
-    def files_for(self) -> str:
-        """The official code of the authority this member files for ("" if none)."""
-        return self.authority_code
-
 
 def own(viewer: Viewer) -> Q:
     """The dossiers the member files: their own and their authority's."""
