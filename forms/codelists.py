@@ -15,6 +15,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from atlas_pages.countries import country_name
+
 FOLDER = Path(__file__).resolve().parent / "data" / "codelists"
 FILES = {
     "purpose": "dac_purpose_codes.csv",
@@ -24,7 +26,10 @@ FILES = {
     "finance_type": "finance_types.csv",
     "flow_type": "flow_types.csv",
     "policy_significance": "policy_significance.csv",
+    "recipient": "dac_recipients.csv",
 }
+# What is declared for spending no recipient country can be given (in France, for instance).
+UNALLOCATED = "998"
 KIND_LABELS = {
     "purpose": _("Purpose code (DAC sector, 5 digits)"),
     "sector_category": _("Sector category"),
@@ -33,6 +38,7 @@ KIND_LABELS = {
     "finance_type": _("Type of finance"),
     "flow_type": _("Type of flow"),
     "policy_significance": _("Policy marker"),
+    "recipient": _("Recipient country"),
 }
 
 
@@ -47,15 +53,18 @@ class Code:
     @property
     def name(self) -> str:
         """In the active language, English where the OECD gives no French."""
-        if (get_language() or "fr").startswith("fr") and self.name_fr:
+        french = (get_language() or "fr").startswith("fr")
+        if french and self.name_fr:
             return self.name_fr
+        if french and len(self.code) == 2:  # a recipient country: ISO 3166's French name
+            return country_name(self.code, "fr") or self.name_en
         return self.name_en
 
 
 @cache
 def codelist(kind: str) -> dict[str, Code]:
     with (FOLDER / FILES[kind]).open(encoding="utf-8", newline="") as handle:
-        return {
+        codes = {
             row["code"]: Code(
                 code=row["code"],
                 name_en=row["name_en"],
@@ -65,13 +74,30 @@ def codelist(kind: str) -> dict[str, Code]:
             )
             for row in csv.DictReader(handle)
         }
+    if kind == "recipient":
+        codes[UNALLOCATED] = Code(
+            UNALLOCATED, "Developing countries, unspecified", "Pays en développement, non spécifié", "unallocated"
+        )
+    return codes
 
 
 def check(kind: str, code: str, field: str) -> Code:
     """The code if it may be declared; else a ``ValidationError`` naming ``field`` and saying why."""
-    code = (code or "").strip().upper() if kind == "aid_type" else (code or "").strip()
+    code = (code or "").strip().upper() if kind in ("aid_type", "recipient") else (code or "").strip()
     found = codelist(kind).get(code)
     label = KIND_LABELS[kind]
+    if found is None and kind == "recipient" and country_name(code):
+        raise ValidationError(
+            {
+                field: [
+                    _(
+                        "%(name)s is not on the OECD DAC list of ODA recipients: spending there is not "
+                        "development assistance."
+                    )
+                    % {"name": country_name(code)}
+                ]
+            }
+        )
     if found is None:
         raise ValidationError(
             {field: [_("%(kind)s: %(code)s is not in the OECD's list.") % {"code": code or "—", "kind": label}]}
