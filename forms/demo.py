@@ -19,6 +19,87 @@ User = get_user_model()
 
 
 def load(report) -> None:
+    _cofinancing(report)
+    _apd(report)
+
+
+def _apd(report) -> None:
+    """e-APD: last year's campaign, closed, with the demo authority's submitted declaration
+    (to copy from), and this year's, open."""
+    import datetime as dt
+    from decimal import Decimal
+
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    from atlas_pages.models import FrenchAuthority
+
+    from . import apd, codelists, pdf
+    from .models import ApdCampaign, ApdDeclaration
+
+    member = User.objects.filter(username="demo-collectivites").first()
+    code = getattr(getattr(member, "member_profile", None), "organisation_code", "")
+    authority = FrenchAuthority.objects.filter(code=code).first() if code else None
+    now = timezone.now()
+    year = timezone.localdate().year - 1
+    instructions = (
+        "<p>Déclarez, ligne par ligne, les dépenses de coopération au développement de votre collectivité "
+        "versées en {year} : projet, pays bénéficiaire, code objet du CAD, montants.</p>"
+    )
+    current, _created = ApdCampaign.objects.get_or_create(
+        year=year,
+        defaults={
+            "opens_at": now - dt.timedelta(days=7),
+            "closes_at": now + dt.timedelta(days=60),
+            "instructions": instructions.format(year=year),
+        },
+    )
+    previous, created = ApdCampaign.objects.get_or_create(
+        year=year - 1,
+        defaults={
+            "opens_at": now - dt.timedelta(days=365),
+            "closes_at": now - dt.timedelta(days=300),
+            "instructions": instructions.format(year=year - 1),
+        },
+    )
+    if not created or authority is None:
+        return
+    declaration = ApdDeclaration.objects.create(
+        campaign=previous,
+        authority=authority,
+        created_by=member,
+        state=ApdDeclaration.State.SUBMITTED,
+        submitted_at=previous.closes_at - dt.timedelta(days=3),
+        submitted_by=member,
+    )
+    projects = list(authority.projects.select_related("country").order_by("pk")[:2])
+    for position, project in enumerate(projects, start=1):
+        declaration.lines.create(
+            position=position,
+            project=project,
+            title=project.title,
+            recipient=project.country.iso2 if project.country.iso2 in codelists.codelist("recipient") else "998",
+            purpose_code="15112",
+            disbursed=Decimal(25000 * position),
+            committed=Decimal(30000 * position),
+            marker_gender=1,
+        )
+    declaration.lines.create(
+        position=len(projects) + 1,
+        title="Éducation à la citoyenneté mondiale",
+        recipient="998",
+        purpose_code="99820",
+        disbursed=Decimal("4500.00"),
+    )
+    receipt = pdf.apd_receipt_pdf(declaration, apd.lines(declaration), apd.totals(declaration))
+    declaration.receipt.save(f"{declaration.reference}.pdf", ContentFile(receipt), save=True)
+    report.note(
+        f"e-APD: the {current.year} campaign is open; {authority.name} (demo-collectivites) submitted "
+        f"{declaration.reference} last year, to copy from."
+    )
+
+
+def _cofinancing(report) -> None:
     home = HomePage.objects.first()
     index = ensure_child(
         home,

@@ -21,8 +21,8 @@ def dossier_url(dossier: Dossier) -> str:
     return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse("cncd_forms:dossier", args=[dossier.pk])
 
 
-def authority_members(dossier: Dossier) -> list[str]:
-    """The addresses of whoever files for the dossier's authority."""
+def authority_members(dossier) -> list[str]:
+    """The addresses of whoever files for the dossier's (or declaration's) authority."""
     users = get_user_model().objects.filter(
         is_active=True,
         member_profile__organisation_code=dossier.authority.code,
@@ -38,14 +38,20 @@ def staff_addresses() -> list[str]:
     return [settings.CNCD_DOSSIERS_EMAIL] if settings.CNCD_DOSSIERS_EMAIL else []
 
 
-def send(template: str, recipients: list[str], context: dict) -> None:
-    """One message per recipient (nobody sees the others' addresses), over one connection."""
+def send(template: str, recipients: list[str], context: dict, attachments: tuple = ()) -> None:
+    """One message per recipient (nobody sees the others' addresses), over one connection;
+    ``attachments`` are (file name, content, MIME type)."""
     if not recipients:
         return
     with translation.override(settings.LANGUAGE_CODE):
         subject = render_to_string(f"cncd_forms/email/{template}_subject.txt", context).strip()
         body = render_to_string(f"cncd_forms/email/{template}.txt", context)
-    messages = [EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [address]) for address in recipients]
+    messages = []
+    for address in recipients:
+        message = EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [address])
+        for attachment in attachments:
+            message.attach(*attachment)
+        messages.append(message)
     get_connection().send_messages(messages)
     notices.record(recipients, subject, body, url=urlsplit(context.get("url", "")).path)
 
@@ -92,3 +98,29 @@ def message_sent(message) -> None:
 def opinion_reminder(opinion: Opinion) -> None:
     recipients = body_members(opinion.body, opinion.dossier).values_list("email", flat=True)
     _queue("opinion_reminder", [address for address in recipients if address], opinion.dossier, opinion)
+
+
+# --- e-APD ------------------------------------------------------------------------------------
+
+
+def declaration_url(declaration) -> str:
+    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse("cncd_forms:apd_declaration", args=[declaration.pk])
+
+
+def _queue_apd(template: str, declaration, receipt: bool = False) -> None:
+    from .tasks import send_apd_mail
+
+    recipients = set(authority_members(declaration))
+    if declaration.submitted_by and declaration.submitted_by.is_active and declaration.submitted_by.email:
+        recipients.add(declaration.submitted_by.email)
+    if recipients:
+        send_apd_mail.enqueue(template, sorted(recipients), declaration.pk, receipt)
+
+
+def apd_submitted(declaration) -> None:
+    """The acknowledgement, with the receipt attached, to the authority's members."""
+    _queue_apd("apd_submitted", declaration, receipt=True)
+
+
+def apd_correction_requested(declaration) -> None:
+    _queue_apd("apd_correction", declaration)

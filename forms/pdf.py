@@ -35,3 +35,8 @@ def dossier_pdf(dossier: Dossier, *, lines, totals, opinions, events, documents,
 
 def decision_letter_pdf(dossier: Dossier, requested) -> bytes:
     return _render("cncd_forms/pdf/decision_letter.html", {"dossier": dossier, "requested": requested})
+
+
+def apd_receipt_pdf(declaration, lines, totals) -> bytes:
+    """The acknowledgement of an e-APD declaration: what was submitted, when and by whom."""
+    return _render("cncd_forms/pdf/apd_receipt.html", {"declaration": declaration, "lines": lines, "totals": totals})

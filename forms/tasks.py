@@ -15,3 +15,17 @@ def send_procedure_mail(template: str, recipients: list[str], dossier_id: int, o
     if opinion_id is not None:
         context["opinion"] = Opinion.objects.get(pk=opinion_id)
     notifications.send(template, recipients, context)
+
+
+@task()
+def send_apd_mail(template: str, recipients: list[str], declaration_id: int, receipt: bool = False):
+    from . import notifications
+    from .models import ApdDeclaration
+
+    declaration = ApdDeclaration.objects.select_related("campaign", "authority").get(pk=declaration_id)
+    attachments = ()
+    if receipt and declaration.receipt:
+        with declaration.receipt.open("rb") as handle:
+            attachments = ((f"{declaration.reference}.pdf", handle.read(), "application/pdf"),)
+    context = {"declaration": declaration, "url": notifications.declaration_url(declaration)}
+    notifications.send(template, recipients, context, attachments)

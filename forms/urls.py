@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import apd_views, views
 
 app_name = "cncd_forms"
 urlpatterns = [
@@ -9,4 +9,8 @@ urlpatterns = [
     path("dossiers/<int:dossier_id>/", views.dossier_page, name="dossier"),
     path("dossiers/<int:dossier_id>/modifier/", views.edit_dossier, name="edit_dossier"),
     path("dossiers/<int:dossier_id>/action/", views.dossier_action, name="dossier_action"),
+    path("apd/", apd_views.apd_home, name="apd"),
+    path("apd/campagnes/<int:campaign_id>/declarer/", apd_views.start_declaration, name="apd_start"),
+    path("apd/declarations/<int:declaration_id>/", apd_views.declaration_page, name="apd_declaration"),
+    path("apd/declarations/<int:declaration_id>/accuse-de-reception.pdf", apd_views.receipt, name="apd_receipt"),
 ]

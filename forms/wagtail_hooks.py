@@ -15,16 +15,24 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext, gettext_lazy
 from django.utils.translation import gettext as _
 from wagtail import hooks
-from wagtail_modeladmin.options import ModelAdmin, modeladmin_register
-from wagtail_modeladmin.views import IndexView
+from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup, modeladmin_register
+from wagtail_modeladmin.views import IndexView, InspectView
 
 from atlas_pages.admin_helpers import ReadOnlyPermissionHelper
 from atlas_pages.countries import country_name
 from atlas_pages.exceptions import DomainError
 from extranet.declarations import Declaration
 
-from . import services
-from .models import BudgetLine, CallForProjectsPage, Dossier, Opinion, RequiredOpinion
+from . import apd, services
+from .models import (
+    ApdCampaign,
+    ApdDeclaration,
+    BudgetLine,
+    CallForProjectsPage,
+    Dossier,
+    Opinion,
+    RequiredOpinion,
+)
 from .permissions import Viewer, own
 
 
@@ -39,6 +47,40 @@ def dossiers_link(request, subject=None):
     if request.path == url:
         return format_html('<li><a class="fr-tag" href="{}" aria-current="page">{}</a></li>', url, label)
     return format_html('<li><a class="fr-tag" href="{}">{}</a></li>', url, label)
+
+
+@hooks.register("cncd_personal_space_links")
+def apd_link(request, subject=None):
+    """“Déclaration de l'APD” for those who declare it (a local authority's members) and staff."""
+    if not (request.user.is_staff or apd.declarer_authority(request.user) is not None):
+        return ""
+    url = reverse("cncd_forms:apd")
+    label = _("ODA declaration")
+    if request.path == url:
+        return format_html('<li><a class="fr-tag" href="{}" aria-current="page">{}</a></li>', url, label)
+    return format_html('<li><a class="fr-tag" href="{}">{}</a></li>', url, label)
+
+
+@hooks.register("cncd_declarations")
+def apd_in_the_history(user):
+    """The e-APD declarations of the member's authority, with their receipts."""
+    if user.is_staff or apd.declarer_authority(user) is None:
+        return []
+    return [
+        Declaration(
+            kind="apd",
+            kind_label=_("ODA declaration"),
+            reference=item.reference,
+            title=str(item.campaign),
+            status=item.state,
+            status_label=str(item.get_state_display()),
+            filed_at=item.submitted_at,
+            updated_at=item.updated_at,
+            url=reverse("cncd_forms:apd_declaration", args=[item.pk]),
+            receipt_url=reverse("cncd_forms:apd_receipt", args=[item.pk]) if item.receipt else "",
+        )
+        for item in apd.declarations(user)
+    ]
 
 
 @hooks.register("cncd_declarations")
@@ -269,4 +311,115 @@ class DossierAdmin(ModelAdmin):
         return queryset
 
 
+# --- back office: e-APD campaigns --------------------------------------------------------------
+
+
+class ApdCampaignInspectView(InspectView):
+    """The campaign's progress: who declared, totals by country and sector, and the exports."""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["progress"] = apd.progress(self.request.user, self.instance.pk)
+        context["pending"] = apd.pending_authorities(self.instance.pk).order_by("name")[:200]
+        context["crs_url"] = f"/api/apd/campaigns/{self.instance.pk}/crs.csv"
+        context["iati_url"] = f"/api/apd/campaigns/{self.instance.pk}/iati.xml"
+        return context
+
+
+class ApdCampaignAdmin(ModelAdmin):
+    model = ApdCampaign
+    menu_label = gettext_lazy("Campaigns")
+    menu_icon = "date"
+    inspect_view_enabled = True
+    inspect_view_class = ApdCampaignInspectView
+    inspect_template_name = "cncd_forms/admin/apd_campaign_inspect.html"
+    list_display = ("year", "opens_at", "closes_at", "status_label", "submitted")
+
+    def get_queryset(self, request):
+        submitted = ApdDeclaration.objects.filter(campaign=OuterRef("pk"), state=ApdDeclaration.State.SUBMITTED)
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(submitted_count=Subquery(submitted.values("campaign").annotate(n=Count("pk")).values("n")[:1]))
+        )
+
+    def status_label(self, obj):
+        return obj.get_status_display()
+
+    status_label.short_description = gettext_lazy("status")
+
+    def submitted(self, obj):
+        return obj.submitted_count or 0
+
+    submitted.short_description = gettext_lazy("declarations submitted")
+
+
+class CampaignFilter(SimpleListFilter):
+    title = gettext_lazy("campaign")
+    parameter_name = "campagne"
+
+    def lookups(self, request, model_admin):
+        return [(str(item.pk), str(item.year)) for item in ApdCampaign.objects.all()]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(campaign_id=self.value()) if self.value() else queryset
+
+
+class ApdDeclarationPermissionHelper(DossierPermissionHelper):
+    """Declarations change through the procedure, never by editing rows here."""
+
+
+class ApdDeclarationAdmin(ModelAdmin):
+    model = ApdDeclaration
+    menu_label = gettext_lazy("Declarations")
+    menu_icon = "doc-full"
+    permission_helper_class = ApdDeclarationPermissionHelper
+    list_display = ("reference_link", "authority", "campaign", "state", "submitted_at", "disbursed")
+    list_filter = (CampaignFilter, "state")
+    search_fields = ("authority__name", "authority__code")
+    list_export = ("reference", "campaign", "authority", "authority_code", "state_label", "submitted_at", "disbursed")
+    export_filename = "declarations-apd"
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("campaign", "authority")
+            .annotate(disbursed_total=Sum("lines__disbursed"))
+        )
+
+    def reference_link(self, obj):
+        return format_html('<a href="{}">{}</a>', reverse("cncd_forms:apd_declaration", args=[obj.pk]), obj.reference)
+
+    reference_link.short_description = gettext_lazy("reference")
+
+    def reference(self, obj):
+        return obj.reference
+
+    reference.short_description = gettext_lazy("reference")
+
+    def authority_code(self, obj):
+        return obj.authority.code
+
+    authority_code.short_description = gettext_lazy("official code")
+
+    def state_label(self, obj):
+        return obj.get_state_display()
+
+    state_label.short_description = gettext_lazy("state")
+
+    def disbursed(self, obj):
+        return obj.disbursed_total or 0
+
+    disbursed.short_description = gettext_lazy("disbursed (EUR)")
+
+
+class ApdGroup(ModelAdminGroup):
+    menu_label = gettext_lazy("ODA declaration (e-APD)")
+    menu_icon = "table"
+    menu_order = 265
+    items = (ApdCampaignAdmin, ApdDeclarationAdmin)
+
+
 modeladmin_register(DossierAdmin)
+modeladmin_register(ApdGroup)

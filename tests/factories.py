@@ -158,3 +158,29 @@ def member_with_profile(username: str, group: str, **profile):
         **profile,
     )
     return user
+
+
+def add_apd_campaign(year: int = 2026, *, open_now: bool = True, **fields):
+    """An e-APD campaign for ``year``, open now (or closed a week ago)."""
+    from django.utils import timezone
+
+    from forms.models import ApdCampaign
+
+    now = timezone.now()
+    opens, closes = (now - dt.timedelta(days=10), now + dt.timedelta(days=50))
+    if not open_now:
+        opens, closes = (now - dt.timedelta(days=90), now - dt.timedelta(days=7))
+    return ApdCampaign.objects.create(
+        year=year, opens_at=opens, closes_at=closes, instructions="<p>Déclarez vos dépenses.</p>", **fields
+    )
+
+
+def add_project(title: str, authority_code: str, country: str = "SN", **fields):
+    """An Atlas project of the French authority ``authority_code`` in ``country``."""
+    from atlas_pages.models import Country, FrenchAuthority, Project
+
+    project = Project.objects.create(
+        title=title, country=Country.objects.get(iso2=country), start_year=fields.pop("start_year", 2022), **fields
+    )
+    project.french_authorities.add(FrenchAuthority.objects.get(code=authority_code))
+    return project

@@ -13,6 +13,7 @@ from atlas_pages.api import router as atlas_pages_router
 from atlas_pages.atlas_api import router as atlas_router
 from atlas_pages.exceptions import DomainError
 from extranet.api import router as extranet_router
+from forms.apd_api import router as apd_router
 from forms.api import router as forms_router
 from newsletter.api import router as newsletter_router
 
@@ -131,4 +132,5 @@ api.add_router("", atlas_pages_router)
 api.add_router("", atlas_router)
 api.add_router("", extranet_router)
 api.add_router("", forms_router)
+api.add_router("", apd_router)
 api.add_router("", newsletter_router)

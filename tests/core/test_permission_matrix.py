@@ -14,8 +14,17 @@ from atlas_pages.models import AtlasExport, Country, FrenchAuthority, Project
 from cncd.api import api
 from extranet.models import Bookmark, MapAlbum, SavedMap
 from forms import services
-from forms.models import Dossier, Opinion
-from tests.factories import PASSWORD, UserFactory, add_article, add_call, add_rubric, member_of_authority, padlock
+from forms.models import ApdDeclaration, Dossier, Opinion
+from tests.factories import (
+    PASSWORD,
+    UserFactory,
+    add_apd_campaign,
+    add_article,
+    add_call,
+    add_rubric,
+    member_of_authority,
+    padlock,
+)
 from tests.permissions import expect
 
 pytestmark = pytest.mark.django_db
@@ -46,7 +55,13 @@ def pages():
     )
     opinion = Opinion.objects.create(dossier=dossier, body="ministeres-operateurs", due_date=dt.date(2027, 1, 31))
     document = services.add_attachment(UserFactory(username="matrix-instructeur", is_staff=True), dossier.pk, pdf())
+    campaign = add_apd_campaign(2026)
+    declaration = ApdDeclaration.objects.create(campaign=campaign, authority=dossier.authority, created_by=lyon)
+    line = declaration.lines.create(title="Eau potable", recipient="SN", purpose_code="14030", disbursed=1000)
     return {
+        "campaign": campaign.pk,
+        "declaration": declaration.pk,
+        "line": line.pk,
         "document": document.pk,
         "opinion": opinion.pk,
         "call": call.pk,
@@ -348,6 +363,86 @@ MATRIX = {
     ("DELETE", "/api/me/bookmarks/{bookmark_id}/"): [
         ("someone else's", "/api/me/bookmarks/{bookmark}/", None, lambda p: logged_in(p, default=404))
     ],
+    ("GET", "/api/apd/campaigns/"): [("list", "/api/apd/campaigns/", None, lambda p: logged_in(p, default=200))],
+    ("GET", "/api/apd/campaigns/{campaign_id}/"): [
+        ("one", "/api/apd/campaigns/{campaign}/", None, lambda p: logged_in(p, default=200))
+    ],
+    ("POST", "/api/apd/campaigns/{campaign_id}/declaration/"): [
+        (
+            "no authority in the profile",
+            "/api/apd/campaigns/{campaign}/declaration/",
+            None,
+            lambda p: logged_in(p, default=403),
+        )
+    ],
+    ("GET", "/api/apd/declarations/"): [
+        ("visible ones", "/api/apd/declarations/", None, lambda p: logged_in(p, default=200))
+    ],
+    ("GET", "/api/apd/declarations/{declaration_id}/"): [
+        ("Lyon's", "/api/apd/declarations/{declaration}/", None, lambda p: logged_in(p, default=404, staff=200))
+    ],
+    ("POST", "/api/apd/declarations/{declaration_id}/lines/"): [
+        (
+            "to Lyon's",
+            "/api/apd/declarations/{declaration}/lines/",
+            {"title": "x", "recipient": "SN", "purpose_code": "14030", "disbursed": "1"},
+            lambda p: logged_in(p, default=404, staff=403),
+        )
+    ],
+    ("PUT", "/api/apd/declarations/{declaration_id}/lines/{line_id}/"): [
+        (
+            "Lyon's",
+            "/api/apd/declarations/{declaration}/lines/{line}/",
+            {"title": "x", "recipient": "SN", "purpose_code": "14030", "disbursed": "1"},
+            lambda p: logged_in(p, default=404, staff=403),
+        )
+    ],
+    ("DELETE", "/api/apd/declarations/{declaration_id}/lines/{line_id}/"): [
+        (
+            "Lyon's",
+            "/api/apd/declarations/{declaration}/lines/{line}/",
+            None,
+            lambda p: logged_in(p, default=404, staff=403),
+        )
+    ],
+    ("POST", "/api/apd/declarations/{declaration_id}/copy-previous/"): [
+        (
+            "Lyon's",
+            "/api/apd/declarations/{declaration}/copy-previous/",
+            None,
+            lambda p: logged_in(p, default=404, staff=403),
+        )
+    ],
+    ("POST", "/api/apd/declarations/{declaration_id}/submit/"): [
+        ("Lyon's", "/api/apd/declarations/{declaration}/submit/", None, lambda p: logged_in(p, default=404, staff=403))
+    ],
+    ("POST", "/api/apd/declarations/{declaration_id}/request-correction/"): [
+        (
+            "Lyon's draft",
+            "/api/apd/declarations/{declaration}/request-correction/",
+            {"reason": "Montants à revoir"},
+            lambda p: logged_in(p, default=403, staff=409),
+        )
+    ],
+    ("GET", "/api/apd/declarations/{declaration_id}/receipt.pdf"): [
+        (
+            "Lyon's draft, no receipt",
+            "/api/apd/declarations/{declaration}/receipt.pdf",
+            None,
+            lambda p: logged_in(p, default=404),
+        )
+    ],
+    ("GET", "/api/apd/codes/{kind}/"): [("purpose codes", "/api/apd/codes/purpose/?q=eau", None, lambda p: 200)],
+    ("GET", "/api/apd/codes/{kind}/{code}"): [("a purpose code", "/api/apd/codes/purpose/14030", None, lambda p: 200)],
+    ("GET", "/api/apd/campaigns/{campaign_id}/progress"): [
+        ("progress", "/api/apd/campaigns/{campaign}/progress", None, lambda p: logged_in(p, default=403, staff=200))
+    ],
+    ("GET", "/api/apd/campaigns/{campaign_id}/crs.csv"): [
+        ("CRS", "/api/apd/campaigns/{campaign}/crs.csv", None, lambda p: logged_in(p, default=403, staff=200))
+    ],
+    ("GET", "/api/apd/campaigns/{campaign_id}/iati.xml"): [
+        ("IATI", "/api/apd/campaigns/{campaign}/iati.xml", None, lambda p: logged_in(p, default=403, staff=200))
+    ],
     ("GET", "/api/me/group-requests/"): [
         ("list", "/api/me/group-requests/", None, lambda p: logged_in(p, default=200))
     ],
@@ -435,6 +530,8 @@ def test_admin_listings_are_staff_only(principal):
         "/admin/atlas_pages/bourseproject/?status__exact=open",
         "/admin/cncd_forms/dossier/?state__exact=filed&avis=overdue",
         "/admin/cncd_forms/dossier/?export=csv",
+        "/admin/cncd_forms/apdcampaign/",
+        "/admin/cncd_forms/apddeclaration/?state__exact=submitted",
     ]:
         response = principal.client.get(path)
         if principal.name == "staff":

@@ -1,0 +1,34 @@
+"""The teleprocedures' models: co-financing dossiers (``dossiers``) and the e-APD declaration
+(``apd``)."""
+
+from .apd import MARKERS, ApdCampaign, ApdDeclaration, ApdLine
+from .dossiers import (  # noqa: F401 (_attachment_path: named by migration 0003)
+    BudgetLine,
+    CallForProjectsIndexPage,
+    CallForProjectsPage,
+    Dossier,
+    DossierAttachment,
+    DossierContact,
+    DossierEvent,
+    DossierMessage,
+    Opinion,
+    RequiredOpinion,
+    _attachment_path,
+)
+
+__all__ = [
+    "MARKERS",
+    "ApdCampaign",
+    "ApdDeclaration",
+    "ApdLine",
+    "BudgetLine",
+    "CallForProjectsIndexPage",
+    "CallForProjectsPage",
+    "Dossier",
+    "DossierAttachment",
+    "DossierContact",
+    "DossierEvent",
+    "DossierMessage",
+    "Opinion",
+    "RequiredOpinion",
+]
