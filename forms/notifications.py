@@ -124,3 +124,29 @@ def apd_submitted(declaration) -> None:
 
 def apd_correction_requested(declaration) -> None:
     _queue_apd("apd_correction", declaration)
+
+
+# --- Atlas updates ------------------------------------------------------------------------------
+
+
+def atlas_update_url(update) -> str:
+    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse("cncd_forms:atlas_update", args=[update.pk])
+
+
+def _queue_atlas(template: str, recipients, update) -> None:
+    from .tasks import send_atlas_update_mail
+
+    recipients = sorted({address for address in recipients if address})
+    if recipients:
+        send_atlas_update_mail.enqueue(template, recipients, update.pk)
+
+
+def atlas_update_proposed(update) -> None:
+    """The Atlas's moderators are told of a new proposal."""
+    _queue_atlas("atlas_update_proposed", [settings.CNCD_ATLAS_EMAIL] if settings.CNCD_ATLAS_EMAIL else [], update)
+
+
+def atlas_update_moderated(update) -> None:
+    """Who proposed learns whether it was accepted, or why not."""
+    if update.proposed_by and update.proposed_by.is_active:
+        _queue_atlas("atlas_update_moderated", [update.proposed_by.email], update)

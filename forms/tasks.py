@@ -29,3 +29,17 @@ def send_apd_mail(template: str, recipients: list[str], declaration_id: int, rec
             attachments = ((f"{declaration.reference}.pdf", handle.read(), "application/pdf"),)
     context = {"declaration": declaration, "url": notifications.declaration_url(declaration)}
     notifications.send(template, recipients, context, attachments)
+
+
+@task()
+def send_atlas_update_mail(template: str, recipients: list[str], update_id: int):
+    from . import atlas_updates, notifications
+    from .models import AtlasUpdate
+
+    update = AtlasUpdate.objects.select_related("project", "proposed_by").get(pk=update_id)
+    context = {
+        "update": update,
+        "differences": atlas_updates.diff([update])[update.pk],
+        "url": notifications.atlas_update_url(update),
+    }
+    notifications.send(template, recipients, context)

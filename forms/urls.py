@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import apd_views, views
+from . import apd_views, atlas_updates_views, views
 
 app_name = "cncd_forms"
 urlpatterns = [
@@ -9,6 +9,10 @@ urlpatterns = [
     path("dossiers/<int:dossier_id>/", views.dossier_page, name="dossier"),
     path("dossiers/<int:dossier_id>/modifier/", views.edit_dossier, name="edit_dossier"),
     path("dossiers/<int:dossier_id>/action/", views.dossier_action, name="dossier_action"),
+    path("atlas/", atlas_updates_views.home, name="atlas_updates"),
+    path("atlas/proposer/", atlas_updates_views.propose, name="atlas_propose"),
+    path("atlas/projets/<int:project_id>/fin/", atlas_updates_views.end_project, name="atlas_end_project"),
+    path("atlas/propositions/<int:update_id>/", atlas_updates_views.proposal, name="atlas_update"),
     path("apd/", apd_views.apd_home, name="apd"),
     path("apd/campagnes/<int:campaign_id>/declarer/", apd_views.start_declaration, name="apd_start"),
     path("apd/declarations/<int:declaration_id>/", apd_views.declaration_page, name="apd_declaration"),

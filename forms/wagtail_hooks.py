@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.admin import SimpleListFilter
 from django.contrib.admin.utils import label_for_field
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Exists, OuterRef, Subquery, Sum
+from django.db.models import Case, Count, Exists, OuterRef, Subquery, Sum, When
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import re_path, reverse
@@ -23,10 +23,11 @@ from atlas_pages.countries import country_name
 from atlas_pages.exceptions import DomainError
 from extranet.declarations import Declaration
 
-from . import apd, services
+from . import apd, atlas_updates, services
 from .models import (
     ApdCampaign,
     ApdDeclaration,
+    AtlasUpdate,
     BudgetLine,
     CallForProjectsPage,
     Dossier,
@@ -59,6 +60,39 @@ def apd_link(request, subject=None):
     if request.path == url:
         return format_html('<li><a class="fr-tag" href="{}" aria-current="page">{}</a></li>', url, label)
     return format_html('<li><a class="fr-tag" href="{}">{}</a></li>', url, label)
+
+
+@hooks.register("cncd_personal_space_links")
+def atlas_updates_link(request, subject=None):
+    """“Mettre à jour l'Atlas” for local authorities and embassies (and staff, who moderate)."""
+    if not (request.user.is_staff or atlas_updates.proposer(request.user) is not None):
+        return ""
+    url = reverse("cncd_forms:atlas_updates")
+    label = _("Update the Atlas")
+    if request.path == url:
+        return format_html('<li><a class="fr-tag" href="{}" aria-current="page">{}</a></li>', url, label)
+    return format_html('<li><a class="fr-tag" href="{}">{}</a></li>', url, label)
+
+
+@hooks.register("cncd_declarations")
+def atlas_updates_in_the_history(user):
+    """The proposals of updates of the Atlas of the member and of their authority (or embassy)."""
+    if user.is_staff or not user.is_authenticated:
+        return []
+    return [
+        Declaration(
+            kind="atlas_update",
+            kind_label=_("Update of the Atlas"),
+            reference=item.reference,
+            title=item.project_title,
+            status=item.state,
+            status_label=str(item.get_state_display()),
+            filed_at=item.created_at,
+            updated_at=item.moderated_at or item.created_at,
+            url=reverse("cncd_forms:atlas_update", args=[item.pk]),
+        )
+        for item in atlas_updates.visible(user)
+    ]
 
 
 @hooks.register("cncd_declarations")
@@ -414,6 +448,31 @@ class ApdDeclarationAdmin(ModelAdmin):
     disbursed.short_description = gettext_lazy("disbursed (EUR)")
 
 
+class AtlasUpdateAdmin(ModelAdmin):
+    """The proposals to moderate: pending first; each opens on its page with its diff."""
+
+    model = AtlasUpdate
+    menu_label = gettext_lazy("Atlas updates")
+    menu_icon = "site"
+    menu_order = 270
+    permission_helper_class = ApdDeclarationPermissionHelper
+    list_display = ("reference_link", "kind", "project_title", "proposer_organisation", "state", "created_at")
+    list_filter = ("state", "kind", "proposer_group")
+    search_fields = ("project_title", "proposer_organisation")
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .order_by(Case(When(state=AtlasUpdate.State.PENDING, then=0), default=1), "-created_at")
+        )
+
+    def reference_link(self, obj):
+        return format_html('<a href="{}">{}</a>', reverse("cncd_forms:atlas_update", args=[obj.pk]), obj.reference)
+
+    reference_link.short_description = gettext_lazy("reference")
+
+
 class ApdGroup(ModelAdminGroup):
     menu_label = gettext_lazy("ODA declaration (e-APD)")
     menu_icon = "table"
@@ -423,3 +482,4 @@ class ApdGroup(ModelAdminGroup):
 
 modeladmin_register(DossierAdmin)
 modeladmin_register(ApdGroup)
+modeladmin_register(AtlasUpdateAdmin)

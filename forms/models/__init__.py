@@ -2,6 +2,7 @@
 (``apd``)."""
 
 from .apd import MARKERS, ApdCampaign, ApdDeclaration, ApdLine
+from .atlas_updates import AtlasUpdate
 from .dossiers import (  # noqa: F401 (_attachment_path: named by migration 0003)
     BudgetLine,
     CallForProjectsIndexPage,
@@ -21,6 +22,7 @@ __all__ = [
     "ApdCampaign",
     "ApdDeclaration",
     "ApdLine",
+    "AtlasUpdate",
     "BudgetLine",
     "CallForProjectsIndexPage",
     "CallForProjectsPage",

@@ -58,7 +58,13 @@ def pages():
     campaign = add_apd_campaign(2026)
     declaration = ApdDeclaration.objects.create(campaign=campaign, authority=dossier.authority, created_by=lyon)
     line = declaration.lines.create(title="Eau potable", recipient="SN", purpose_code="14030", disbursed=1000)
+    from forms import atlas_updates
+
+    project = Project.objects.order_by("pk").first()
+    project.french_authorities.add(dossier.authority)
+    proposal = atlas_updates.propose(lyon, "edit", {"budget": "123"}, project.pk)
     return {
+        "proposal": proposal.pk,
         "campaign": campaign.pk,
         "declaration": declaration.pk,
         "line": line.pk,
@@ -443,6 +449,34 @@ MATRIX = {
     ("GET", "/api/apd/campaigns/{campaign_id}/iati.xml"): [
         ("IATI", "/api/apd/campaigns/{campaign}/iati.xml", None, lambda p: logged_in(p, default=403, staff=200))
     ],
+    ("GET", "/api/atlas/updates/"): [
+        ("visible ones", "/api/atlas/updates/", None, lambda p: logged_in(p, default=200))
+    ],
+    ("POST", "/api/atlas/updates/"): [
+        (
+            "a project of the Atlas, no authority or country in the profile",
+            "/api/atlas/updates/",
+            {"kind": "end", "project_id": "{project}", "changes": {}},
+            lambda p: logged_in(p, default=403),
+        )
+    ],
+    ("GET", "/api/atlas/updates/{update_id}/"): [
+        ("Lyon's", "/api/atlas/updates/{proposal}/", None, lambda p: logged_in(p, default=404, staff=200))
+    ],
+    ("POST", "/api/atlas/updates/{update_id}/withdraw"): [
+        ("Lyon's", "/api/atlas/updates/{proposal}/withdraw", None, lambda p: logged_in(p, default=404, staff=403))
+    ],
+    ("POST", "/api/atlas/updates/{update_id}/accept"): [
+        ("Lyon's", "/api/atlas/updates/{proposal}/accept", {}, lambda p: logged_in(p, default=403, staff=200))
+    ],
+    ("POST", "/api/atlas/updates/{update_id}/reject"): [
+        (
+            "Lyon's",
+            "/api/atlas/updates/{proposal}/reject",
+            {"reason": "Non"},
+            lambda p: logged_in(p, default=403, staff=409),
+        )
+    ],
     ("GET", "/api/me/group-requests/"): [
         ("list", "/api/me/group-requests/", None, lambda p: logged_in(p, default=200))
     ],
@@ -476,7 +510,7 @@ def test_api_permission_matrix(principal, app):
         if body:
             body = {
                 key: int(value.format(**ids))
-                if value in ("{public}", "{local}", "{call}")
+                if value in ("{public}", "{local}", "{call}", "{project}")
                 else pdf()
                 if value == "{pdf}"
                 else value
@@ -532,6 +566,7 @@ def test_admin_listings_are_staff_only(principal):
         "/admin/cncd_forms/dossier/?export=csv",
         "/admin/cncd_forms/apdcampaign/",
         "/admin/cncd_forms/apddeclaration/?state__exact=submitted",
+        "/admin/cncd_forms/atlasupdate/?state__exact=pending",
     ]:
         response = principal.client.get(path)
         if principal.name == "staff":

@@ -145,6 +145,8 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="CNCD à la carte <ne-pas
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # The DAECT's mailbox for co-financing dossiers: told when a dossier is filed or an opinion given.
 CNCD_DOSSIERS_EMAIL = env("CNCD_DOSSIERS_EMAIL", default="cofinancements@cncd.example.org")
+# The Atlas's moderators: told when a member proposes an update of the Atlas.
+CNCD_ATLAS_EMAIL = env("CNCD_ATLAS_EMAIL", default="atlas@cncd.example.org")
 # Who publishes the e-APD's IATI file: its IATI organisation identifier (registration agency
 # prefix + number) and name. Set the ref to the one the IATI registry gave before publishing.
 CNCD_IATI_REPORTING_ORG = {
