@@ -148,7 +148,7 @@ class AuthorityQuery(Schema):
 class BourseQuery(Schema):
     country: str | None = Field(None, description="ISO 3166 alpha-2 code")
     theme: str | None = Field(None, description="Sector (theme slug)")
-    status: str | None = Field(None, description="open, matched or closed")
+    status: str | None = Field(None, description="open, in_contact, matched or closed")
 
 
 class BourseOut(Schema):
@@ -332,7 +332,9 @@ def list_authorities(request: HttpRequest, filters: Query[AuthorityQuery], pagin
 
 @router.get("/bourse/projects/", response=BourseListOut, summary="Bourse-projets: partners sought", auth=None)
 def list_bourse(request: HttpRequest, filters: Query[BourseQuery], paging: Query[Paging]):
-    qs = BourseProject.objects.select_related("partner_authority", "country", "theme")
+    qs = BourseProject.objects.filter(moderation=BourseProject.Moderation.PUBLISHED).select_related(
+        "partner_authority", "country", "theme"
+    )
     if filters.country:
         qs = qs.filter(country__iso2=filters.country.upper())
     if filters.theme:

@@ -225,7 +225,8 @@ def bourse_context(page, request) -> dict:
     """Bourse-projets: foreign authorities' projects looking for a French partner, on a map."""
     from .models import BourseProject, Theme
 
-    entries = BourseProject.objects.select_related("partner_authority", "country", "theme")
+    published = BourseProject.objects.filter(moderation=BourseProject.Moderation.PUBLISHED)
+    entries = published.select_related("partner_authority", "country", "theme")
     country = (request.GET.get("country") or "").upper()
     theme = request.GET.get("theme") or ""
     status = request.GET.get("status") or BourseProject.Status.OPEN
@@ -246,7 +247,7 @@ def bourse_context(page, request) -> dict:
         for entry in current.object_list
         if entry.latitude is not None
     ]
-    used = BourseProject.objects.values_list("country__iso2", flat=True).distinct()
+    used = published.values_list("country__iso2", flat=True).distinct()
     return {
         "page_obj": current,
         "entries": list(current.object_list),

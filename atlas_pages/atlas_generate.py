@@ -331,7 +331,7 @@ def generate(
                 description=f"{partner.name} ({country.name_fr}) porte un projet : {action.lower()}.",
                 expected_partnership="Recherche une collectivité française pour un échange d’expertise et un "
                 "cofinancement sur trois ans.",
-                status=rng.choices(list(BourseProject.Status), [6, 2, 1])[0],
+                status=rng.choices(list(BourseProject.Status), [6, 0, 2, 1])[0],  # none in contact
                 location=point(partner.latitude, partner.longitude),
                 latitude=partner.latitude,
                 longitude=partner.longitude,

@@ -145,8 +145,8 @@ class BourseAdmin(AtlasAdmin):
     model = BourseProject
     menu_label = _("Bourse-projets")
     menu_icon = "pick"
-    list_display = ("title", "partner_authority", "country", "theme", "status", "recorded_at")
-    list_filter = ("status", ContinentFilter, ThemeFilter)
+    list_display = ("title", "partner_authority", "country", "theme", "status", "moderation", "recorded_at")
+    list_filter = ("moderation", "status", ContinentFilter, ThemeFilter)
     search_fields = ("title", "description")
 
     def get_queryset(self, request):

@@ -21,6 +21,54 @@ User = get_user_model()
 def load(report) -> None:
     _cofinancing(report)
     _apd(report)
+    _atlas_update(report)
+    _bourse(report)
+
+
+def _atlas_update(report) -> None:
+    """A change of one of the demo authority's projects, waiting for moderation."""
+    from . import atlas_updates
+    from .models import AtlasUpdate
+
+    member = User.objects.filter(username="demo-collectivites").first()
+    if member is None or AtlasUpdate.objects.filter(proposed_by=member).exists():
+        return
+    project = atlas_updates.projects_for(member).first()
+    if project is None:
+        return
+    item = atlas_updates.propose(
+        member,
+        "edit",
+        {"description": (project.description + "\n\nDeuxième phase engagée en 2026.").strip()},
+        project.pk,
+        "La convention de la deuxième phase a été signée.",
+    )
+    report.note(f"Atlas update {item.reference} of “{project.title}” by demo-collectivites, waiting for moderation.")
+
+
+def _bourse(report) -> None:
+    """A Bourse-projets entry recorded by the embassy in Senegal, waiting for moderation."""
+    from atlas_pages.models import BourseProject
+
+    from . import bourse
+
+    member = User.objects.filter(username="demo-ambassades").first()
+    if member is None or not bourse.embassy_country(member):
+        return
+    if BourseProject.objects.filter(recorded_by=member).exists():
+        return
+    entry = bourse.record(
+        member,
+        {
+            "title": "Gestion des déchets ménagers à Saint-Louis",
+            "partner_name": "Commune de Saint-Louis",
+            "theme": "dechets",
+            "description": "La commune veut organiser la collecte et le tri des déchets dans trois quartiers.",
+            "expected_partnership": "Une collectivité française pour un échange d'expertise technique sur trois ans.",
+            "contact": "Service de coopération, ambassade de France au Sénégal",
+        },
+    )
+    report.note(f"Bourse-projets: “{entry.title}” recorded by demo-ambassades, waiting for moderation.")
 
 
 def _apd(report) -> None:

@@ -150,3 +150,45 @@ def atlas_update_moderated(update) -> None:
     """Who proposed learns whether it was accepted, or why not."""
     if update.proposed_by and update.proposed_by.is_active:
         _queue_atlas("atlas_update_moderated", [update.proposed_by.email], update)
+
+
+# --- Bourse-projets -----------------------------------------------------------------------------
+
+
+def bourse_url(entry) -> str:
+    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse("cncd_forms:bourse_entry", args=[entry.pk])
+
+
+def _queue_bourse(template: str, recipients, entry, interest=None) -> None:
+    from .tasks import send_bourse_mail
+
+    recipients = sorted({address for address in recipients if address})
+    if recipients:
+        send_bourse_mail.enqueue(template, recipients, entry.pk, interest.pk if interest else None)
+
+
+def embassy_members(entry) -> list[str]:
+    """The embassy of the entry's country, and whoever recorded the entry."""
+    users = get_user_model().objects.filter(
+        is_active=True,
+        groups__actor_group__slug="ambassades",
+        member_profile__country=entry.country.iso2,
+        member_profile__status=MemberProfile.Status.APPROVED,
+    )
+    addresses = set(users.values_list("email", flat=True))
+    if entry.recorded_by and entry.recorded_by.is_active:
+        addresses.add(entry.recorded_by.email)
+    return sorted(address for address in addresses if address)
+
+
+def bourse_recorded(entry) -> None:
+    _queue_bourse("bourse_recorded", [settings.CNCD_ATLAS_EMAIL] if settings.CNCD_ATLAS_EMAIL else [], entry)
+
+
+def bourse_moderated(entry) -> None:
+    if entry.recorded_by and entry.recorded_by.is_active:
+        _queue_bourse("bourse_moderated", [entry.recorded_by.email], entry)
+
+
+def bourse_interest(interest) -> None:
+    _queue_bourse("bourse_interest", embassy_members(interest.entry), interest.entry, interest)

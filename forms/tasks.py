@@ -43,3 +43,17 @@ def send_atlas_update_mail(template: str, recipients: list[str], update_id: int)
         "url": notifications.atlas_update_url(update),
     }
     notifications.send(template, recipients, context)
+
+
+@task()
+def send_bourse_mail(template: str, recipients: list[str], entry_id: int, interest_id: int | None = None):
+    from atlas_pages.models import BourseProject
+
+    from . import notifications
+    from .models import BourseInterest
+
+    entry = BourseProject.objects.select_related("country", "partner_authority", "recorded_by").get(pk=entry_id)
+    context = {"entry": entry, "url": notifications.bourse_url(entry)}
+    if interest_id is not None:
+        context["interest"] = BourseInterest.objects.select_related("authority", "user").get(pk=interest_id)
+    notifications.send(template, recipients, context)

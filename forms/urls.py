@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import apd_views, atlas_updates_views, views
+from . import apd_views, atlas_updates_views, bourse_views, views
 
 app_name = "cncd_forms"
 urlpatterns = [
@@ -13,6 +13,8 @@ urlpatterns = [
     path("atlas/proposer/", atlas_updates_views.propose, name="atlas_propose"),
     path("atlas/projets/<int:project_id>/fin/", atlas_updates_views.end_project, name="atlas_end_project"),
     path("atlas/propositions/<int:update_id>/", atlas_updates_views.proposal, name="atlas_update"),
+    path("bourse-projets/", bourse_views.census, name="bourse_census"),
+    path("bourse-projets/<int:entry_id>/", bourse_views.entry_page, name="bourse_entry"),
     path("apd/", apd_views.apd_home, name="apd"),
     path("apd/campagnes/<int:campaign_id>/declarer/", apd_views.start_declaration, name="apd_start"),
     path("apd/declarations/<int:declaration_id>/", apd_views.declaration_page, name="apd_declaration"),

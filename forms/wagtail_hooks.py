@@ -23,11 +23,12 @@ from atlas_pages.countries import country_name
 from atlas_pages.exceptions import DomainError
 from extranet.declarations import Declaration
 
-from . import apd, atlas_updates, services
+from . import apd, atlas_updates, bourse, services
 from .models import (
     ApdCampaign,
     ApdDeclaration,
     AtlasUpdate,
+    BourseInterest,
     BudgetLine,
     CallForProjectsPage,
     Dossier,
@@ -72,6 +73,76 @@ def atlas_updates_link(request, subject=None):
     if request.path == url:
         return format_html('<li><a class="fr-tag" href="{}" aria-current="page">{}</a></li>', url, label)
     return format_html('<li><a class="fr-tag" href="{}">{}</a></li>', url, label)
+
+
+@hooks.register("cncd_personal_space_links")
+def bourse_census_link(request, subject=None):
+    """“Recensement Bourse-projets” for embassies, and staff who moderate it."""
+    if not (request.user.is_staff or bourse.embassy_country(request.user)):
+        return ""
+    url = reverse("cncd_forms:bourse_census")
+    label = _("Bourse-projets census")
+    if request.path == url:
+        return format_html('<li><a class="fr-tag" href="{}" aria-current="page">{}</a></li>', url, label)
+    return format_html('<li><a class="fr-tag" href="{}">{}</a></li>', url, label)
+
+
+@hooks.register("cncd_bourse_entry_actions")
+def bourse_entry_action(request, entry):
+    """Under an entry of the Bourse-projets: its page, for a local authority to express its
+    interest, or for its embassy and staff to manage it."""
+    viewer = Viewer.of(request.user)
+    url = reverse("cncd_forms:bourse_entry", args=[entry.pk])
+    if viewer.is_staff or (viewer.country and "ambassades" in viewer.groups and entry.country.iso2 == viewer.country):
+        label = _("Manage this entry")
+    elif "collectivites" in viewer.groups and viewer.authority_code and entry.status in ("open", "in_contact"):
+        label = _("My authority is interested")
+    else:
+        return ""
+    return format_html(
+        '<p><a class="fr-link fr-icon-arrow-right-line fr-link--icon-right" href="{}">{}</a></p>', url, label
+    )
+
+
+@hooks.register("cncd_declarations")
+def bourse_in_the_history(user):
+    """An embassy's census entries; a local authority's interests in entries."""
+    if user.is_staff or not user.is_authenticated:
+        return []
+    items = [
+        Declaration(
+            kind="bourse",
+            kind_label=_("Bourse-projets entry"),
+            reference=f"BP-{entry.pk:06d}",
+            title=entry.title,
+            status=entry.moderation if entry.moderation != "published" else entry.status,
+            status_label=str(
+                entry.get_moderation_display() if entry.moderation != "published" else entry.get_status_display()
+            ),
+            filed_at=entry.recorded_at,
+            updated_at=entry.updated_at,
+            url=reverse("cncd_forms:bourse_entry", args=[entry.pk]),
+        )
+        for entry in bourse.managed(user)
+    ]
+    viewer = Viewer.of(user)
+    if viewer.authority_code:
+        interests = BourseInterest.objects.filter(authority__code=viewer.authority_code).select_related("entry")
+        items += [
+            Declaration(
+                kind="bourse_interest",
+                kind_label=_("Interest in a Bourse-projets entry"),
+                reference=f"BP-{interest.entry_id:06d}",
+                title=interest.entry.title,
+                status=interest.entry.status,
+                status_label=str(interest.entry.get_status_display()),
+                filed_at=interest.created_at,
+                updated_at=interest.created_at,
+                url=reverse("cncd_forms:bourse_entry", args=[interest.entry_id]),
+            )
+            for interest in interests
+        ]
+    return items
 
 
 @hooks.register("cncd_declarations")

@@ -266,8 +266,14 @@ class BourseProject(index.Indexed, Located):
 
     class Status(models.TextChoices):
         OPEN = "open", _("Open")
+        IN_CONTACT = "in_contact", _("In contact")
         MATCHED = "matched", _("Matched")
         CLOSED = "closed", _("Closed")
+
+    class Moderation(models.TextChoices):
+        PENDING = "pending", _("Waiting for moderation")
+        PUBLISHED = "published", _("Published")
+        REJECTED = "rejected", _("Rejected")
 
     title = models.CharField(_("title"), max_length=255)
     partner_authority = models.ForeignKey(
@@ -288,6 +294,28 @@ class BourseProject(index.Indexed, Located):
     )
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("last update"), auto_now=True)
+    contact = models.CharField(_("contact"), max_length=255, blank=True)
+    # Entries the embassies record wait for the staff's moderation; only published ones are shown.
+    moderation = models.CharField(
+        _("moderation"), max_length=10, choices=Moderation.choices, default=Moderation.PUBLISHED, db_index=True
+    )
+    moderation_reason = models.TextField(_("reason of the rejection"), blank=True)
+    matched_authority = models.ForeignKey(
+        FrenchAuthority,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="bourse_matches",
+        verbose_name=_("matched with"),
+    )
+    atlas_project = models.ForeignKey(
+        Project,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="bourse_entries",
+        verbose_name=_("Atlas project"),
+    )
 
     search_fields = [index.SearchField("title"), index.SearchField("description")]
     panels = [
@@ -296,6 +324,9 @@ class BourseProject(index.Indexed, Located):
         FieldRowPanel([FieldPanel("theme"), FieldPanel("status")]),
         FieldPanel("description"),
         FieldPanel("expected_partnership"),
+        FieldPanel("contact"),
+        FieldRowPanel([FieldPanel("moderation"), FieldPanel("matched_authority")]),
+        FieldPanel("moderation_reason"),
         LeafletPanel("location"),
     ]
 

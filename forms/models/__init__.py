@@ -3,6 +3,7 @@
 
 from .apd import MARKERS, ApdCampaign, ApdDeclaration, ApdLine
 from .atlas_updates import AtlasUpdate
+from .bourse import BourseInterest
 from .dossiers import (  # noqa: F401 (_attachment_path: named by migration 0003)
     BudgetLine,
     CallForProjectsIndexPage,
@@ -23,6 +24,7 @@ __all__ = [
     "ApdDeclaration",
     "ApdLine",
     "AtlasUpdate",
+    "BourseInterest",
     "BudgetLine",
     "CallForProjectsIndexPage",
     "CallForProjectsPage",

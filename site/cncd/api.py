@@ -16,6 +16,7 @@ from extranet.api import router as extranet_router
 from forms.apd_api import router as apd_router
 from forms.api import router as forms_router
 from forms.atlas_updates_api import router as atlas_updates_router
+from forms.bourse_api import router as bourse_router
 from newsletter.api import router as newsletter_router
 
 # django-ninja's own English messages, translated through our catalogue.
@@ -135,4 +136,5 @@ api.add_router("", extranet_router)
 api.add_router("", forms_router)
 api.add_router("", apd_router)
 api.add_router("", atlas_updates_router)
+api.add_router("", bourse_router)
 api.add_router("", newsletter_router)

@@ -10,7 +10,15 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from atlas_pages.atlas_generate import generate
-from atlas_pages.models import AtlasExport, Country, FrenchAuthority, Project
+from atlas_pages.models import (
+    AtlasExport,
+    BourseProject,
+    Country,
+    FrenchAuthority,
+    PartnerAuthority,
+    Project,
+    Theme,
+)
 from cncd.api import api
 from extranet.models import Bookmark, MapAlbum, SavedMap
 from forms import services
@@ -63,7 +71,17 @@ def pages():
     project = Project.objects.order_by("pk").first()
     project.french_authorities.add(dossier.authority)
     proposal = atlas_updates.propose(lyon, "edit", {"budget": "123"}, project.pk)
+    senegal = Country.objects.get(iso2="SN")
+    entry = BourseProject.objects.create(
+        title="Déchets à Saint-Louis",
+        partner_authority=PartnerAuthority.objects.create(name="Saint-Louis", country=senegal),
+        country=senegal,
+        theme=Theme.objects.get(slug="dechets"),
+        description="Collecte",
+        expected_partnership="Expertise",
+    )
     return {
+        "entry": entry.pk,
         "proposal": proposal.pk,
         "campaign": campaign.pk,
         "declaration": declaration.pk,
@@ -474,6 +492,68 @@ MATRIX = {
             "Lyon's",
             "/api/atlas/updates/{proposal}/reject",
             {"reason": "Non"},
+            lambda p: logged_in(p, default=403, staff=409),
+        )
+    ],
+    ("GET", "/api/bourse/entries/"): [
+        ("managed ones", "/api/bourse/entries/", None, lambda p: logged_in(p, default=200))
+    ],
+    ("POST", "/api/bourse/entries/"): [
+        (
+            "no embassy country in the profile",
+            "/api/bourse/entries/",
+            {"title": "x", "partner_name": "y", "theme": "dechets", "description": "d", "expected_partnership": "e"},
+            lambda p: logged_in(p, default=403),
+        )
+    ],
+    ("GET", "/api/bourse/entries/{entry_id}/"): [
+        ("a published entry", "/api/bourse/entries/{entry}/", None, lambda p: logged_in(p, default=200))
+    ],
+    ("PATCH", "/api/bourse/entries/{entry_id}/"): [
+        (
+            "a published entry",
+            "/api/bourse/entries/{entry}/",
+            {"contact": "x"},
+            lambda p: logged_in(p, default=403, staff=200),
+        )
+    ],
+    ("POST", "/api/bourse/entries/{entry_id}/moderation"): [
+        (
+            "a published entry",
+            "/api/bourse/entries/{entry}/moderation",
+            {"decision": "publish"},
+            lambda p: logged_in(p, default=403, staff=200),
+        )
+    ],
+    ("POST", "/api/bourse/entries/{entry_id}/status"): [
+        (
+            "a published entry",
+            "/api/bourse/entries/{entry}/status",
+            {"status": "in_contact"},
+            lambda p: logged_in(p, default=403, staff=200),
+        )
+    ],
+    ("POST", "/api/bourse/entries/{entry_id}/interest"): [
+        (
+            "no authority in the profile",
+            "/api/bourse/entries/{entry}/interest",
+            {"message": "Intéressés"},
+            lambda p: logged_in(p, default=403),
+        )
+    ],
+    ("GET", "/api/bourse/entries/{entry_id}/suggestions"): [
+        (
+            "a published entry",
+            "/api/bourse/entries/{entry}/suggestions",
+            None,
+            lambda p: logged_in(p, default=403, staff=200),
+        )
+    ],
+    ("POST", "/api/bourse/entries/{entry_id}/atlas-project"): [
+        (
+            "not matched",
+            "/api/bourse/entries/{entry}/atlas-project",
+            None,
             lambda p: logged_in(p, default=403, staff=409),
         )
     ],
