@@ -428,6 +428,7 @@ class ApdCampaignInspectView(InspectView):
         context["pending"] = apd.pending_authorities(self.instance.pk).order_by("name")[:200]
         context["crs_url"] = f"/api/apd/campaigns/{self.instance.pk}/crs.csv"
         context["iati_url"] = f"/api/apd/campaigns/{self.instance.pk}/iati.xml"
+        context["declarations_url"] = ApdDeclarationAdmin().url_helper.index_url + f"?campagne={self.instance.pk}"
         return context
 
 

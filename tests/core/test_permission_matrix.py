@@ -654,3 +654,17 @@ def test_admin_listings_are_staff_only(principal):
         else:
             assert response.status_code == 302, path
             assert "/admin/login/" in response["Location"], path
+
+
+TELEPROCEDURE_PAGES = ["/teleprocedures/apd/", "/teleprocedures/atlas/", "/teleprocedures/bourse-projets/"]
+
+
+def test_teleprocedure_pages_are_for_those_who_file_them(principal):
+    """Anonymous visitors log in first; a member whose profile names no authority (or country)
+    is told what to complete; staff see every declaration and proposal."""
+    for path in TELEPROCEDURE_PAGES:
+        response = principal.client.get(path)
+        if principal.user is None:
+            assert response.status_code == 302 and response["Location"].startswith("/accounts/login/"), path
+        else:
+            assert response.status_code == expect(principal, default=403, staff=200), path
