@@ -23,7 +23,7 @@ from atlas_pages.exceptions import Conflict, Forbidden, NotFound
 from atlas_pages.models import FrenchAuthority, Project
 
 from . import codelists
-from .models import MARKERS, ApdCampaign, ApdDeclaration, ApdLine
+from .models import MARKERS, ApdCampaign, ApdDeclaration, ApdEvent, ApdLine
 from .permissions import Viewer
 
 State = ApdDeclaration.State
@@ -56,6 +56,16 @@ class NothingToCopy(Conflict):
 
 
 # --- campaigns and declarations -----------------------------------------------------------------
+
+
+def _event(item: ApdDeclaration, user: AbstractBaseUser, action: str, detail: str = "") -> None:
+    ApdEvent.objects.create(declaration=item, actor=user, action=action, detail=detail[:2000])
+
+
+def history(user: AbstractBaseUser, declaration_id: int) -> list[ApdEvent]:
+    """Who did what to the declaration, and when, oldest first."""
+    item = declaration(user, declaration_id)
+    return list(item.events.select_related("actor"))
 
 
 def campaigns() -> QuerySet[ApdCampaign]:
@@ -128,6 +138,8 @@ def start(user: AbstractBaseUser, campaign_id: int) -> tuple[ApdDeclaration, boo
         created, was_created = ApdDeclaration.objects.get_or_create(
             campaign=found, authority=authority, defaults={"created_by": user}
         )
+        if was_created:
+            _event(created, user, ApdEvent.Action.STARTED)
     return created, was_created
 
 
@@ -234,7 +246,12 @@ def add_line(user: AbstractBaseUser, declaration_id: int, data: dict[str, Any]) 
         position = (item.lines.aggregate(last=Max("position"))["last"] or 0) + 1
         line = ApdLine.objects.create(declaration=item, position=position, **values)
         ApdDeclaration.objects.filter(pk=item.pk).update(updated_at=timezone.now())
+        _event(item, user, ApdEvent.Action.LINE_ADDED, _describe(line))
     return line
+
+
+def _describe(line: ApdLine) -> str:
+    return f"{line.title} — {line.recipient} — {line.purpose_code} — {line.disbursed} €"
 
 
 def _line(item: ApdDeclaration, line_id: int) -> ApdLine:
@@ -250,17 +267,22 @@ def update_line(user: AbstractBaseUser, declaration_id: int, line_id: int, data:
     line = _line(item, line_id)
     values = clean_line(data, item.authority)
     with transaction.atomic():
+        before = _describe(line)
         for name, value in values.items():
             setattr(line, name, value)
         line.save()
         ApdDeclaration.objects.filter(pk=item.pk).update(updated_at=timezone.now())
+        _event(item, user, ApdEvent.Action.LINE_CHANGED, f"{before} → {_describe(line)}")
     return line
 
 
 def remove_line(user: AbstractBaseUser, declaration_id: int, line_id: int) -> None:
     item = _editable(user, declaration_id)
-    _line(item, line_id).delete()
-    ApdDeclaration.objects.filter(pk=item.pk).update(updated_at=timezone.now())
+    line = _line(item, line_id)
+    with transaction.atomic():
+        _event(item, user, ApdEvent.Action.LINE_REMOVED, _describe(line))
+        line.delete()
+        ApdDeclaration.objects.filter(pk=item.pk).update(updated_at=timezone.now())
 
 
 def copy_previous(user: AbstractBaseUser, declaration_id: int) -> int:
@@ -287,6 +309,7 @@ def copy_previous(user: AbstractBaseUser, declaration_id: int) -> int:
     with transaction.atomic():
         ApdLine.objects.bulk_create(copies)
         ApdDeclaration.objects.filter(pk=item.pk).update(updated_at=timezone.now())
+        _event(item, user, ApdEvent.Action.COPIED, previous.reference)
     return len(copies)
 
 
@@ -327,6 +350,8 @@ def submit(user: AbstractBaseUser, declaration_id: int) -> ApdDeclaration:
         if item.receipt:
             item.receipt.delete(save=False)
         item.receipt.save(f"{item.reference}.pdf", ContentFile(receipt), save=True)
+        totals_now = totals(item)
+        _event(item, user, ApdEvent.Action.SUBMITTED, f"{totals_now.lines} / {totals_now.disbursed} €")
         notifications.apd_submitted(item)
     return item
 
@@ -350,6 +375,7 @@ def request_correction(user: AbstractBaseUser, declaration_id: int, reason: str)
         if not claimed:
             raise Conflict(_("Only a submitted declaration can be sent back for correction."))
         item.refresh_from_db()
+        _event(item, user, ApdEvent.Action.CORRECTION, reason)
         notifications.apd_correction_requested(item)
     return item
 

@@ -195,7 +195,7 @@ def _summary(item: ApdDeclaration) -> dict:
         "submitted_at": item.submitted_at,
         "updated_at": item.updated_at,
         "correction_reason": item.correction_reason,
-        "receipt_url": f"/api/apd/declarations/{item.pk}/receipt.pdf" if item.receipt else "",
+        "receipt_url": f"/api/declarations/apd/{item.pk}/receipt.pdf" if item.receipt else "",
     }
 
 
@@ -208,7 +208,7 @@ def _detail(item: ApdDeclaration) -> dict:
     }
 
 
-@router.get("/apd/campaigns/", response=CampaignListOut, summary="e-APD campaigns", auth=member_auth)
+@router.get("/declarations/apd/campaigns/", response=CampaignListOut, summary="e-APD campaigns", auth=member_auth)
 def list_campaigns(request: HttpRequest, paging: Query[Paging]):
     queryset = apd.campaigns()
     mine = _mine(request)
@@ -216,13 +216,15 @@ def list_campaigns(request: HttpRequest, paging: Query[Paging]):
     return {"count": queryset.count(), "items": items}
 
 
-@router.get("/apd/campaigns/{campaign_id}/", response=CampaignOut, summary="An e-APD campaign", auth=member_auth)
+@router.get(
+    "/declarations/apd/campaigns/{campaign_id}/", response=CampaignOut, summary="An e-APD campaign", auth=member_auth
+)
 def get_campaign(request: HttpRequest, campaign_id: int):
     return _campaign_out(apd.campaign(campaign_id), _mine(request))
 
 
 @router.post(
-    "/apd/campaigns/{campaign_id}/declaration/",
+    "/declarations/apd/campaigns/{campaign_id}/declaration/",
     response={200: DeclarationOut, 201: DeclarationOut},
     summary="Start (or find) my authority's declaration",
     auth=member_auth,
@@ -239,7 +241,7 @@ class DeclarationQuery(Schema):
     state: Literal["draft", "submitted", "correction"] | None = None
 
 
-@router.get("/apd/declarations/", response=DeclarationListOut, summary="Declarations I may see", auth=member_auth)
+@router.get("/declarations/apd/", response=DeclarationListOut, summary="Declarations I may see", auth=member_auth)
 def list_declarations(request: HttpRequest, filters: Query[DeclarationQuery], paging: Query[Paging]):
     """My authority's declarations; every declaration for staff."""
     queryset = apd.declarations(request.user)
@@ -251,13 +253,13 @@ def list_declarations(request: HttpRequest, filters: Query[DeclarationQuery], pa
     return {"count": queryset.count(), "items": items}
 
 
-@router.get("/apd/declarations/{declaration_id}/", response=DeclarationOut, summary="A declaration", auth=member_auth)
+@router.get("/declarations/apd/{declaration_id}/", response=DeclarationOut, summary="A declaration", auth=member_auth)
 def get_declaration(request: HttpRequest, declaration_id: int):
     return _detail(apd.declaration(request.user, declaration_id))
 
 
 @router.post(
-    "/apd/declarations/{declaration_id}/lines/", response={201: LineOut}, summary="Add a line", auth=member_auth
+    "/declarations/apd/{declaration_id}/lines/", response={201: LineOut}, summary="Add a line", auth=member_auth
 )
 def add_line(request: HttpRequest, declaration_id: int, payload: LineIn):
     """422 names each faulty field (``purpose_code``, ``recipient``, ``disbursed``…); nothing is saved then."""
@@ -265,14 +267,14 @@ def add_line(request: HttpRequest, declaration_id: int, payload: LineIn):
 
 
 @router.put(
-    "/apd/declarations/{declaration_id}/lines/{line_id}/", response=LineOut, summary="Replace a line", auth=member_auth
+    "/declarations/apd/{declaration_id}/lines/{line_id}/", response=LineOut, summary="Replace a line", auth=member_auth
 )
 def update_line(request: HttpRequest, declaration_id: int, line_id: int, payload: LineIn):
     return _line_out(apd.update_line(request.user, declaration_id, line_id, payload.dict()))
 
 
 @router.delete(
-    "/apd/declarations/{declaration_id}/lines/{line_id}/",
+    "/declarations/apd/{declaration_id}/lines/{line_id}/",
     response={204: None},
     summary="Remove a line",
     auth=member_auth,
@@ -283,7 +285,7 @@ def remove_line(request: HttpRequest, declaration_id: int, line_id: int):
 
 
 @router.post(
-    "/apd/declarations/{declaration_id}/copy-previous/",
+    "/declarations/apd/{declaration_id}/copy-previous/",
     response=CopiedOut,
     summary="Copy last year's lines",
     auth=member_auth,
@@ -294,14 +296,14 @@ def copy_previous(request: HttpRequest, declaration_id: int):
     return {"copied": copied, "declaration": _detail(apd.declaration(request.user, declaration_id))}
 
 
-@router.post("/apd/declarations/{declaration_id}/submit/", response=DeclarationOut, summary="Submit", auth=member_auth)
+@router.post("/declarations/apd/{declaration_id}/submit/", response=DeclarationOut, summary="Submit", auth=member_auth)
 def submit(request: HttpRequest, declaration_id: int):
     """The receipt (PDF) is kept and e-mailed to the authority's members."""
     return _detail(apd.submit(request.user, declaration_id))
 
 
 @router.post(
-    "/apd/declarations/{declaration_id}/request-correction/",
+    "/declarations/apd/{declaration_id}/request-correction/",
     response=DeclarationOut,
     summary="Ask for a correction (staff)",
     auth=member_auth,
@@ -310,8 +312,35 @@ def request_correction(request: HttpRequest, declaration_id: int, payload: Reaso
     return _detail(apd.request_correction(request.user, declaration_id, payload.reason))
 
 
+class EventOut(Schema):
+    at: datetime
+    who: str
+    action: str = Field(description="started, line_added, line_changed, line_removed, copied, submitted, correction")
+    action_label: str
+    detail: str
+
+
 @router.get(
-    "/apd/declarations/{declaration_id}/receipt.pdf",
+    "/declarations/apd/{declaration_id}/history/",
+    response=list[EventOut],
+    summary="Who did what to the declaration",
+    auth=member_auth,
+)
+def declaration_history(request: HttpRequest, declaration_id: int):
+    return [
+        {
+            "at": event.at,
+            "who": (event.actor.get_full_name() or event.actor.email) if event.actor else "",
+            "action": event.action,
+            "action_label": str(event.get_action_display()),
+            "detail": event.detail,
+        }
+        for event in apd.history(request.user, declaration_id)
+    ]
+
+
+@router.get(
+    "/declarations/apd/{declaration_id}/receipt.pdf",
     summary="The receipt of the last submission",
     auth=member_auth,
     openapi_extra={"responses": {200: {"description": "The PDF", "content": {"application/pdf": {}}}}},
@@ -330,7 +359,9 @@ class CodeQuery(Schema):
     limit: int = Field(20, ge=1, le=500)
 
 
-@router.get("/apd/codes/{kind}/", response=CodeListOut, summary="OECD codes that may be declared", auth=any_caller)
+@router.get(
+    "/declarations/apd/codes/{kind}/", response=CodeListOut, summary="OECD codes that may be declared", auth=any_caller
+)
 def list_codes(request: HttpRequest, kind: CodeKind, filters: Query[CodeQuery]):
     """Searched by code or by name (French or English), for a list to choose from."""
     needle, limit = filters.q.strip().lower(), filters.limit
@@ -348,7 +379,9 @@ def list_codes(request: HttpRequest, kind: CodeKind, filters: Query[CodeQuery]):
     return {"count": len(found), "items": found[:limit]}
 
 
-@router.get("/apd/codes/{kind}/{code}", response=CodeOut, summary="Check a code as it is typed", auth=any_caller)
+@router.get(
+    "/declarations/apd/codes/{kind}/{code}", response=CodeOut, summary="Check a code as it is typed", auth=any_caller
+)
 def check_code(request: HttpRequest, kind: CodeKind, code: str):
     """The code's name in French, or 422 saying why it may not be declared (field ``code``)."""
     item = codelists.check(kind, code, "code")
@@ -356,7 +389,7 @@ def check_code(request: HttpRequest, kind: CodeKind, code: str):
 
 
 @router.get(
-    "/apd/campaigns/{campaign_id}/progress",
+    "/declarations/apd/campaigns/{campaign_id}/progress",
     response=ProgressOut,
     summary="Who declared, and the totals (staff)",
     auth=member_auth,
@@ -377,7 +410,7 @@ def campaign_progress(request: HttpRequest, campaign_id: int):
 
 
 @router.get(
-    "/apd/campaigns/{campaign_id}/crs.csv",
+    "/declarations/apd/campaigns/{campaign_id}/crs.csv",
     summary="Submitted lines as CRS CSV (staff)",
     auth=member_auth,
     openapi_extra={"responses": {200: {"description": "CSV", "content": {"text/csv": {}}}}},
@@ -391,7 +424,7 @@ def crs_export(request: HttpRequest, campaign_id: int):
 
 
 @router.get(
-    "/apd/campaigns/{campaign_id}/iati.xml",
+    "/declarations/apd/campaigns/{campaign_id}/iati.xml",
     summary="Submitted lines as IATI 2.03 activities (staff)",
     auth=member_auth,
     openapi_extra={"responses": {200: {"description": "XML", "content": {"application/xml": {}}}}},

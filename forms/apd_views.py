@@ -143,6 +143,7 @@ def declaration_page(request: HttpRequest, declaration_id: int) -> HttpResponse:
             "can_edit": declarer and item.editable,
             "can_submit": declarer and item.editable and bool(lines),
             "can_request_correction": viewer.is_staff and item.state == ApdDeclaration.State.SUBMITTED,
+            "events": apd.history(request.user, item.pk),
         },
         status=status,
     )

@@ -426,8 +426,8 @@ class ApdCampaignInspectView(InspectView):
         context = super().get_context_data(**kwargs)
         context["progress"] = apd.progress(self.request.user, self.instance.pk)
         context["pending"] = apd.pending_authorities(self.instance.pk).order_by("name")[:200]
-        context["crs_url"] = f"/api/apd/campaigns/{self.instance.pk}/crs.csv"
-        context["iati_url"] = f"/api/apd/campaigns/{self.instance.pk}/iati.xml"
+        context["crs_url"] = f"/api/declarations/apd/campaigns/{self.instance.pk}/crs.csv"
+        context["iati_url"] = f"/api/declarations/apd/campaigns/{self.instance.pk}/iati.xml"
         context["declarations_url"] = ApdDeclarationAdmin().url_helper.index_url + f"?campagne={self.instance.pk}"
         return context
 

@@ -1,7 +1,7 @@
 """The teleprocedures' models: co-financing dossiers (``dossiers``) and the e-APD declaration
 (``apd``)."""
 
-from .apd import MARKERS, ApdCampaign, ApdDeclaration, ApdLine
+from .apd import MARKERS, ApdCampaign, ApdDeclaration, ApdEvent, ApdLine
 from .atlas_updates import AtlasUpdate
 from .bourse import BourseInterest
 from .dossiers import (  # noqa: F401 (_attachment_path: named by migration 0003)
@@ -22,6 +22,7 @@ __all__ = [
     "MARKERS",
     "ApdCampaign",
     "ApdDeclaration",
+    "ApdEvent",
     "ApdLine",
     "AtlasUpdate",
     "BourseInterest",

@@ -170,3 +170,32 @@ class ApdLine(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class ApdEvent(models.Model):
+    """The declaration's history: who did what, when."""
+
+    class Action(models.TextChoices):
+        STARTED = "started", _("Declaration started")
+        LINE_ADDED = "line_added", _("Line added")
+        LINE_CHANGED = "line_changed", _("Line corrected")
+        LINE_REMOVED = "line_removed", _("Line removed")
+        COPIED = "copied", _("Lines copied from last year")
+        SUBMITTED = "submitted", _("Submitted")
+        CORRECTION = "correction", _("Correction requested")
+
+    declaration = models.ForeignKey(ApdDeclaration, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("who")
+    )
+    action = models.CharField(_("what"), max_length=14, choices=Action.choices)
+    detail = models.TextField(_("detail"), blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("e-APD history entry")
+        verbose_name_plural = _("e-APD history")
+
+    def __str__(self) -> str:
+        return f"{self.declaration_id} {self.action} {self.at:%Y-%m-%d %H:%M}"

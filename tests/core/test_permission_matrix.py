@@ -387,85 +387,109 @@ MATRIX = {
     ("DELETE", "/api/me/bookmarks/{bookmark_id}/"): [
         ("someone else's", "/api/me/bookmarks/{bookmark}/", None, lambda p: logged_in(p, default=404))
     ],
-    ("GET", "/api/apd/campaigns/"): [("list", "/api/apd/campaigns/", None, lambda p: logged_in(p, default=200))],
-    ("GET", "/api/apd/campaigns/{campaign_id}/"): [
-        ("one", "/api/apd/campaigns/{campaign}/", None, lambda p: logged_in(p, default=200))
+    ("GET", "/api/declarations/apd/campaigns/"): [
+        ("list", "/api/declarations/apd/campaigns/", None, lambda p: logged_in(p, default=200))
     ],
-    ("POST", "/api/apd/campaigns/{campaign_id}/declaration/"): [
+    ("GET", "/api/declarations/apd/campaigns/{campaign_id}/"): [
+        ("one", "/api/declarations/apd/campaigns/{campaign}/", None, lambda p: logged_in(p, default=200))
+    ],
+    ("POST", "/api/declarations/apd/campaigns/{campaign_id}/declaration/"): [
         (
             "no authority in the profile",
-            "/api/apd/campaigns/{campaign}/declaration/",
+            "/api/declarations/apd/campaigns/{campaign}/declaration/",
             None,
             lambda p: logged_in(p, default=403),
         )
     ],
-    ("GET", "/api/apd/declarations/"): [
-        ("visible ones", "/api/apd/declarations/", None, lambda p: logged_in(p, default=200))
+    ("GET", "/api/declarations/apd/"): [
+        ("visible ones", "/api/declarations/apd/", None, lambda p: logged_in(p, default=200))
     ],
-    ("GET", "/api/apd/declarations/{declaration_id}/"): [
-        ("Lyon's", "/api/apd/declarations/{declaration}/", None, lambda p: logged_in(p, default=404, staff=200))
+    ("GET", "/api/declarations/apd/{declaration_id}/"): [
+        ("Lyon's", "/api/declarations/apd/{declaration}/", None, lambda p: logged_in(p, default=404, staff=200))
     ],
-    ("POST", "/api/apd/declarations/{declaration_id}/lines/"): [
+    ("POST", "/api/declarations/apd/{declaration_id}/lines/"): [
         (
             "to Lyon's",
-            "/api/apd/declarations/{declaration}/lines/",
+            "/api/declarations/apd/{declaration}/lines/",
             {"title": "x", "recipient": "SN", "purpose_code": "14030", "disbursed": "1"},
             lambda p: logged_in(p, default=404, staff=403),
         )
     ],
-    ("PUT", "/api/apd/declarations/{declaration_id}/lines/{line_id}/"): [
+    ("PUT", "/api/declarations/apd/{declaration_id}/lines/{line_id}/"): [
         (
             "Lyon's",
-            "/api/apd/declarations/{declaration}/lines/{line}/",
+            "/api/declarations/apd/{declaration}/lines/{line}/",
             {"title": "x", "recipient": "SN", "purpose_code": "14030", "disbursed": "1"},
             lambda p: logged_in(p, default=404, staff=403),
         )
     ],
-    ("DELETE", "/api/apd/declarations/{declaration_id}/lines/{line_id}/"): [
+    ("DELETE", "/api/declarations/apd/{declaration_id}/lines/{line_id}/"): [
         (
             "Lyon's",
-            "/api/apd/declarations/{declaration}/lines/{line}/",
+            "/api/declarations/apd/{declaration}/lines/{line}/",
             None,
             lambda p: logged_in(p, default=404, staff=403),
         )
     ],
-    ("POST", "/api/apd/declarations/{declaration_id}/copy-previous/"): [
+    ("POST", "/api/declarations/apd/{declaration_id}/copy-previous/"): [
         (
             "Lyon's",
-            "/api/apd/declarations/{declaration}/copy-previous/",
+            "/api/declarations/apd/{declaration}/copy-previous/",
             None,
             lambda p: logged_in(p, default=404, staff=403),
         )
     ],
-    ("POST", "/api/apd/declarations/{declaration_id}/submit/"): [
-        ("Lyon's", "/api/apd/declarations/{declaration}/submit/", None, lambda p: logged_in(p, default=404, staff=403))
+    ("POST", "/api/declarations/apd/{declaration_id}/submit/"): [
+        ("Lyon's", "/api/declarations/apd/{declaration}/submit/", None, lambda p: logged_in(p, default=404, staff=403))
     ],
-    ("POST", "/api/apd/declarations/{declaration_id}/request-correction/"): [
+    ("POST", "/api/declarations/apd/{declaration_id}/request-correction/"): [
         (
             "Lyon's draft",
-            "/api/apd/declarations/{declaration}/request-correction/",
+            "/api/declarations/apd/{declaration}/request-correction/",
             {"reason": "Montants à revoir"},
             lambda p: logged_in(p, default=403, staff=409),
         )
     ],
-    ("GET", "/api/apd/declarations/{declaration_id}/receipt.pdf"): [
+    ("GET", "/api/declarations/apd/{declaration_id}/history/"): [
+        ("Lyon's", "/api/declarations/apd/{declaration}/history/", None, lambda p: logged_in(p, default=404, staff=200))
+    ],
+    ("GET", "/api/declarations/apd/{declaration_id}/receipt.pdf"): [
         (
             "Lyon's draft, no receipt",
-            "/api/apd/declarations/{declaration}/receipt.pdf",
+            "/api/declarations/apd/{declaration}/receipt.pdf",
             None,
             lambda p: logged_in(p, default=404),
         )
     ],
-    ("GET", "/api/apd/codes/{kind}/"): [("purpose codes", "/api/apd/codes/purpose/?q=eau", None, lambda p: 200)],
-    ("GET", "/api/apd/codes/{kind}/{code}"): [("a purpose code", "/api/apd/codes/purpose/14030", None, lambda p: 200)],
-    ("GET", "/api/apd/campaigns/{campaign_id}/progress"): [
-        ("progress", "/api/apd/campaigns/{campaign}/progress", None, lambda p: logged_in(p, default=403, staff=200))
+    ("GET", "/api/declarations/apd/codes/{kind}/"): [
+        ("purpose codes", "/api/declarations/apd/codes/purpose/?q=eau", None, lambda p: 200)
     ],
-    ("GET", "/api/apd/campaigns/{campaign_id}/crs.csv"): [
-        ("CRS", "/api/apd/campaigns/{campaign}/crs.csv", None, lambda p: logged_in(p, default=403, staff=200))
+    ("GET", "/api/declarations/apd/codes/{kind}/{code}"): [
+        ("a purpose code", "/api/declarations/apd/codes/purpose/14030", None, lambda p: 200)
     ],
-    ("GET", "/api/apd/campaigns/{campaign_id}/iati.xml"): [
-        ("IATI", "/api/apd/campaigns/{campaign}/iati.xml", None, lambda p: logged_in(p, default=403, staff=200))
+    ("GET", "/api/declarations/apd/campaigns/{campaign_id}/progress"): [
+        (
+            "progress",
+            "/api/declarations/apd/campaigns/{campaign}/progress",
+            None,
+            lambda p: logged_in(p, default=403, staff=200),
+        )
+    ],
+    ("GET", "/api/declarations/apd/campaigns/{campaign_id}/crs.csv"): [
+        (
+            "CRS",
+            "/api/declarations/apd/campaigns/{campaign}/crs.csv",
+            None,
+            lambda p: logged_in(p, default=403, staff=200),
+        )
+    ],
+    ("GET", "/api/declarations/apd/campaigns/{campaign_id}/iati.xml"): [
+        (
+            "IATI",
+            "/api/declarations/apd/campaigns/{campaign}/iati.xml",
+            None,
+            lambda p: logged_in(p, default=403, staff=200),
+        )
     ],
     ("GET", "/api/atlas/updates/"): [
         ("visible ones", "/api/atlas/updates/", None, lambda p: logged_in(p, default=200))

@@ -58,7 +58,7 @@ def campaign(people):
 
 
 def test_the_crs_csv_has_every_submitted_line_in_crs_columns(people, campaign):
-    response = people.staff.get(f"/api/apd/campaigns/{campaign.pk}/crs.csv")
+    response = people.staff.get(f"/api/declarations/apd/campaigns/{campaign.pk}/crs.csv")
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
     assert 'filename="apd-2026-crs.csv"' in response["Content-Disposition"]
@@ -92,7 +92,7 @@ def test_the_crs_csv_has_every_submitted_line_in_crs_columns(people, campaign):
 
 
 def test_the_iati_file_is_valid_against_the_iati_schema(people, campaign):
-    response = people.staff.get(f"/api/apd/campaigns/{campaign.pk}/iati.xml")
+    response = people.staff.get(f"/api/declarations/apd/campaigns/{campaign.pk}/iati.xml")
     assert response.status_code == 200
     document = etree.fromstring(b"".join(response.streaming_content))
     schema = iati_schema()
@@ -121,13 +121,13 @@ def test_the_exports_take_a_fixed_number_of_queries(people, campaign, django_ass
         declaration.lines.create(title=f"Ligne {number}", recipient="VN", purpose_code="15112", disbursed=10)
     for path, item in (("crs.csv", b"\r\n"), ("iati.xml", b"<iati-activity ")):
         with django_assert_max_num_queries(8):
-            response = people.staff.get(f"/api/apd/campaigns/{campaign.pk}/{path}")
+            response = people.staff.get(f"/api/declarations/apd/campaigns/{campaign.pk}/{path}")
             body = b"".join(response.streaming_content)
         assert body.count(item) == 34 + (path == "crs.csv"), "every line (and the CSV's header)"
 
 
 def test_progress_counts_declarations_and_totals_by_country_and_sector(people, campaign):
-    with_projects = people.staff.get(f"/api/apd/campaigns/{campaign.pk}/progress")
+    with_projects = people.staff.get(f"/api/declarations/apd/campaigns/{campaign.pk}/progress")
     assert with_projects.status_code == 200
     progress = with_projects.json()
     assert (progress["declarations"], progress["submitted"], progress["drafts"]) == (3, 2, 1)
@@ -146,12 +146,15 @@ def test_staff_see_the_progress_in_the_admin(people, campaign):
     assert page.status_code == 200
     text = page.content.decode()
     assert "Déclarations transmises : 2" in text
-    assert f"/api/apd/campaigns/{campaign.pk}/crs.csv" in text and f"/api/apd/campaigns/{campaign.pk}/iati.xml" in text
+    assert (
+        f"/api/declarations/apd/campaigns/{campaign.pk}/crs.csv" in text
+        and f"/api/declarations/apd/campaigns/{campaign.pk}/iati.xml" in text
+    )
     assert "Marseille (13055)" in text, "authorities that have not submitted"
     assert people.lyon.get(url).status_code in (302, 403)
 
 
 def test_members_do_not_export(people, campaign):
     for client in (people.lyon, people.ministry, people.embassy_sn):
-        assert client.get(f"/api/apd/campaigns/{campaign.pk}/crs.csv").status_code == 403
-        assert client.get(f"/api/apd/campaigns/{campaign.pk}/iati.xml").status_code == 403
+        assert client.get(f"/api/declarations/apd/campaigns/{campaign.pk}/crs.csv").status_code == 403
+        assert client.get(f"/api/declarations/apd/campaigns/{campaign.pk}/iati.xml").status_code == 403

@@ -1,5 +1,5 @@
 // e-APD: explain each OECD code as the member types it — its name in French, or why it may
-// not be declared — by asking the API (GET /api/apd/codes/{kind}/{code}).
+// not be declared — by asking the API (GET /api/declarations/apd/codes/{kind}/{code}).
 (function () {
   "use strict";
   function explain(input) {
@@ -7,7 +7,7 @@
     var code = input.value.trim();
     if (!hint) return;
     if (!code) { hint.textContent = ""; return; }
-    fetch("/api/apd/codes/" + input.dataset.codeKind + "/" + encodeURIComponent(code), {
+    fetch("/api/declarations/apd/codes/" + input.dataset.codeKind + "/" + encodeURIComponent(code), {
       headers: { Accept: "application/json" }, credentials: "same-origin"
     }).then(function (response) {
       return response.json().then(function (body) { return { ok: response.ok, body: body }; });
