@@ -26,7 +26,7 @@ from django.utils.translation import ngettext
 from atlas_pages.exceptions import Conflict, Forbidden, NotFound
 from atlas_pages.models import BourseProject, Country, FrenchAuthority, PartnerAuthority, Project, Theme
 
-from .models import BourseInterest
+from .models import BourseEvent, BourseInterest
 from .permissions import Viewer
 
 Status, Moderation = BourseProject.Status, BourseProject.Moderation
@@ -51,6 +51,10 @@ class NotPublished(Conflict):
 
 
 # --- who ----------------------------------------------------------------------------------------
+
+
+def _event(entry: BourseProject, user: AbstractBaseUser, action: str, detail: str = "") -> None:
+    BourseEvent.objects.create(entry=entry, actor=user, action=action, detail=detail[:2000])
 
 
 def embassy_country(user: AbstractBaseUser) -> str:
@@ -143,6 +147,7 @@ def record(user: AbstractBaseUser, data: dict[str, Any]) -> BourseProject:
             moderation=Moderation.PENDING,
             location=partner.location,
         )
+        _event(item, user, BourseEvent.Action.RECORDED)
     notifications.bourse_recorded(item)
     return entry(user, item.pk)
 
@@ -162,6 +167,7 @@ def edit(user: AbstractBaseUser, entry_id: int, data: dict[str, Any]) -> BourseP
         if item.moderation == Moderation.REJECTED:
             item.moderation = Moderation.PENDING
         item.save()
+        _event(item, user, BourseEvent.Action.EDITED, ", ".join(sorted(data)))
     return entry(user, item.pk)
 
 
@@ -180,7 +186,10 @@ def moderate(user: AbstractBaseUser, entry_id: int, decision: str, reason: str =
         item.moderation, item.moderation_reason = Moderation.PUBLISHED, ""
     else:
         item.moderation, item.moderation_reason = Moderation.REJECTED, reason
-    item.save(update_fields=["moderation", "moderation_reason", "updated_at"])
+    with transaction.atomic():
+        item.save(update_fields=["moderation", "moderation_reason", "updated_at"])
+        action = BourseEvent.Action.PUBLISHED if decision == "publish" else BourseEvent.Action.REJECTED
+        _event(item, user, action, reason)
     notifications.bourse_moderated(item)
     return item
 
@@ -202,8 +211,14 @@ def set_status(user: AbstractBaseUser, entry_id: int, status: str, matched_code:
         if authority is None:
             raise ValidationError({"matched_authority": [_("Give the official code of the French partner.")]})
         item.matched_authority = authority
+    before = item.get_status_display()
     item.status = status
-    item.save(update_fields=["status", "matched_authority", "updated_at"])
+    with transaction.atomic():
+        item.save(update_fields=["status", "matched_authority", "updated_at"])
+        detail = f"{before} → {item.get_status_display()}"
+        if status == Status.MATCHED:
+            detail += f" ({item.matched_authority.name})"
+        _event(item, user, BourseEvent.Action.STATUS, detail)
     return item
 
 
@@ -235,6 +250,7 @@ def express_interest(user: AbstractBaseUser, entry_id: int, message: str) -> Bou
     try:
         with transaction.atomic():
             interest = BourseInterest.objects.create(entry=item, authority=authority, user=user, message=message)
+            _event(item, user, BourseEvent.Action.INTEREST, authority.name)
     except IntegrityError as error:
         raise Conflict(_("Your authority has already expressed its interest in this entry.")) from error
     if item.status == Status.OPEN:
@@ -355,4 +371,11 @@ def to_atlas_project(user: AbstractBaseUser, entry_id: int) -> Project:
         project.themes.set([item.theme])
         item.atlas_project = project
         item.save(update_fields=["atlas_project", "updated_at"])
+        _event(item, user, BourseEvent.Action.ATLAS, project.title)
     return project
+
+
+def history(user: AbstractBaseUser, entry_id: int) -> list[BourseEvent]:
+    """Who did what to the entry, and when (its managers)."""
+    item = _managed_entry(user, entry_id)
+    return list(item.events.select_related("actor"))

@@ -234,3 +234,30 @@ def suggestions(request: HttpRequest, entry_id: int):
 def to_atlas_project(request: HttpRequest, entry_id: int):
     project = bourse.to_atlas_project(request.user, entry_id)
     return Status(201, {"project_id": project.pk, "title": project.title})
+
+
+class EventOut(Schema):
+    at: datetime
+    who: str
+    action: str = Field(description="recorded, edited, published, rejected, status, interest, atlas")
+    action_label: str
+    detail: str
+
+
+@router.get(
+    "/bourse/entries/{entry_id}/history/",
+    response=list[EventOut],
+    summary="Who did what to the entry (its managers)",
+    auth=member_auth,
+)
+def entry_history(request: HttpRequest, entry_id: int):
+    return [
+        {
+            "at": event.at,
+            "who": (event.actor.get_full_name() or event.actor.email) if event.actor else "",
+            "action": event.action,
+            "action_label": str(event.get_action_display()),
+            "detail": event.detail,
+        }
+        for event in bourse.history(request.user, entry_id)
+    ]

@@ -112,5 +112,6 @@ def entry_page(request: HttpRequest, entry_id: int) -> HttpResponse:
             and item.status in (BourseProject.Status.OPEN, BourseProject.Status.IN_CONTACT)
             and not any(interest.authority.code == viewer.authority_code for interest in my_interests),
             "statuses": BourseProject.Status.choices,
+            "events": bourse.history(request.user, item.pk) if manages else [],
         },
     )

@@ -3,7 +3,7 @@
 
 from .apd import MARKERS, ApdCampaign, ApdDeclaration, ApdEvent, ApdLine
 from .atlas_updates import AtlasUpdate
-from .bourse import BourseInterest
+from .bourse import BourseEvent, BourseInterest
 from .dossiers import (  # noqa: F401 (_attachment_path: named by migration 0003)
     BudgetLine,
     CallForProjectsIndexPage,
@@ -25,6 +25,7 @@ __all__ = [
     "ApdEvent",
     "ApdLine",
     "AtlasUpdate",
+    "BourseEvent",
     "BourseInterest",
     "BudgetLine",
     "CallForProjectsIndexPage",

@@ -29,3 +29,32 @@ class BourseInterest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.authority} → {self.entry}"
+
+
+class BourseEvent(models.Model):
+    """An entry's history: recorded, corrected, published or rejected, moved, interest, into the Atlas."""
+
+    class Action(models.TextChoices):
+        RECORDED = "recorded", _("Recorded")
+        EDITED = "edited", _("Corrected")
+        PUBLISHED = "published", _("Published")
+        REJECTED = "rejected", _("Rejected")
+        STATUS = "status", _("Status changed")
+        INTEREST = "interest", _("Interest expressed")
+        ATLAS = "atlas", _("Added to the Atlas")
+
+    entry = models.ForeignKey("atlas_pages.BourseProject", on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("who")
+    )
+    action = models.CharField(_("what"), max_length=10, choices=Action.choices)
+    detail = models.TextField(_("detail"), blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("Bourse-projets history entry")
+        verbose_name_plural = _("Bourse-projets history")
+
+    def __str__(self) -> str:
+        return f"{self.entry_id} {self.action}"

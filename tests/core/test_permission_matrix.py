@@ -573,6 +573,14 @@ MATRIX = {
             lambda p: logged_in(p, default=403, staff=200),
         )
     ],
+    ("GET", "/api/bourse/entries/{entry_id}/history/"): [
+        (
+            "a published entry",
+            "/api/bourse/entries/{entry}/history/",
+            None,
+            lambda p: logged_in(p, default=403, staff=200),
+        )
+    ],
     ("POST", "/api/bourse/entries/{entry_id}/atlas-project"): [
         (
             "not matched",

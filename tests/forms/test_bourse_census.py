@@ -120,6 +120,10 @@ def test_the_life_cycle_and_the_atlas_project(people):
     assert post(people.staff, f"{path}/atlas-project").status_code == 409, "only once"
     closed = post(people.embassy_sn, f"{path}/status", {"status": "closed"})
     assert closed.json()["status"] == "closed"
+    history = people.embassy_sn.get(f"{path}/history/").json()
+    assert [event["action"] for event in history] == ["recorded", "published", "status", "atlas", "status"]
+    assert history[2]["detail"] == "Ouvert → Partenaire trouvé (Lyon)"
+    assert people.lyon.get(f"{path}/history/").status_code == 403
 
 
 def test_suggestions_rank_french_authorities_and_say_why(people, django_assert_max_num_queries):
