@@ -53,7 +53,7 @@ format: install
 	$(BIN)/ruff check --fix .
 
 messages: install  ## Refresh the message catalogues after changing strings
-	$(BIN)/python manage.py makemessages -l fr -l en --ignore=.venv --ignore=bench --ignore=tests --ignore=var --no-obsolete --no-location
+	$(BIN)/python manage.py makemessages -l fr -l en -e html,txt,py,mjml --ignore=.venv --ignore=bench --ignore=tests --ignore=var --no-obsolete --no-location
 
 bench: install  
 	$(BIN)/python bench/run

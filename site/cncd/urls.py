@@ -7,6 +7,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from atlas_pages import views as atlas_views
 from extranet.views import RegistrationView
+from newsletter import views as newsletter_views
 
 from .api import api, not_found
 
@@ -18,7 +19,9 @@ urlpatterns = [
     path("accounts/signup/", RegistrationView.as_view(), name="account_signup"),
     path("accounts/", include("allauth.urls")),
     path("_allauth/", include("allauth.headless.urls")),
+    path("espace-personnel/lettre/", newsletter_views.member, name="newsletter_member"),
     path("espace-personnel/", include("extranet.urls")),
+    path("lettre-information/", include("newsletter.urls")),
     path("teleprocedures/", include("forms.urls")),
     path("recherche/", atlas_views.search, name="search"),
     path("i18n/", include("django.conf.urls.i18n")),

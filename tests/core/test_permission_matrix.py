@@ -589,6 +589,30 @@ MATRIX = {
             lambda p: logged_in(p, default=403, staff=409),
         )
     ],
+    ("POST", "/api/newsletter/subscriptions/"): [
+        ("a malformed address", "/api/newsletter/subscriptions/", {"email": "pas-une-adresse"}, lambda p: 422)
+    ],
+    ("POST", "/api/newsletter/subscriptions/confirm"): [
+        ("a forged token", "/api/newsletter/subscriptions/confirm", {"token": "faux"}, lambda p: 422)
+    ],
+    ("GET", "/api/newsletter/subscriptions/me"): [
+        ("none yet", "/api/newsletter/subscriptions/me", None, lambda p: logged_in(p, default=404))
+    ],
+    ("PUT", "/api/newsletter/subscriptions/me"): [
+        (
+            "turning off none",
+            "/api/newsletter/subscriptions/me",
+            {"subscribed": False},
+            lambda p: logged_in(p, default=404),
+        )
+    ],
+    ("POST", "/api/newsletter/unsubscribe/{token}"): [
+        ("an unknown token", "/api/newsletter/unsubscribe/inconnu", None, lambda p: 404)
+    ],
+    ("GET", "/api/newsletter/issues/"): [("the archive", "/api/newsletter/issues/", None, lambda p: 200)],
+    ("GET", "/api/newsletter/issues/{issue_id}/"): [
+        ("no such issue", "/api/newsletter/issues/999999/", None, lambda p: 404)
+    ],
     ("GET", "/api/me/group-requests/"): [
         ("list", "/api/me/group-requests/", None, lambda p: logged_in(p, default=200))
     ],
@@ -648,6 +672,7 @@ PERSONAL_SPACE = [
     "/espace-personnel/mes-exports/",
     "/espace-personnel/mes-teledeclarations/",
     "/espace-personnel/notifications/",
+    "/espace-personnel/lettre/",
     "/espace-personnel/mes-donnees/",
     "/espace-personnel/mes-donnees/telecharger/",
     "/accounts/email/",
@@ -679,6 +704,8 @@ def test_admin_listings_are_staff_only(principal):
         "/admin/cncd_forms/apdcampaign/",
         "/admin/cncd_forms/apddeclaration/?state__exact=submitted",
         "/admin/cncd_forms/atlasupdate/?state__exact=pending",
+        "/admin/newsletter/subscription/?state__exact=confirmed",
+        "/admin/newsletter/subscribers/export/",
     ]:
         response = principal.client.get(path)
         if principal.name == "staff":

@@ -156,6 +156,22 @@ CNCD_IATI_REPORTING_ORG = {
 NEWSLETTER_FROM_EMAIL = env(
     "NEWSLETTER_FROM_EMAIL", default="Lettre de la coopération décentralisée <lettre@cncd.example.org>"
 )
+# The newsletter: its list identity (List-Id, RFC 2919), where mail clients unsubscribe by
+# e-mail, how long a confirmation link lasts, and how it is sent (see newsletter/sending.py).
+NEWSLETTER_LIST_ID = env(
+    "NEWSLETTER_LIST_ID", default="Lettre de la cooperation decentralisee <lettre.cncd.example.org>"
+)
+NEWSLETTER_UNSUBSCRIBE_MAILTO = env("NEWSLETTER_UNSUBSCRIBE_MAILTO", default="desinscription@cncd.example.org")
+NEWSLETTER_MESSAGE_ID_DOMAIN = env("NEWSLETTER_MESSAGE_ID_DOMAIN", default="cncd.example.org")
+NEWSLETTER_CONFIRM_DAYS = 7
+NEWSLETTER_EMAIL_BACKEND = env("NEWSLETTER_EMAIL_BACKEND", default=None)  # None: EMAIL_BACKEND
+NEWSLETTER_BATCH_SIZE = env.int("NEWSLETTER_BATCH_SIZE", default=200)  # messages per SMTP connection
+NEWSLETTER_FLUSH_EVERY = env.int("NEWSLETTER_FLUSH_EVERY", default=20)  # deliveries marked sent at once
+NEWSLETTER_RATE_PER_SECOND = env.float("NEWSLETTER_RATE_PER_SECOND", default=0)  # 0: as fast as SMTP takes
+NEWSLETTER_MAX_ATTEMPTS = 5
+NEWSLETTER_RETRY_SECONDS = 60  # then 120, 240… between attempts after a transient failure
+NEWSLETTER_CLAIM_SECONDS = 600  # a batch held longer than this was left by a dead worker
+NEWSLETTER_TASK_SECONDS = 240  # a sending task hands over to a new one after this
 
 # Wagtail
 WAGTAIL_SITE_NAME = "CNCD à la carte"
@@ -188,6 +204,8 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password": "20/m/ip,5/m/key",
     # A member e-mailing one of their Atlas exports to a colleague.
     "send_export": "10/h/user",
+    # Newsletter subscriptions from the public form: per address and per visitor.
+    "newsletter_subscribe": "30/h/ip,3/h/key",
 }
 # An Atlas export e-mailed to a colleague is attached up to this size, else sent as a link.
 CNCD_EXPORT_ATTACHMENT_MAX_BYTES = 5 * 1024 * 1024

@@ -1,0 +1,116 @@
+"""What an issue holds: the month's latest page of each rubric, and the items as they are shown
+(a padlocked page gives its teaser and “réservé aux membres”, never its body)."""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.utils.html import strip_tags
+from wagtail.models import Page
+
+from atlas_pages.models import ArticlePage, CountryZoomPage, GoodPracticePage, RubricIndexPage, TestimonyPage
+from atlas_pages.permissions import ANONYMOUS, locked_page_ids
+
+# The rubric each kind of page belongs to, in the letter's order.
+MONTH_TYPES = [
+    (TestimonyPage, RubricIndexPage.Kind.TESTIMONIES),
+    (CountryZoomPage, RubricIndexPage.Kind.COUNTRY_ZOOMS),
+    (GoodPracticePage, RubricIndexPage.Kind.GOOD_PRACTICES),
+    (ArticlePage, RubricIndexPage.Kind.NEWS),
+]
+
+
+def month_bounds(day: dt.date) -> tuple[dt.date, dt.date]:
+    first = day.replace(day=1)
+    following = (first + dt.timedelta(days=32)).replace(day=1)
+    return first, following
+
+
+def month_items(day: dt.date) -> list[tuple[str, dict]]:
+    """The latest live page of each rubric dated in ``day``'s month (four queries)."""
+    first, following = month_bounds(day or dt.date.today())
+    items = []
+    for model, _kind in MONTH_TYPES:
+        page = (
+            model.objects.live()
+            .filter(date__gte=first, date__lt=following)
+            .order_by("-date", "-first_published_at", "-pk")
+            .first()
+        )
+        if page is not None:
+            items.append(("page", {"page": page, "heading": ""}))
+    return items
+
+
+def absolute(url: str) -> str:
+    if not url or url.startswith(("http://", "https://", "mailto:")):
+        return url
+    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + url
+
+
+@dataclass
+class Item:
+    kind: str  # "page" or "free"
+    heading: str
+    text: str  # plain text (a page's teaser) or rich-text HTML (a free block)
+    url: str = ""
+    link_text: str = ""
+    image_url: str = ""
+    rubric: str = ""
+    reserved: bool = False
+
+
+def _image_url(image) -> str:
+    if image is None:
+        return ""
+    return absolute(image.get_rendition("fill-1200x630").url)
+
+
+def items(issue) -> list[Item]:
+    """The issue's items in order, as every recipient reads them."""
+    pages = [block.value["page"] for block in issue.items if block.block_type == "page" and block.value["page"]]
+    specific = {page.pk: page for page in Page.objects.filter(pk__in=[p.pk for p in pages]).live().specific()}
+    locked = locked_page_ids(list(specific.values()), ANONYMOUS)
+    rubric_of = dict(
+        RubricIndexPage.objects.filter(
+            path__in={page.path[: (page.depth - 1) * Page.steplen] for page in specific.values()}
+        ).values_list("path", "kind")
+    )
+    result = []
+    for block in issue.items:
+        if block.block_type == "page":
+            page = specific.get(block.value["page"].pk) if block.value["page"] else None
+            if page is None:  # unpublished or deleted since: left out
+                continue
+            kind = rubric_of.get(page.path[: (page.depth - 1) * Page.steplen], "")
+            result.append(
+                Item(
+                    kind="page",
+                    heading=block.value["heading"] or page.title,
+                    text=strip_tags(getattr(page, "teaser", "") or ""),
+                    url=absolute(page.get_url()),
+                    image_url=_image_url(getattr(page, "portrait", None) or getattr(page, "image", None)),
+                    rubric=str(RubricIndexPage.Kind(kind).label) if kind in RubricIndexPage.Kind.values else "",
+                    reserved=page.pk in locked,
+                )
+            )
+        else:
+            value = block.value
+            result.append(
+                Item(
+                    kind="free",
+                    heading=value["heading"],
+                    text=str(value["text"]),
+                    url=value["link_url"] or "",
+                    link_text=value["link_text"] or "",
+                    image_url=_image_url(value["image"]),
+                )
+            )
+    return result
+
+
+def rubrics_of(issue) -> set[str]:
+    """The rubrics the issue's pages belong to (for the subscribers' preferences)."""
+    pages = [block.value["page"] for block in issue.items if block.block_type == "page" and block.value["page"]]
+    parents = {page.path[: (page.depth - 1) * Page.steplen] for page in pages}
+    return set(RubricIndexPage.objects.filter(path__in=parents).values_list("kind", flat=True))

@@ -1,0 +1,145 @@
+"""An issue as an e-mail: MJML compiled once per issue by mjml-python, its ``mj-style
+inline="inline"`` CSS inlined with css-inline (mjml-python leaves it in a ``<style>``, which
+Gmail and Outlook ignore), a plain-text alternative, then per-recipient values (greeting,
+unsubscribe link) put in by plain substitution, which costs nothing per message.
+
+The web version in the public archive is the same HTML with no recipient.
+"""
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import css_inline
+from django.conf import settings
+from django.http import HttpResponse
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from mjml import mjml2html
+
+from . import composition
+
+UNSUBSCRIBE = "%%CNCD_UNSUBSCRIBE_URL%%"
+GREETING = "%%CNCD_GREETING%%"
+PLACEHOLDERS = (UNSUBSCRIBE, GREETING)
+INLINE_STYLE = re.compile(r"<mj-style\s+inline=\"inline\"\s*>(.*?)</mj-style>", re.S)
+
+
+@dataclass(frozen=True)
+class Compiled:
+    subject: str
+    html: str
+    text: str
+
+
+def _clean(value: str) -> str:
+    """Editors' text cannot carry a placeholder into someone else's e-mail."""
+    for placeholder in PLACEHOLDERS:
+        value = value.replace(placeholder, "")
+    return value
+
+
+def mjml_source(issue, items: list[composition.Item], web: bool = False) -> str:
+    with translation.override(issue.language):
+        return render_to_string(
+            "newsletter/email.mjml",
+            {
+                "issue": issue,
+                "items": items,
+                "web_url": composition.absolute(issue.get_url() or ""),
+                "unsubscribe_url": UNSUBSCRIBE,
+                "greeting": GREETING,
+                "web": web,
+                "site_url": settings.WAGTAILADMIN_BASE_URL.rstrip("/"),
+            },
+        )
+
+
+def to_html(source: str) -> str:
+    """MJML to e-mail HTML, with the ``inline`` styles inlined as Node's MJML does."""
+    inline_css = "\n".join(INLINE_STYLE.findall(source))
+    html = mjml2html(INLINE_STYLE.sub("", source), disable_comments=True)
+    inliner = css_inline.CSSInliner(
+        inline_style_tags=False, keep_style_tags=True, load_remote_stylesheets=False, extra_css=inline_css
+    )
+    return inliner.inline(html)
+
+
+def compile_issue(issue) -> Compiled:
+    """Once per issue (and per revision: a published change compiles again)."""
+    return _compiled(issue.pk, issue.latest_revision_id or 0, issue.language)
+
+
+@lru_cache(maxsize=16)
+def _compiled(issue_id: int, revision_id: int, language: str) -> Compiled:
+    from .models import NewsletterIssuePage
+
+    issue = NewsletterIssuePage.objects.get(pk=issue_id)
+    return build(issue)
+
+
+def build(issue, web: bool = False) -> Compiled:
+    items = composition.items(issue)
+    for item in items:
+        item.heading, item.text = _clean(item.heading), _clean(item.text)
+    html = to_html(mjml_source(issue, items, web=web))
+    with translation.override(issue.language):
+        text = render_to_string(
+            "newsletter/email.txt",
+            {
+                "issue": issue,
+                "items": items,
+                "web_url": composition.absolute(issue.get_url() or ""),
+                "unsubscribe_url": UNSUBSCRIBE,
+                "greeting": GREETING,
+            },
+        )
+    return Compiled(subject=_clean(issue.subject), html=html, text=text)
+
+
+def unsubscribe_url(subscription) -> str:
+    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse("newsletter:unsubscribe", args=[subscription.token])
+
+
+def greeting(subscription, language: str) -> str:
+    with translation.override(language):
+        user = subscription.user
+        name = user.get_full_name() if user is not None else ""
+        if name:
+            return translation.gettext("Hello %(name)s,") % {"name": name}
+        return translation.gettext("Hello,")
+
+
+def personalise(compiled: Compiled, subscription, language: str) -> tuple[str, str]:
+    """The HTML and text for one recipient."""
+    from django.utils.html import escape
+
+    url = unsubscribe_url(subscription)
+    hello = greeting(subscription, language)
+    html = compiled.html.replace(UNSUBSCRIBE, escape(url)).replace(GREETING, escape(hello))
+    text = compiled.text.replace(UNSUBSCRIBE, url).replace(GREETING, hello)
+    return html, text
+
+
+def web_html(issue) -> str:
+    """The web version: no recipient, the unsubscribe link goes to the subscription page."""
+    compiled = build(issue, web=True)
+    with translation.override(issue.language):
+        hello = translation.gettext("Hello,")
+    page = settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse("newsletter:subscribe")
+    return compiled.html.replace(UNSUBSCRIBE, page).replace(GREETING, hello)
+
+
+def web_response(issue, request) -> HttpResponse:
+    return HttpResponse(web_html(issue))
+
+
+def preview_response(issue, request, mode_name: str) -> HttpResponse:
+    """The editor's preview: the web page, or the e-mail as a subscriber gets it (with a
+    sample greeting), straight from the unsaved form."""
+    compiled = build(issue)
+    with translation.override(issue.language):
+        hello = translation.gettext("Hello %(name)s,") % {"name": "Camille Martin"}
+    html = compiled.html.replace(UNSUBSCRIBE, "#").replace(GREETING, hello)
+    return HttpResponse(html)

@@ -1,0 +1,356 @@
+"""Sending an issue to its subscribers: in batches over one SMTP connection each, every delivery
+recorded, transient failures retried with back-off, at a configurable rate, and resumable after
+a crash or a restart without writing to anyone twice.
+
+How a resumed sending avoids duplicates: a worker claims a batch (its deliveries go from
+``queued`` to ``sending`` with the batch's name and the time), sends them in id order and marks
+them ``sent`` every ``NEWSLETTER_FLUSH_EVERY`` messages. A worker that dies leaves its batch in
+``sending``: once the claim is older than ``NEWSLETTER_CLAIM_SECONDS``, ``recover`` marks the
+first ``NEWSLETTER_FLUSH_EVERY`` of them failed as “interrupted” (they may have gone out; they
+are not sent again) and puts the others, never tried, back in the queue.
+"""
+
+import contextlib
+import smtplib
+import time
+import uuid
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail.message import make_msgid
+from django.db import transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from atlas_pages.exceptions import Conflict
+
+from . import composition, rendering
+from .models import Delivery, NewsletterIssuePage, Sending, Subscription
+
+DState = Delivery.State
+INTERRUPTED = "interrupted while being sent: not sent again, so as never to send it twice"
+
+
+class AlreadySent(Conflict):
+    default_message = _("This issue has already been sent.")
+
+
+# --- who receives it ----------------------------------------------------------------------------
+
+
+def recipient_ids(issue: NewsletterIssuePage):
+    """Confirmed subscribers reading the issue's language whose rubrics meet the issue's
+    (an empty choice takes every rubric), streamed."""
+    rubrics = composition.rubrics_of(issue)
+    rows = (
+        Subscription.objects.filter(state=Subscription.State.CONFIRMED, language=issue.language)
+        .values_list("pk", "rubrics")
+        .order_by("pk")
+        .iterator(chunk_size=5000)
+    )
+    for pk, chosen in rows:
+        if not chosen or not rubrics or rubrics.intersection(chosen):
+            yield pk
+
+
+def start(issue: NewsletterIssuePage, user=None) -> Sending:
+    """Queues a delivery per recipient (idempotent) and starts the sending in the background."""
+    from .tasks import send_issue
+
+    if not issue.live:
+        raise Conflict(_("Publish the issue before sending it."))
+    with transaction.atomic():
+        sending, created = Sending.objects.select_for_update().get_or_create(
+            issue=issue, defaults={"requested_by": user}
+        )
+        if sending.state == Sending.State.FINISHED:
+            raise AlreadySent()
+        if created or sending.state == Sending.State.SCHEDULED:
+            batch = []
+            for pk in recipient_ids(issue):
+                batch.append(Delivery(sending=sending, subscription_id=pk))
+                if len(batch) >= 2000:
+                    Delivery.objects.bulk_create(batch, ignore_conflicts=True)
+                    batch = []
+            Delivery.objects.bulk_create(batch, ignore_conflicts=True)
+            sending.total = sending.deliveries.count()
+            sending.state = Sending.State.RUNNING
+            sending.started_at = timezone.now()
+            sending.save()
+    transaction.on_commit(lambda: send_issue.enqueue(sending.pk))
+    return sending
+
+
+# --- progress -----------------------------------------------------------------------------------
+
+
+@dataclass
+class Progress:
+    total: int
+    queued: int
+    sending: int
+    sent: int
+    failed: int
+    skipped: int
+    state: str
+
+    @property
+    def done(self) -> int:
+        return self.sent + self.failed + self.skipped
+
+
+def progress(sending: Sending) -> Progress:
+    counts = dict(sending.deliveries.values_list("state").annotate(n=Count("pk")).order_by().values_list("state", "n"))
+    sending.refresh_from_db(fields=["state", "total"])
+    return Progress(
+        total=sending.total,
+        queued=counts.get(DState.QUEUED, 0),
+        sending=counts.get(DState.SENDING, 0),
+        sent=counts.get(DState.SENT, 0),
+        failed=counts.get(DState.FAILED, 0),
+        skipped=counts.get(DState.SKIPPED, 0),
+        state=sending.state,
+    )
+
+
+# --- the messages -------------------------------------------------------------------------------
+
+
+def headers(subscription: Subscription, domain: str) -> dict[str, str]:
+    """What bulk senders must carry (RFC 2369, RFC 8058, Gmail and Yahoo's rules)."""
+    url = rendering.unsubscribe_url(subscription)
+    mailto = f"mailto:{settings.NEWSLETTER_UNSUBSCRIBE_MAILTO}?subject=unsubscribe%20{subscription.token}"
+    return {
+        "List-Unsubscribe": f"<{url}>, <{mailto}>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        "List-Id": settings.NEWSLETTER_LIST_ID,
+        "Message-ID": make_msgid(domain=domain),
+        "Auto-Submitted": "auto-generated",
+    }
+
+
+def message(compiled: rendering.Compiled, subscription: Subscription, language: str, connection=None):
+    html, text = rendering.personalise(compiled, subscription, language)
+    email = EmailMultiAlternatives(
+        compiled.subject,
+        text,
+        settings.NEWSLETTER_FROM_EMAIL,
+        [subscription.email],
+        headers=headers(subscription, settings.NEWSLETTER_MESSAGE_ID_DOMAIN),
+        connection=connection,
+    )
+    email.attach_alternative(html, "text/html")
+    return email
+
+
+def send_test(issue: NewsletterIssuePage, addresses: list[str]) -> int:
+    """The issue as subscribers will get it, to a few addresses, subject marked [TEST]."""
+    compiled = rendering.build(issue)
+    messages = []
+    for address in addresses:
+        sample = Subscription(email=address, token="test", language=issue.language)
+        email = message(compiled, sample, issue.language)
+        email.subject = f"[TEST] {email.subject}"
+        messages.append(email)
+    return get_connection(settings.NEWSLETTER_EMAIL_BACKEND).send_messages(messages) or 0
+
+
+# --- failures -----------------------------------------------------------------------------------
+
+
+def is_transient(error: Exception) -> bool:
+    """Worth trying again later: the connection broke, or the server answered 4xx."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _message in error.recipients.values()]
+        return bool(codes) and all(400 <= code < 500 for code in codes)
+    if isinstance(error, smtplib.SMTPResponseException):
+        return 400 <= error.smtp_code < 500
+    return isinstance(error, smtplib.SMTPServerDisconnected | smtplib.SMTPConnectError | OSError | TimeoutError)
+
+
+def backoff(attempts: int) -> timedelta:
+    return timedelta(seconds=settings.NEWSLETTER_RETRY_SECONDS * (2 ** max(attempts - 1, 0)))
+
+
+# --- the work -----------------------------------------------------------------------------------
+
+
+def recover(sending: Sending, now=None) -> int:
+    """Deals with batches a dead worker left (see the module's doc); returns how many rows."""
+    now = now or timezone.now()
+    stale = now - timedelta(seconds=settings.NEWSLETTER_CLAIM_SECONDS)
+    chunks = (
+        sending.deliveries.filter(state=DState.SENDING, next_attempt_at__lt=stale)
+        .values_list("chunk", flat=True)
+        .distinct()
+    )
+    recovered = 0
+    for chunk in list(chunks):
+        ids = list(
+            sending.deliveries.filter(state=DState.SENDING, chunk=chunk).order_by("pk").values_list("pk", flat=True)
+        )
+        doubt, untried = ids[: settings.NEWSLETTER_FLUSH_EVERY], ids[settings.NEWSLETTER_FLUSH_EVERY :]
+        with transaction.atomic():
+            Delivery.objects.filter(pk__in=doubt, state=DState.SENDING).update(
+                state=DState.FAILED, error=INTERRUPTED, chunk=""
+            )
+            Delivery.objects.filter(pk__in=untried, state=DState.SENDING).update(
+                state=DState.QUEUED, chunk="", next_attempt_at=None
+            )
+        recovered += len(ids)
+    return recovered
+
+
+def _claim(sending: Sending, size: int, now) -> tuple[str, list[Delivery]]:
+    due = (
+        sending.deliveries.filter(state=DState.QUEUED)
+        .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+        .order_by("pk")
+        .values_list("pk", flat=True)[:size]
+    )
+    ids = list(due)
+    if not ids:
+        return "", []
+    chunk = uuid.uuid4().hex
+    Delivery.objects.filter(pk__in=ids, state=DState.QUEUED).update(
+        state=DState.SENDING, chunk=chunk, next_attempt_at=now
+    )
+    claimed = list(
+        Delivery.objects.filter(chunk=chunk, state=DState.SENDING).select_related("subscription").order_by("pk")
+    )
+    return chunk, claimed
+
+
+class _Flusher:
+    """Marks sent deliveries every ``every`` messages (one UPDATE each time)."""
+
+    def __init__(self, every: int):
+        self.every, self.done = max(every, 1), []
+
+    def add(self, delivery: Delivery) -> None:
+        self.done.append(delivery)
+        if len(self.done) >= self.every:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self.done:
+            return
+        now = timezone.now()
+        for delivery in self.done:
+            delivery.state, delivery.sent_at, delivery.chunk = DState.SENT, now, ""
+        Delivery.objects.bulk_update(self.done, ["state", "sent_at", "chunk", "message_id", "attempts"])
+        self.done = []
+
+
+def run(sending_id: int, *, max_seconds: float | None = None) -> Progress:
+    """Sends what is due, batch after batch, until nothing is due (or ``max_seconds`` pass)."""
+    sending = Sending.objects.select_related("issue").get(pk=sending_id)
+    if sending.state != Sending.State.RUNNING:
+        return progress(sending)
+    recover(sending)
+    issue = sending.issue
+    compiled = rendering.compile_issue(issue)
+    started = time.monotonic()
+    interval = 1 / settings.NEWSLETTER_RATE_PER_SECOND if settings.NEWSLETTER_RATE_PER_SECOND else 0
+    next_slot = time.monotonic()
+    while max_seconds is None or time.monotonic() - started < max_seconds:
+        chunk, batch = _claim(sending, settings.NEWSLETTER_BATCH_SIZE, timezone.now())
+        if not batch:
+            break
+        connection = get_connection(settings.NEWSLETTER_EMAIL_BACKEND)
+        flusher = _Flusher(settings.NEWSLETTER_FLUSH_EVERY)
+        broken = False
+        try:
+            connection.open()
+            for delivery in batch:
+                subscription = delivery.subscription
+                if subscription.state != Subscription.State.CONFIRMED:  # unsubscribed or bounced since
+                    flusher.flush()
+                    Delivery.objects.filter(pk=delivery.pk).update(
+                        state=DState.SKIPPED, chunk="", error=str(subscription.get_state_display())
+                    )
+                    continue
+                if interval:
+                    pause = next_slot - time.monotonic()
+                    if pause > 0:
+                        time.sleep(pause)
+                    next_slot = max(next_slot, time.monotonic()) + interval
+                email = message(compiled, subscription, issue.language, connection)
+                delivery.attempts += 1
+                try:
+                    connection.send_messages([email])
+                except Exception as error:  # noqa: BLE001 — every failure is recorded on the delivery
+                    flusher.flush()
+                    _failed(delivery, error)
+                    if is_transient(error):
+                        broken = True
+                        break
+                    continue
+                delivery.message_id = email.extra_headers["Message-ID"]
+                flusher.add(delivery)
+            flusher.flush()
+        finally:
+            if broken:  # the rest of the batch was not tried: back in the queue, as it was
+                Delivery.objects.filter(chunk=chunk, state=DState.SENDING).update(
+                    state=DState.QUEUED, chunk="", next_attempt_at=None
+                )
+            with contextlib.suppress(Exception):  # a connection that broke cannot be closed cleanly
+                connection.close()
+        if broken:
+            break
+    return _finish(sending)
+
+
+def _failed(delivery: Delivery, error: Exception) -> None:
+    text = f"{type(error).__name__}: {error}"[:2000]
+    if is_transient(error) and delivery.attempts < settings.NEWSLETTER_MAX_ATTEMPTS:
+        Delivery.objects.filter(pk=delivery.pk).update(
+            state=DState.QUEUED,
+            chunk="",
+            attempts=delivery.attempts,
+            error=text,
+            next_attempt_at=timezone.now() + backoff(delivery.attempts),
+        )
+    else:
+        Delivery.objects.filter(pk=delivery.pk).update(
+            state=DState.FAILED, chunk="", attempts=delivery.attempts, error=text
+        )
+
+
+def _finish(sending: Sending) -> Progress:
+    """Finished when nothing is queued or being sent; else the next try is scheduled."""
+    from .tasks import send_issue
+
+    current = progress(sending)
+    if current.queued == 0 and current.sending == 0:
+        Sending.objects.filter(pk=sending.pk, state=Sending.State.RUNNING).update(
+            state=Sending.State.FINISHED, finished_at=timezone.now()
+        )
+        return progress(sending)
+    retry_at = (
+        sending.deliveries.filter(state=DState.QUEUED)
+        .order_by("next_attempt_at")
+        .values_list("next_attempt_at", flat=True)
+        .first()
+    )
+    if send_issue.get_backend().supports_defer and retry_at is not None:
+        send_issue.using(run_after=retry_at).enqueue(sending.pk)
+    return current
+
+
+def dispatch(now=None) -> list[Sending]:
+    """What the periodic command does: starts the issues whose date has come, and resumes the
+    sendings a crash or a restart left running."""
+    from .tasks import send_issue
+
+    now = now or timezone.now()
+    started = []
+    due = NewsletterIssuePage.objects.live().filter(send_at__lte=now, sending__isnull=True)
+    for issue in due:
+        started.append(start(issue))
+    for sending in Sending.objects.filter(state=Sending.State.RUNNING).exclude(pk__in=[item.pk for item in started]):
+        send_issue.enqueue(sending.pk)
+    return started

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "newsletter"
+urlpatterns = [
+    path("inscription/", views.subscribe, name="subscribe"),
+    path("confirmer/<str:token>/", views.confirm, name="confirm"),
+    path("desinscription/<str:token>/", views.unsubscribe, name="unsubscribe"),
+]
