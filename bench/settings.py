@@ -12,5 +12,15 @@ ROOT_URLCONF = "bench.urls"
 DEBUG = False
 BENCH_DIR = Path(os.environ.get("BENCH_DIR", tempfile.gettempdir())) / "cncd-bench"
 BENCH_DIR.mkdir(parents=True, exist_ok=True)
-DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": str(BENCH_DIR / "bench.sqlite3")}}
+DATABASES = {
+    "default": {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": str(BENCH_DIR / "bench.sqlite3"),
+        # As the embedded default is configured (cncd.settings.base).
+        "OPTIONS": {
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "transaction_mode": "IMMEDIATE",
+        },
+    }
+}
 LOGGING = {"version": 1, "disable_existing_loggers": True}

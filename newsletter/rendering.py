@@ -16,6 +16,7 @@ from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
+from django.utils.html import escape
 from mjml import mjml2html
 
 from . import composition
@@ -98,27 +99,43 @@ def build(issue, web: bool = False) -> Compiled:
     return Compiled(subject=_clean(issue.subject), html=html, text=text)
 
 
+class Personaliser:
+    """Puts each recipient's greeting and unsubscribe link into the compiled issue; what does
+    not depend on the recipient (the translations, the URL's prefix) is worked out once."""
+
+    TOKEN = "__CNCD_TOKEN__"
+
+    def __init__(self, compiled: Compiled, language: str):
+        self.compiled = compiled
+        with translation.override(language):
+            self.hello = translation.gettext("Hello,")
+            self.hello_name = translation.gettext("Hello %(name)s,")
+        self.prefix = settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse("newsletter:unsubscribe", args=[self.TOKEN])
+
+    def unsubscribe_url(self, subscription) -> str:
+        return self.prefix.replace(self.TOKEN, subscription.token)
+
+    def greeting(self, subscription) -> str:
+        user = subscription.user if subscription.user_id else None
+        name = user.get_full_name() if user is not None else ""
+        return self.hello_name % {"name": name} if name else self.hello
+
+    def __call__(self, subscription) -> tuple[str, str, str]:
+        """The HTML, the text and the unsubscribe URL for one recipient."""
+        url = self.unsubscribe_url(subscription)
+        hello = self.greeting(subscription)
+        html = self.compiled.html.replace(UNSUBSCRIBE, escape(url)).replace(GREETING, escape(hello))
+        text = self.compiled.text.replace(UNSUBSCRIBE, url).replace(GREETING, hello)
+        return html, text, url
+
+
 def unsubscribe_url(subscription) -> str:
     return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse("newsletter:unsubscribe", args=[subscription.token])
 
 
-def greeting(subscription, language: str) -> str:
-    with translation.override(language):
-        user = subscription.user
-        name = user.get_full_name() if user is not None else ""
-        if name:
-            return translation.gettext("Hello %(name)s,") % {"name": name}
-        return translation.gettext("Hello,")
-
-
 def personalise(compiled: Compiled, subscription, language: str) -> tuple[str, str]:
     """The HTML and text for one recipient."""
-    from django.utils.html import escape
-
-    url = unsubscribe_url(subscription)
-    hello = greeting(subscription, language)
-    html = compiled.html.replace(UNSUBSCRIBE, escape(url)).replace(GREETING, escape(hello))
-    text = compiled.text.replace(UNSUBSCRIBE, url).replace(GREETING, hello)
+    html, text, _url = Personaliser(compiled, language)(subscription)
     return html, text
 
 

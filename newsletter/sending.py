@@ -12,22 +12,25 @@ are not sent again) and puts the others, never tried, back in the queue.
 
 import contextlib
 import smtplib
+import threading
 import time
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django import db
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.mail.message import make_msgid
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import CharField, Count, F, Q, Value
+from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from atlas_pages.exceptions import Conflict
 
-from . import composition, rendering
+from . import composition, mime, rendering
 from .models import Delivery, NewsletterIssuePage, Sending, Subscription
 
 DState = Delivery.State
@@ -119,27 +122,35 @@ def progress(sending: Sending) -> Progress:
 # --- the messages -------------------------------------------------------------------------------
 
 
-def headers(subscription: Subscription, domain: str) -> dict[str, str]:
+def mailto(subscription: Subscription) -> str:
+    return f"mailto:{settings.NEWSLETTER_UNSUBSCRIBE_MAILTO}?subject=unsubscribe%20{subscription.token}"
+
+
+def message_id(sending_id: int, delivery_id: int) -> str:
+    """Unique per delivery, so that it need not be stored message by message."""
+    return f"<lettre.{sending_id}.{delivery_id}@{settings.NEWSLETTER_MESSAGE_ID_DOMAIN}>"
+
+
+def headers(subscription: Subscription, url: str, msgid: str | None = None) -> dict[str, str]:
     """What bulk senders must carry (RFC 2369, RFC 8058, Gmail and Yahoo's rules)."""
-    url = rendering.unsubscribe_url(subscription)
-    mailto = f"mailto:{settings.NEWSLETTER_UNSUBSCRIBE_MAILTO}?subject=unsubscribe%20{subscription.token}"
     return {
-        "List-Unsubscribe": f"<{url}>, <{mailto}>",
+        "List-Unsubscribe": f"<{url}>, <{mailto(subscription)}>",
         "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         "List-Id": settings.NEWSLETTER_LIST_ID,
-        "Message-ID": make_msgid(domain=domain),
+        "Message-ID": msgid or make_msgid(domain=settings.NEWSLETTER_MESSAGE_ID_DOMAIN),
         "Auto-Submitted": "auto-generated",
     }
 
 
-def message(compiled: rendering.Compiled, subscription: Subscription, language: str, connection=None):
-    html, text = rendering.personalise(compiled, subscription, language)
+def message(personalise: rendering.Personaliser, subscription: Subscription, msgid=None, connection=None):
+    """The message as Django builds it (any e-mail backend)."""
+    html, text, url = personalise(subscription)
     email = EmailMultiAlternatives(
-        compiled.subject,
+        personalise.compiled.subject,
         text,
         settings.NEWSLETTER_FROM_EMAIL,
         [subscription.email],
-        headers=headers(subscription, settings.NEWSLETTER_MESSAGE_ID_DOMAIN),
+        headers=headers(subscription, url, msgid),
         connection=connection,
     )
     email.attach_alternative(html, "text/html")
@@ -148,11 +159,11 @@ def message(compiled: rendering.Compiled, subscription: Subscription, language: 
 
 def send_test(issue: NewsletterIssuePage, addresses: list[str]) -> int:
     """The issue as subscribers will get it, to a few addresses, subject marked [TEST]."""
-    compiled = rendering.build(issue)
+    personalise = rendering.Personaliser(rendering.build(issue), issue.language)
     messages = []
     for address in addresses:
         sample = Subscription(email=address, token="test", language=issue.language)
-        email = message(compiled, sample, issue.language)
+        email = message(personalise, sample)
         email.subject = f"[TEST] {email.subject}"
         messages.append(email)
     return get_connection(settings.NEWSLETTER_EMAIL_BACKEND).send_messages(messages) or 0
@@ -219,89 +230,163 @@ def _claim(sending: Sending, size: int, now) -> tuple[str, list[Delivery]]:
         state=DState.SENDING, chunk=chunk, next_attempt_at=now
     )
     claimed = list(
-        Delivery.objects.filter(chunk=chunk, state=DState.SENDING).select_related("subscription").order_by("pk")
+        Delivery.objects.filter(chunk=chunk, state=DState.SENDING).select_related("subscription__user").order_by("pk")
     )
     return chunk, claimed
 
 
 class _Flusher:
-    """Marks sent deliveries every ``every`` messages (one UPDATE each time)."""
+    """Marks sent deliveries every ``every`` messages, in one UPDATE (their Message-ID derived
+    from their id by the database)."""
 
-    def __init__(self, every: int):
+    def __init__(self, every: int, sending_id: int):
         self.every, self.done = max(every, 1), []
+        self.prefix = f"<lettre.{sending_id}."
+        self.suffix = f"@{settings.NEWSLETTER_MESSAGE_ID_DOMAIN}>"
 
     def add(self, delivery: Delivery) -> None:
-        self.done.append(delivery)
+        self.done.append(delivery.pk)
         if len(self.done) >= self.every:
             self.flush()
 
     def flush(self) -> None:
         if not self.done:
             return
-        now = timezone.now()
-        for delivery in self.done:
-            delivery.state, delivery.sent_at, delivery.chunk = DState.SENT, now, ""
-        Delivery.objects.bulk_update(self.done, ["state", "sent_at", "chunk", "message_id", "attempts"])
+        Delivery.objects.filter(pk__in=self.done).update(
+            state=DState.SENT,
+            sent_at=timezone.now(),
+            chunk="",
+            attempts=F("attempts") + 1,
+            message_id=Concat(Value(self.prefix), Cast("pk", CharField()), Value(self.suffix)),
+        )
         self.done = []
 
 
+class _Pace:
+    """At most ``NEWSLETTER_RATE_PER_SECOND`` messages a second, shared by the connections."""
+
+    def __init__(self, rate: float):
+        self.interval = 1 / rate if rate else 0
+        self.next_slot = time.monotonic()
+        self.lock = threading.Lock()
+
+    def wait(self) -> None:
+        if not self.interval:
+            return
+        with self.lock:
+            slot = max(self.next_slot, time.monotonic())
+            self.next_slot = slot + self.interval
+        pause = slot - time.monotonic()
+        if pause > 0:
+            time.sleep(pause)
+
+
+@dataclass
+class _Job:
+    sending: Sending
+    personalise: rendering.Personaliser
+    assembled: mime.IssueMessage
+    pace: _Pace
+    deadline: float | None
+
+
 def run(sending_id: int, *, max_seconds: float | None = None) -> Progress:
-    """Sends what is due, batch after batch, until nothing is due (or ``max_seconds`` pass)."""
+    """Sends what is due, batch after batch, over ``NEWSLETTER_CONNECTIONS`` SMTP connections at
+    once (each in its thread, claiming its own batches), until nothing is due or ``max_seconds``
+    pass."""
     sending = Sending.objects.select_related("issue").get(pk=sending_id)
     if sending.state != Sending.State.RUNNING:
         return progress(sending)
     recover(sending)
     issue = sending.issue
     compiled = rendering.compile_issue(issue)
-    started = time.monotonic()
-    interval = 1 / settings.NEWSLETTER_RATE_PER_SECOND if settings.NEWSLETTER_RATE_PER_SECOND else 0
-    next_slot = time.monotonic()
-    while max_seconds is None or time.monotonic() - started < max_seconds:
-        chunk, batch = _claim(sending, settings.NEWSLETTER_BATCH_SIZE, timezone.now())
-        if not batch:
-            break
-        connection = get_connection(settings.NEWSLETTER_EMAIL_BACKEND)
-        flusher = _Flusher(settings.NEWSLETTER_FLUSH_EVERY)
-        broken = False
-        try:
-            connection.open()
-            for delivery in batch:
-                subscription = delivery.subscription
-                if subscription.state != Subscription.State.CONFIRMED:  # unsubscribed or bounced since
-                    flusher.flush()
-                    Delivery.objects.filter(pk=delivery.pk).update(
-                        state=DState.SKIPPED, chunk="", error=str(subscription.get_state_display())
-                    )
-                    continue
-                if interval:
-                    pause = next_slot - time.monotonic()
-                    if pause > 0:
-                        time.sleep(pause)
-                    next_slot = max(next_slot, time.monotonic()) + interval
-                email = message(compiled, subscription, issue.language, connection)
-                delivery.attempts += 1
-                try:
-                    connection.send_messages([email])
-                except Exception as error:  # noqa: BLE001 — every failure is recorded on the delivery
-                    flusher.flush()
-                    _failed(delivery, error)
-                    if is_transient(error):
-                        broken = True
-                        break
-                    continue
-                delivery.message_id = email.extra_headers["Message-ID"]
-                flusher.add(delivery)
-            flusher.flush()
-        finally:
-            if broken:  # the rest of the batch was not tried: back in the queue, as it was
-                Delivery.objects.filter(chunk=chunk, state=DState.SENDING).update(
-                    state=DState.QUEUED, chunk="", next_attempt_at=None
-                )
-            with contextlib.suppress(Exception):  # a connection that broke cannot be closed cleanly
-                connection.close()
-        if broken:
-            break
+    job = _Job(
+        sending=sending,
+        personalise=rendering.Personaliser(compiled, issue.language),
+        assembled=mime.IssueMessage(
+            compiled.subject,
+            settings.NEWSLETTER_FROM_EMAIL,
+            settings.NEWSLETTER_LIST_ID,
+            {"Auto-Submitted": "auto-generated"},
+        ),
+        pace=_Pace(settings.NEWSLETTER_RATE_PER_SECOND),
+        deadline=time.monotonic() + max_seconds if max_seconds is not None else None,
+    )
+    workers = max(settings.NEWSLETTER_CONNECTIONS, 1)
+    if workers == 1:
+        _work(job)
+    else:
+        failures: list[BaseException] = []
+        threads = [threading.Thread(target=_thread, args=(job, failures), daemon=True) for _ in range(workers)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        if failures:
+            raise failures[0]
     return _finish(sending)
+
+
+def _thread(job: _Job, failures: list) -> None:
+    try:
+        _work(job)
+    except BaseException as error:  # noqa: BLE001 — handed to the caller, as if it were its own
+        failures.append(error)
+    finally:
+        db.connection.close()
+
+
+def _work(job: _Job) -> None:
+    """One connection's share: claim a batch, send it, until nothing is due."""
+    while job.deadline is None or time.monotonic() < job.deadline:
+        chunk, batch = _claim(job.sending, settings.NEWSLETTER_BATCH_SIZE, timezone.now())
+        if not batch or _send_batch(job, chunk, batch):
+            return
+
+
+def _send_batch(job: _Job, chunk: str, batch: list[Delivery]) -> bool:
+    """Sends a batch over one connection; True when the connection broke (stop for now)."""
+    connection = get_connection(settings.NEWSLETTER_EMAIL_BACKEND)
+    flusher = _Flusher(settings.NEWSLETTER_FLUSH_EVERY, job.sending.pk)
+    broken = False
+    try:
+        connection.open()
+        direct = mime.usable(connection)
+        for delivery in batch:
+            subscription = delivery.subscription
+            if subscription.state != Subscription.State.CONFIRMED:  # unsubscribed or bounced since
+                flusher.flush()
+                Delivery.objects.filter(pk=delivery.pk).update(
+                    state=DState.SKIPPED, chunk="", error=str(subscription.get_state_display())
+                )
+                continue
+            job.pace.wait()
+            msgid = message_id(job.sending.pk, delivery.pk)
+            delivery.attempts += 1
+            try:
+                if direct and subscription.email.isascii():
+                    html, text, url = job.personalise(subscription)
+                    data = job.assembled.render(subscription.email, msgid, url, mailto(subscription), text, html)
+                    connection.connection.sendmail(job.assembled.envelope_from, [subscription.email], data)
+                else:
+                    connection.send_messages([message(job.personalise, subscription, msgid, connection)])
+            except Exception as error:  # noqa: BLE001 — every failure is recorded on the delivery
+                flusher.flush()
+                _failed(delivery, error)
+                if is_transient(error):
+                    broken = True
+                    break
+                continue
+            flusher.add(delivery)
+        flusher.flush()
+    finally:
+        if broken:  # the rest of the batch was not tried: back in the queue, as it was
+            Delivery.objects.filter(chunk=chunk, state=DState.SENDING).update(
+                state=DState.QUEUED, chunk="", next_attempt_at=None
+            )
+        with contextlib.suppress(Exception):  # a connection that broke cannot be closed cleanly
+            connection.close()
+    return broken
 
 
 def _failed(delivery: Delivery, error: Exception) -> None:

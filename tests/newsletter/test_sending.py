@@ -146,3 +146,68 @@ def test_sending_reads_a_fixed_number_of_queries_per_batch(
     with django_assert_max_num_queries(40):
         sending.run(current.pk)
     assert len(mail.outbox) == 60
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_several_connections_share_the_work_without_duplicates(month_pages, settings):
+    settings.NEWSLETTER_CONNECTIONS, settings.NEWSLETTER_BATCH_SIZE = 3, 7
+    issue = add_issue()
+    subscribers(50)
+    current = sending.start(issue)  # no transaction here: the task runs at once
+    assert sending.progress(current).sent == 50
+    counts = delivered()
+    assert len(counts) == 50 and set(counts.values()) == {1}
+    assert len(set(Delivery.objects.values_list("message_id", flat=True))) == 50
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_over_smtp_the_messages_are_well_formed(month_pages, settings):
+    """Through a real SMTP server on loopback, the messages the sender writes itself parse as
+    multipart/alternative with every header and each recipient's own link."""
+    import email
+    import socket
+    from email import policy
+
+    from aiosmtpd.controller import Controller
+
+    class Keep:
+        def __init__(self):
+            self.envelopes = []
+
+        async def handle_DATA(self, server, session, envelope):  # noqa: N802
+            self.envelopes.append(envelope)
+            return "250 OK"
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    handler = Keep()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        settings.NEWSLETTER_EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_USE_TLS = "127.0.0.1", port, False
+        settings.NEWSLETTER_CONNECTIONS = 2
+        people = subscribers(5)
+        Subscription.objects.filter(pk=people[0].pk).update(email="élodie@exemple.fr")  # not ASCII: Django's way
+        current = sending.start(add_issue())
+        assert sending.progress(current).sent == 5
+    finally:
+        controller.stop()
+    assert len(handler.envelopes) == 5
+    tokens = {subscription.token for subscription in people}
+    for envelope in handler.envelopes:
+        message = email.message_from_bytes(envelope.original_content, policy=policy.default)
+        assert message["From"] == "Lettre de la coopération décentralisée <lettre@cncd.example.org>"
+        assert message["Subject"] == "La lettre de novembre"
+        assert message["To"] == envelope.rcpt_tos[0]
+        assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+        assert message["List-Id"] == settings.NEWSLETTER_LIST_ID
+        assert message["Message-ID"].startswith(f"<lettre.{current.pk}.")
+        assert message.get_content_type() == "multipart/alternative"
+        text = message.get_body(preferencelist=("plain",)).get_content()
+        html = message.get_body(preferencelist=("html",)).get_content()
+        token = next(token for token in tokens if token in message["List-Unsubscribe"])
+        assert f"/lettre-information/desinscription/{token}/" in html and token in text
+        assert "Zoom sur le Viet Nam" in html and "Bonjour," in text
+        assert "42 000" not in html + text

@@ -98,6 +98,13 @@ WSGI_APPLICATION = "cncd.wsgi.application"
 
 # The embedded default is SQLite in the repository; DATABASE_URL switches (postgres://...).
 DATABASES = {"default": env.db_url("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded default serves the site, the task worker and the newsletter's sending
+    # threads at once: write-ahead log, and transactions that take the write lock at their
+    # start (no “database is locked” when two writers meet).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", "transaction_mode": "IMMEDIATE"}
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -166,6 +173,7 @@ NEWSLETTER_MESSAGE_ID_DOMAIN = env("NEWSLETTER_MESSAGE_ID_DOMAIN", default="cncd
 NEWSLETTER_CONFIRM_DAYS = 7
 NEWSLETTER_EMAIL_BACKEND = env("NEWSLETTER_EMAIL_BACKEND", default=None)  # None: EMAIL_BACKEND
 NEWSLETTER_BATCH_SIZE = env.int("NEWSLETTER_BATCH_SIZE", default=200)  # messages per SMTP connection
+NEWSLETTER_CONNECTIONS = env.int("NEWSLETTER_CONNECTIONS", default=8)  # SMTP connections at once
 NEWSLETTER_FLUSH_EVERY = env.int("NEWSLETTER_FLUSH_EVERY", default=20)  # deliveries marked sent at once
 NEWSLETTER_RATE_PER_SECOND = env.float("NEWSLETTER_RATE_PER_SECOND", default=0)  # 0: as fast as SMTP takes
 NEWSLETTER_MAX_ATTEMPTS = 5

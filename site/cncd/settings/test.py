@@ -11,3 +11,6 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 WAGTAILADMIN_BASE_URL = "http://testserver"
 PRIVATE_MEDIA_ROOT = BASE_DIR / "var" / "test-private"
+# One SMTP connection at a time in the tests, so that a failure after N messages is exact;
+# tests/newsletter/test_sending.py runs several on purpose.
+NEWSLETTER_CONNECTIONS = 1
