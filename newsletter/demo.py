@@ -22,8 +22,7 @@ def load(report) -> None:
         "lettre",
         title="Lettre d'information",
         intro=(
-            "Chaque mois, les témoignages, zooms pays, bonnes pratiques et actualités de la coopération "
-            "décentralisée."
+            "Chaque mois, les témoignages, zooms pays, bonnes pratiques et actualités de la coopération décentralisée."
         ),
         show_in_menus=True,
     )

@@ -216,23 +216,26 @@ def recover(sending: Sending, now=None) -> int:
 
 
 def _claim(sending: Sending, size: int, now) -> tuple[str, list[Delivery]]:
-    due = (
-        sending.deliveries.filter(state=DState.QUEUED)
-        .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
-        .order_by("pk")
-        .values_list("pk", flat=True)[:size]
-    )
-    ids = list(due)
-    if not ids:
-        return "", []
-    chunk = uuid.uuid4().hex
-    Delivery.objects.filter(pk__in=ids, state=DState.QUEUED).update(
-        state=DState.SENDING, chunk=chunk, next_attempt_at=now
-    )
-    claimed = list(
-        Delivery.objects.filter(chunk=chunk, state=DState.SENDING).select_related("subscription__user").order_by("pk")
-    )
-    return chunk, claimed
+    """The next due batch, for this worker alone. Workers that picked the same rows race on the
+    conditional UPDATE; the loser looks again instead of stopping (else connections would go
+    idle while work remains)."""
+    while True:
+        due = (
+            sending.deliveries.filter(state=DState.QUEUED)
+            .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+            .order_by("pk")
+            .values_list("pk", flat=True)[:size]
+        )
+        ids = list(due)
+        if not ids:
+            return "", []
+        chunk = uuid.uuid4().hex
+        taken = Delivery.objects.filter(pk__in=ids, state=DState.QUEUED).update(
+            state=DState.SENDING, chunk=chunk, next_attempt_at=now
+        )
+        if taken:
+            claimed = Delivery.objects.filter(chunk=chunk, state=DState.SENDING).select_related("subscription__user")
+            return chunk, list(claimed.order_by("pk"))
 
 
 class _Flusher:
