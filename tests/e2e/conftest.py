@@ -52,8 +52,14 @@ def page(browser, live_server):
         "**/*", lambda route: route.continue_() if route.request.url.startswith(live_server.url) else route.abort()
     )
     page = context.new_page()
+    violations = []  # what the Content Security Policy blocked: the front end must need none of it
+    page.on(
+        "console",
+        lambda message: violations.append(message.text) if "Content Security Policy" in message.text else None,
+    )
     yield page
     context.close()
+    assert violations == [], violations
 
 
 def screenshot(page, name: str) -> Path:

@@ -16,11 +16,10 @@ pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def settled(page) -> None:
-    """Leaflet has finished animating the map (its zoom class is gone)."""
-    page.wait_for_function(
-        "document.getElementById('atlas-map').dataset.currentZoom !== undefined"
-        " && !document.querySelector('#atlas-map .leaflet-zoom-anim')"
-    )
+    """Leaflet has finished animating the map (its zoom class is gone). Selectors, not
+    evaluated JavaScript: the page's Content Security Policy forbids eval."""
+    page.locator("#atlas-map[data-current-zoom]").wait_for(state="attached")
+    page.locator("#atlas-map .leaflet-zoom-anim").wait_for(state="detached")
 
 
 def test_selection_album_and_export_in_the_personal_space(page, atlas):  # noqa: F811
@@ -49,7 +48,7 @@ def test_selection_album_and_export_in_the_personal_space(page, atlas):  # noqa:
     settled(page)
     before = int(page.get_attribute("#atlas-map", "data-current-zoom"))
     page.click("#atlas-map .leaflet-control-zoom-in")
-    page.wait_for_function(f"document.getElementById('atlas-map').dataset.currentZoom === '{before + 1}'")
+    page.locator(f"#atlas-map[data-current-zoom='{before + 1}']").wait_for(state="attached")
     settled(page)
     zoom = page.get_attribute("#atlas-map", "data-current-zoom")
     centre = page.get_attribute("#atlas-map", "data-current-center")
