@@ -25,7 +25,7 @@ class MenuItemOut(Schema):
     url: str
 
 
-class ContactOut(Schema):
+class SiteContactOut(Schema):
     organisation: str
     department: str
     address: str
@@ -38,7 +38,7 @@ class SiteOut(Schema):
     name: str
     language: str
     navigation: list[MenuItemOut]
-    contact: ContactOut
+    contact: SiteContactOut
 
 
 class ThemeOut(Schema):
@@ -46,7 +46,7 @@ class ThemeOut(Schema):
     name: str
 
 
-class CountryOut(Schema):
+class SiteCountryOut(Schema):
     code: str
     name: str
 
@@ -62,7 +62,7 @@ class PageSummaryOut(Schema):
     first_published_at: dt.datetime | None
     teaser: str = Field(description="Public summary: shown to everyone, padlock or not")
     locked: bool = Field(description="True when the caller may not read the body")
-    country: CountryOut | None
+    country: SiteCountryOut | None
     themes: list[ThemeOut]
 
 
@@ -113,7 +113,7 @@ def summary(row: services.PageRow, request: HttpRequest) -> PageSummaryOut:
         first_published_at=page.first_published_at,
         teaser=row.teaser or "",
         locked=row.locked,
-        country=CountryOut(code=row.country, name=country_name(row.country)) if row.country else None,
+        country=SiteCountryOut(code=row.country, name=country_name(row.country)) if row.country else None,
         themes=[ThemeOut(slug=slug, name=str(THEME_LABELS.get(slug, slug))) for slug in row.theme_slugs],
     )
 
@@ -145,7 +145,7 @@ def site(request: HttpRequest):
             MenuItemOut(id=page.pk, title=page.title, url=page.get_url(request) or "")
             for page in services.main_menu(current_site)
         ],
-        contact=ContactOut(
+        contact=SiteContactOut(
             organisation=contact.organisation,
             department=contact.department,
             address=contact.address,

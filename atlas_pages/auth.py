@@ -12,6 +12,11 @@ from ninja.security import SessionAuth
 class SessionTokenAuth(XSessionTokenAuth):
     """allauth's app token, also set as ``request.user`` so services see one kind of caller."""
 
+    # Where the OpenAPI schema says the key goes (allauth's class leaves it out, which makes
+    # the security scheme invalid for clients that read it).
+    openapi_in = "header"
+    openapi_name = "X-Session-Token"
+
     def __call__(self, request: HttpRequest):
         user = super().__call__(request)
         if user is not None:

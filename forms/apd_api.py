@@ -89,7 +89,7 @@ class TotalsOut(Schema):
     committed: Decimal
 
 
-class DeclarationSummaryOut(Schema):
+class ApdDeclarationSummaryOut(Schema):
     id: int
     reference: str
     campaign_id: int
@@ -105,23 +105,23 @@ class DeclarationSummaryOut(Schema):
     receipt_url: str = Field(description="The receipt (PDF) of the last submission; empty before it")
 
 
-class DeclarationOut(DeclarationSummaryOut):
+class ApdDeclarationOut(ApdDeclarationSummaryOut):
     totals: TotalsOut
     lines: list[LineOut]
 
 
-class DeclarationListOut(Schema):
+class ApdDeclarationListOut(Schema):
     count: int
-    items: list[DeclarationSummaryOut]
+    items: list[ApdDeclarationSummaryOut]
 
 
-class ReasonIn(Schema):
+class CorrectionIn(Schema):
     reason: str = ""
 
 
 class CopiedOut(Schema):
     copied: int
-    declaration: DeclarationOut
+    declaration: ApdDeclarationOut
 
 
 class CodeOut(Schema):
@@ -225,7 +225,7 @@ def get_campaign(request: HttpRequest, campaign_id: int):
 
 @router.post(
     "/declarations/apd/campaigns/{campaign_id}/declaration/",
-    response={200: DeclarationOut, 201: DeclarationOut},
+    response={200: ApdDeclarationOut, 201: ApdDeclarationOut},
     summary="Start (or find) my authority's declaration",
     auth=member_auth,
 )
@@ -241,7 +241,7 @@ class DeclarationQuery(Schema):
     state: Literal["draft", "submitted", "correction"] | None = None
 
 
-@router.get("/declarations/apd/", response=DeclarationListOut, summary="Declarations I may see", auth=member_auth)
+@router.get("/declarations/apd/", response=ApdDeclarationListOut, summary="Declarations I may see", auth=member_auth)
 def list_declarations(request: HttpRequest, filters: Query[DeclarationQuery], paging: Query[Paging]):
     """My authority's declarations; every declaration for staff."""
     queryset = apd.declarations(request.user)
@@ -253,7 +253,9 @@ def list_declarations(request: HttpRequest, filters: Query[DeclarationQuery], pa
     return {"count": queryset.count(), "items": items}
 
 
-@router.get("/declarations/apd/{declaration_id}/", response=DeclarationOut, summary="A declaration", auth=member_auth)
+@router.get(
+    "/declarations/apd/{declaration_id}/", response=ApdDeclarationOut, summary="A declaration", auth=member_auth
+)
 def get_declaration(request: HttpRequest, declaration_id: int):
     return _detail(apd.declaration(request.user, declaration_id))
 
@@ -296,7 +298,9 @@ def copy_previous(request: HttpRequest, declaration_id: int):
     return {"copied": copied, "declaration": _detail(apd.declaration(request.user, declaration_id))}
 
 
-@router.post("/declarations/apd/{declaration_id}/submit/", response=DeclarationOut, summary="Submit", auth=member_auth)
+@router.post(
+    "/declarations/apd/{declaration_id}/submit/", response=ApdDeclarationOut, summary="Submit", auth=member_auth
+)
 def submit(request: HttpRequest, declaration_id: int):
     """The receipt (PDF) is kept and e-mailed to the authority's members."""
     return _detail(apd.submit(request.user, declaration_id))
@@ -304,15 +308,15 @@ def submit(request: HttpRequest, declaration_id: int):
 
 @router.post(
     "/declarations/apd/{declaration_id}/request-correction/",
-    response=DeclarationOut,
+    response=ApdDeclarationOut,
     summary="Ask for a correction (staff)",
     auth=member_auth,
 )
-def request_correction(request: HttpRequest, declaration_id: int, payload: ReasonIn):
+def request_correction(request: HttpRequest, declaration_id: int, payload: CorrectionIn):
     return _detail(apd.request_correction(request.user, declaration_id, payload.reason))
 
 
-class EventOut(Schema):
+class ApdEventOut(Schema):
     at: datetime
     who: str
     action: str = Field(description="started, line_added, line_changed, line_removed, copied, submitted, correction")
@@ -322,7 +326,7 @@ class EventOut(Schema):
 
 @router.get(
     "/declarations/apd/{declaration_id}/history/",
-    response=list[EventOut],
+    response=list[ApdEventOut],
     summary="Who did what to the declaration",
     auth=member_auth,
 )

@@ -125,7 +125,7 @@ class VersionIn(Schema):
     version: int
 
 
-class ReasonIn(VersionIn):
+class DossierReasonIn(VersionIn):
     reason: str = Field(max_length=5000)
 
 
@@ -150,14 +150,14 @@ class BudgetOut(Schema):
     balanced: bool
 
 
-class ContactOut(Schema):
+class DossierContactOut(Schema):
     name: str
     role: str
     email: str
     phone: str
 
 
-class NamedOut(Schema):
+class DossierNamedOut(Schema):
     code: str
     name: str
 
@@ -171,8 +171,8 @@ class DossierSummaryOut(Schema):
     state_label: str
     version: int
     title: str
-    authority: NamedOut
-    partner_country: NamedOut | None
+    authority: DossierNamedOut
+    partner_country: DossierNamedOut | None
     filed_at: datetime | None
     updated_at: datetime
 
@@ -206,7 +206,7 @@ class DossierOut(DossierSummaryOut):
     start_year: int | None
     duration_years: int | None
     budget: BudgetOut
-    contacts: list[ContactOut]
+    contacts: list[DossierContactOut]
     correction_reason: str
     decision_motivation: str
     decided_at: datetime | None
@@ -221,7 +221,7 @@ class DossierListOut(Schema):
     items: list[DossierSummaryOut]
 
 
-class EventOut(Schema):
+class DossierEventOut(Schema):
     sequence: int
     at: datetime
     by: str
@@ -361,7 +361,7 @@ def review_dossier(request: HttpRequest, dossier_id: int, payload: VersionIn):
     summary="Send back for correction (staff)",
     auth=member_auth,
 )
-def send_back_dossier(request: HttpRequest, dossier_id: int, payload: ReasonIn):
+def send_back_dossier(request: HttpRequest, dossier_id: int, payload: DossierReasonIn):
     return _detail(request, services.send_back(request.user, dossier_id, payload.version, payload.reason))
 
 
@@ -376,12 +376,12 @@ def decide_dossier(request: HttpRequest, dossier_id: int, payload: DecisionIn):
 @router.post(
     "/dossiers/{dossier_id}/reopen/", response=DossierOut, summary="Reopen a decided dossier (staff)", auth=member_auth
 )
-def reopen_dossier(request: HttpRequest, dossier_id: int, payload: ReasonIn):
+def reopen_dossier(request: HttpRequest, dossier_id: int, payload: DossierReasonIn):
     return _detail(request, services.reopen(request.user, dossier_id, payload.version, payload.reason))
 
 
 @router.get(
-    "/dossiers/{dossier_id}/history/", response=list[EventOut], summary="The dossier's history", auth=member_auth
+    "/dossiers/{dossier_id}/history/", response=list[DossierEventOut], summary="The dossier's history", auth=member_auth
 )
 def dossier_history(request: HttpRequest, dossier_id: int):
     """Who did what and when; each entry carries its hash (the chain is checked by

@@ -236,7 +236,7 @@ def to_atlas_project(request: HttpRequest, entry_id: int):
     return Status(201, {"project_id": project.pk, "title": project.title})
 
 
-class EventOut(Schema):
+class BourseEventOut(Schema):
     at: datetime
     who: str
     action: str = Field(description="recorded, edited, published, rejected, status, interest, atlas")
@@ -246,7 +246,7 @@ class EventOut(Schema):
 
 @router.get(
     "/bourse/entries/{entry_id}/history/",
-    response=list[EventOut],
+    response=list[BourseEventOut],
     summary="Who did what to the entry (its managers)",
     auth=member_auth,
 )

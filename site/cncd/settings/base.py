@@ -67,6 +67,7 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    "cncd.middleware.RejectNullCharacters",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -74,8 +75,9 @@ MIDDLEWARE = [
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 
-# Content Security Policy of the front end (django-csp): its own scripts and styles only, map
-# tiles from CNCD_MAP_TILES' host, never framed. The Wagtail admin and the API's docs, which
+# Content Security Policy of the front end (django-csp): its own scripts only, its own styles
+# (and the style attributes the DSFR's script sets), map tiles from CNCD_MAP_TILES' host,
+# never framed. The Wagtail admin and the API's docs, which
 # need inline scripts, are left to their own defences (login, X-Frame-Options).
 CNCD_MAP_TILES = env("CNCD_MAP_TILES", default="https://tile.openstreetmap.org/{z}/{x}/{y}.png")
 CONTENT_SECURITY_POLICY = {
@@ -83,7 +85,9 @@ CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
-        "style-src": ["'self'"],
+        # The DSFR's own script sets style attributes (menus, accordions): styles may be inline,
+        # scripts never.
+        "style-src": ["'self'", "'unsafe-inline'"],
         "img-src": ["'self'", "data:", "/".join(CNCD_MAP_TILES.split("/")[:3])],
         "font-src": ["'self'", "data:"],
         "connect-src": ["'self'"],
