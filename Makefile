@@ -16,7 +16,7 @@ run: setup  ## Install everything, build the demo site on SQLite and serve it
 	@echo "CNCD à la carte: http://$(HOST):$(PORT)/  (admin: /admin/, API: /api/docs)"
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-test: install test-system-packages  ## Run the whole test suite (DATABASE_URL=postgres://... for PostgreSQL)
+test: install test-system-packages node_modules/.installed  ## Run the whole test suite (DATABASE_URL=postgres://... for PostgreSQL)
 	$(BIN)/python manage.py compilemessages --ignore=.venv -v 0
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
@@ -26,6 +26,12 @@ setup: install
 	$(BIN)/python manage.py load_demo
 
 install: system-packages $(VENV)/.installed
+
+# axe-core, injected by the end-to-end tests (exact version in package-lock.json).
+node_modules/.installed: package.json package-lock.json
+	@command -v npm >/dev/null || $(MAKE) -s system-packages SYSTEM_PACKAGES="npm"
+	npm ci --no-audit --no-fund --silent
+	touch $@
 
 test-system-packages:
 	@$(MAKE) -s system-packages SYSTEM_PACKAGES="$(TEST_SYSTEM_PACKAGES)"

@@ -62,6 +62,26 @@ def page(browser, live_server):
     assert violations == [], violations
 
 
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+SERIOUS = ("serious", "critical")
+
+
+def accessibility_violations(page) -> list[str]:
+    """axe-core's serious and critical violations on the page as it stands. axe comes from the
+    npm registry (``make test`` runs ``npm ci``) and is evaluated through the DevTools protocol,
+    which the page's Content Security Policy does not restrict."""
+    if not AXE.exists():
+        pytest.fail(f"axe-core is needed for the accessibility checks ({AXE}): `make test` installs it.")
+    page.evaluate(AXE.read_text(encoding="utf-8"))
+    results = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    return [
+        f"{page.url} — {violation['impact']} {violation['id']}: {violation['help']} "
+        f"{[node['target'] for node in violation['nodes']][:3]}"
+        for violation in results["violations"]
+        if violation["impact"] in SERIOUS
+    ]
+
+
 def screenshot(page, name: str) -> Path:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
