@@ -13,6 +13,7 @@ from atlas_pages.auth import any_caller, member_auth
 from atlas_pages.exceptions import NotFound
 
 from . import apd, apd_exports, codelists
+from .history_api import HistoryEventOut, events_out
 from .models import ApdCampaign, ApdDeclaration, ApdLine
 
 router = Router(tags=["e-APD"])
@@ -316,31 +317,15 @@ def request_correction(request: HttpRequest, declaration_id: int, payload: Corre
     return _detail(apd.request_correction(request.user, declaration_id, payload.reason))
 
 
-class ApdEventOut(Schema):
-    at: datetime
-    who: str
-    action: str = Field(description="started, line_added, line_changed, line_removed, copied, submitted, correction")
-    action_label: str
-    detail: str
-
-
 @router.get(
     "/declarations/apd/{declaration_id}/history/",
-    response=list[ApdEventOut],
+    response=list[HistoryEventOut],
     summary="Who did what to the declaration",
+    description="Actions: started, line_added, line_changed, line_removed, copied, submitted, correction.",
     auth=member_auth,
 )
 def declaration_history(request: HttpRequest, declaration_id: int):
-    return [
-        {
-            "at": event.at,
-            "who": (event.actor.get_full_name() or event.actor.email) if event.actor else "",
-            "action": event.action,
-            "action_label": str(event.get_action_display()),
-            "detail": event.detail,
-        }
-        for event in apd.history(request.user, declaration_id)
-    ]
+    return events_out(apd.history(request.user, declaration_id))
 
 
 @router.get(

@@ -12,6 +12,7 @@ from atlas_pages.auth import member_auth
 from atlas_pages.models import BourseProject
 
 from . import bourse
+from .history_api import HistoryEventOut, events_out
 
 router = Router(tags=["Bourse-projets census"])
 
@@ -236,28 +237,12 @@ def to_atlas_project(request: HttpRequest, entry_id: int):
     return Status(201, {"project_id": project.pk, "title": project.title})
 
 
-class BourseEventOut(Schema):
-    at: datetime
-    who: str
-    action: str = Field(description="recorded, edited, published, rejected, status, interest, atlas")
-    action_label: str
-    detail: str
-
-
 @router.get(
     "/bourse/entries/{entry_id}/history/",
-    response=list[BourseEventOut],
+    response=list[HistoryEventOut],
     summary="Who did what to the entry (its managers)",
+    description="Actions: recorded, edited, published, rejected, status, interest, atlas.",
     auth=member_auth,
 )
 def entry_history(request: HttpRequest, entry_id: int):
-    return [
-        {
-            "at": event.at,
-            "who": (event.actor.get_full_name() or event.actor.email) if event.actor else "",
-            "action": event.action,
-            "action_label": str(event.get_action_display()),
-            "detail": event.detail,
-        }
-        for event in bourse.history(request.user, entry_id)
-    ]
+    return events_out(bourse.history(request.user, entry_id))

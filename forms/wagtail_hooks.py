@@ -22,6 +22,7 @@ from atlas_pages.admin_helpers import ReadOnlyPermissionHelper
 from atlas_pages.countries import country_name
 from atlas_pages.exceptions import DomainError
 from extranet.declarations import Declaration
+from extranet.navigation import space_link
 
 from . import apd, atlas_updates, bourse, services
 from .models import (
@@ -46,9 +47,7 @@ def dossiers_link(request, subject=None):
         return ""
     url = reverse("cncd_forms:dossiers")
     label = _("Co-financing dossiers")
-    if request.path == url:
-        return format_html('<li><a class="fr-tag" href="{}" aria-current="page">{}</a></li>', url, label)
-    return format_html('<li><a class="fr-tag" href="{}">{}</a></li>', url, label)
+    return space_link(request, url, label)
 
 
 @hooks.register("cncd_personal_space_links")
@@ -58,9 +57,7 @@ def apd_link(request, subject=None):
         return ""
     url = reverse("cncd_forms:apd")
     label = _("ODA declaration")
-    if request.path == url:
-        return format_html('<li><a class="fr-tag" href="{}" aria-current="page">{}</a></li>', url, label)
-    return format_html('<li><a class="fr-tag" href="{}">{}</a></li>', url, label)
+    return space_link(request, url, label)
 
 
 @hooks.register("cncd_personal_space_links")
@@ -70,9 +67,7 @@ def atlas_updates_link(request, subject=None):
         return ""
     url = reverse("cncd_forms:atlas_updates")
     label = _("Update the Atlas")
-    if request.path == url:
-        return format_html('<li><a class="fr-tag" href="{}" aria-current="page">{}</a></li>', url, label)
-    return format_html('<li><a class="fr-tag" href="{}">{}</a></li>', url, label)
+    return space_link(request, url, label)
 
 
 @hooks.register("cncd_personal_space_links")
@@ -82,9 +77,7 @@ def bourse_census_link(request, subject=None):
         return ""
     url = reverse("cncd_forms:bourse_census")
     label = _("Bourse-projets census")
-    if request.path == url:
-        return format_html('<li><a class="fr-tag" href="{}" aria-current="page">{}</a></li>', url, label)
-    return format_html('<li><a class="fr-tag" href="{}">{}</a></li>', url, label)
+    return space_link(request, url, label)
 
 
 @hooks.register("cncd_bourse_entry_actions")

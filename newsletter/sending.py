@@ -188,6 +188,14 @@ def backoff(attempts: int) -> timedelta:
 
 # --- the work -----------------------------------------------------------------------------------
 
+_SQLITE_WRITES = threading.Lock()
+
+
+def _writing():
+    """SQLite takes one writer at a time: the sending's threads take turns for their (short)
+    writes instead of meeting “database is locked”; the SMTP exchanges stay parallel."""
+    return _SQLITE_WRITES if db.connection.vendor == "sqlite" else contextlib.nullcontext()
+
 
 def recover(sending: Sending, now=None) -> int:
     """Deals with batches a dead worker left (see the module's doc); returns how many rows."""
@@ -255,6 +263,11 @@ class _Flusher:
     def flush(self) -> None:
         if not self.done:
             return
+        with _writing():
+            self._write()
+        self.done = []
+
+    def _write(self) -> None:
         Delivery.objects.filter(pk__in=self.done).update(
             state=DState.SENT,
             sent_at=timezone.now(),
@@ -262,7 +275,6 @@ class _Flusher:
             attempts=F("attempts") + 1,
             message_id=Concat(Value(self.prefix), Cast("pk", CharField()), Value(self.suffix)),
         )
-        self.done = []
 
 
 class _Pace:
@@ -342,7 +354,8 @@ def _thread(job: _Job, failures: list) -> None:
 def _work(job: _Job) -> None:
     """One connection's share: claim a batch, send it, until nothing is due."""
     while job.deadline is None or time.monotonic() < job.deadline:
-        chunk, batch = _claim(job.sending, settings.NEWSLETTER_BATCH_SIZE, timezone.now())
+        with _writing():
+            chunk, batch = _claim(job.sending, settings.NEWSLETTER_BATCH_SIZE, timezone.now())
         if not batch or _send_batch(job, chunk, batch):
             return
 
@@ -359,9 +372,10 @@ def _send_batch(job: _Job, chunk: str, batch: list[Delivery]) -> bool:
             subscription = delivery.subscription
             if subscription.state != Subscription.State.CONFIRMED:  # unsubscribed or bounced since
                 flusher.flush()
-                Delivery.objects.filter(pk=delivery.pk).update(
-                    state=DState.SKIPPED, chunk="", error=str(subscription.get_state_display())
-                )
+                with _writing():
+                    Delivery.objects.filter(pk=delivery.pk).update(
+                        state=DState.SKIPPED, chunk="", error=str(subscription.get_state_display())
+                    )
                 continue
             job.pace.wait()
             msgid = message_id(job.sending.pk, delivery.pk)
@@ -375,7 +389,8 @@ def _send_batch(job: _Job, chunk: str, batch: list[Delivery]) -> bool:
                     connection.send_messages([message(job.personalise, subscription, msgid, connection)])
             except Exception as error:  # noqa: BLE001 — every failure is recorded on the delivery
                 flusher.flush()
-                _failed(delivery, error)
+                with _writing():
+                    _failed(delivery, error)
                 if is_transient(error):
                     broken = True
                     break
@@ -384,9 +399,10 @@ def _send_batch(job: _Job, chunk: str, batch: list[Delivery]) -> bool:
         flusher.flush()
     finally:
         if broken:  # the rest of the batch was not tried: back in the queue, as it was
-            Delivery.objects.filter(chunk=chunk, state=DState.SENDING).update(
-                state=DState.QUEUED, chunk="", next_attempt_at=None
-            )
+            with _writing():
+                Delivery.objects.filter(chunk=chunk, state=DState.SENDING).update(
+                    state=DState.QUEUED, chunk="", next_attempt_at=None
+                )
         with contextlib.suppress(Exception):  # a connection that broke cannot be closed cleanly
             connection.close()
     return broken

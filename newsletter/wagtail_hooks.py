@@ -10,7 +10,6 @@ from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail import hooks
@@ -19,6 +18,7 @@ from wagtail_modeladmin.options import ModelAdmin, modeladmin_register
 from wagtail_modeladmin.views import IndexView
 
 from atlas_pages.exceptions import DomainError
+from extranet.navigation import space_link
 
 from . import sending, services
 from .models import NewsletterIssuePage, Sending, Subscription
@@ -29,9 +29,7 @@ def newsletter_link(request, subject=None):
     """“Ma lettre d'information” in every member's personal space."""
     url = reverse("newsletter_member")
     label = _("My newsletter")
-    if request.path == url:
-        return format_html('<li><a class="fr-tag" href="{}" aria-current="page">{}</a></li>', url, label)
-    return format_html('<li><a class="fr-tag" href="{}">{}</a></li>', url, label)
+    return space_link(request, url, label)
 
 
 # --- subscribers --------------------------------------------------------------------------------
