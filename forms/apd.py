@@ -38,7 +38,6 @@ CODE_FIELDS = {
     "flow_type": "flow_type",
     "finance_type": "finance_type",
 }
-LINE_FIELDS = ("title", "description", "project_id", *CODE_FIELDS, "disbursed", "committed", *MARKERS, "legal_basis")
 
 
 class CampaignNotOpen(Conflict):

@@ -129,16 +129,6 @@ class Personaliser:
         return html, text, url
 
 
-def unsubscribe_url(subscription) -> str:
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse("newsletter:unsubscribe", args=[subscription.token])
-
-
-def personalise(compiled: Compiled, subscription, language: str) -> tuple[str, str]:
-    """The HTML and text for one recipient."""
-    html, text, _url = Personaliser(compiled, language)(subscription)
-    return html, text
-
-
 def web_html(issue) -> str:
     """The web version: no recipient, the unsubscribe link goes to the subscription page."""
     compiled = build(issue, web=True)

@@ -64,10 +64,11 @@ def test_each_recipient_gets_their_greeting_and_unsubscribe_link(month_pages, dj
         email="camille@example.org", user=user, state="confirmed", source="member_space"
     )
     anonymous = Subscription.objects.create(email="anonyme@example.org", state="confirmed", source="public_form")
-    html, text = rendering.personalise(compiled, member, "fr")
+    personalise = rendering.Personaliser(compiled, "fr")
+    html, text, _url = personalise(member)
     assert "Bonjour Camille Martin," in html and "Bonjour Camille Martin," in text
     assert f"/lettre-information/desinscription/{member.token}/" in html
-    other_html, _ = rendering.personalise(compiled, anonymous, "fr")
+    other_html, _text, _url = personalise(anonymous)
     assert "Bonjour," in other_html and anonymous.token in other_html and member.token not in other_html
     assert not re.search(r"%%CNCD_[A-Z_]+%%", html + text + other_html)
 
