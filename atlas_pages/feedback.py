@@ -26,3 +26,11 @@ def refusals_as_messages(request: HttpRequest):
         yield
     except (DomainError, ValidationError) as error:
         report_refusal(request, error)
+
+
+def errors_on_form(error: ValidationError, form) -> None:
+    """Each message of a service's ``ValidationError`` next to its field of the form (above the
+    form when the form has no such field)."""
+    for name, field_messages in error.message_dict.items():
+        for message in field_messages:
+            form.add_error(name if name in form.fields else None, message)

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from atlas_pages.exceptions import DomainError, NotFound
-from atlas_pages.feedback import report_refusal
+from atlas_pages.feedback import errors_on_form, report_refusal
 from atlas_pages.models import Project
 
 from . import apd
@@ -72,12 +72,6 @@ def start_declaration(request: HttpRequest, campaign_id: int) -> HttpResponse:
     return redirect("cncd_forms:apd_declaration", declaration_id=item.pk)
 
 
-def _place(error: ValidationError, form: ApdLineForm) -> None:
-    for name, field_messages in error.message_dict.items():
-        for message in field_messages:
-            form.add_error(name if name in form.fields else None, message)
-
-
 @login_required
 def declaration_page(request: HttpRequest, declaration_id: int) -> HttpResponse:
     """The declaration: its lines and totals, the line form (``?ligne=<id>`` to correct a line),
@@ -121,7 +115,7 @@ def declaration_page(request: HttpRequest, declaration_id: int) -> HttpResponse:
             if action != "save_line":
                 report_refusal(request, error)
                 return redirect(request.path)
-            _place(error, form)
+            errors_on_form(error, form)
             status = 400
             editing = next((line for line in lines if str(line.pk) == request.POST.get("line")), None)
         except DomainError as error:

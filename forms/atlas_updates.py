@@ -28,7 +28,7 @@ from django.utils.translation import gettext_lazy as _
 
 from atlas_pages.countries import country_name
 from atlas_pages.exceptions import Conflict, Forbidden, NotFound
-from atlas_pages.models import Country, FrenchAuthority, PartnerAuthority, Project, Theme
+from atlas_pages.models import Country, FrenchAuthority, Project, Theme
 from extranet.services import profile_of
 
 from .models import AtlasUpdate
@@ -417,11 +417,11 @@ def _apply(project: Project, changes: dict[str, Any]) -> None:
     if "french_authorities" in changes:
         project.french_authorities.set(FrenchAuthority.objects.filter(code__in=changes["french_authorities"]))
     if "partner_authorities" in changes:
-        partners = []
-        for name in changes["partner_authorities"]:
-            found = PartnerAuthority.objects.filter(name__iexact=name, country=project.country).first()
-            partners.append(found or PartnerAuthority.objects.create(name=name, country=project.country))
-        project.partner_authorities.set(partners)
+        from .bourse import partner_named
+
+        project.partner_authorities.set(
+            [partner_named(name, project.country) for name in changes["partner_authorities"]]
+        )
 
 
 def accept(user: AbstractBaseUser, update_id: int, override: bool = False) -> AtlasUpdate:

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from atlas_pages.exceptions import DomainError, NotFound
-from atlas_pages.feedback import report_refusal
+from atlas_pages.feedback import errors_on_form, report_refusal
 from atlas_pages.models import Project
 
 from . import atlas_updates
@@ -76,9 +76,7 @@ def propose(request: HttpRequest) -> HttpResponse:
                 request.POST.get("comment", ""),
             )
         except ValidationError as error:
-            for name, field_messages in error.message_dict.items():
-                for message in field_messages:
-                    form.add_error(name if name in form.fields else None, message)
+            errors_on_form(error, form)
             status = 400
         except DomainError as error:
             form.add_error(None, str(error.message))

@@ -123,7 +123,8 @@ def clean_entry(data: dict[str, Any], *, complete: bool) -> dict[str, Any]:
     return values
 
 
-def _partner(name: str, country: Country) -> PartnerAuthority:
+def partner_named(name: str, country: Country) -> PartnerAuthority:
+    """The foreign authority of that name (whatever its case) in the country, created if new."""
     found = PartnerAuthority.objects.filter(name__iexact=name, country=country).first()
     return found or PartnerAuthority.objects.create(name=name, country=country)
 
@@ -138,7 +139,7 @@ def record(user: AbstractBaseUser, data: dict[str, Any]) -> BourseProject:
     values = clean_entry(data, complete=True)
     country = Country.objects.get(iso2=country_code)
     with transaction.atomic():
-        partner = _partner(values.pop("partner_name"), country)
+        partner = partner_named(values.pop("partner_name"), country)
         item = BourseProject.objects.create(
             **values,
             partner_authority=partner,
@@ -161,7 +162,7 @@ def edit(user: AbstractBaseUser, entry_id: int, data: dict[str, Any]) -> BourseP
             raise ValidationError({name: [REQUIRED[name]]})
     with transaction.atomic():
         if "partner_name" in values:
-            item.partner_authority = _partner(values.pop("partner_name"), item.country)
+            item.partner_authority = partner_named(values.pop("partner_name"), item.country)
         for name, value in values.items():
             setattr(item, name, value)
         if item.moderation == Moderation.REJECTED:

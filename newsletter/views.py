@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
 from atlas_pages.exceptions import DomainError, NotFound
+from atlas_pages.feedback import report_refusal
 
 from . import services
 from .models import RUBRICS
@@ -77,9 +78,7 @@ def member(request: HttpRequest) -> HttpResponse:
                 request.POST.get("language") or None,
             )
         except ValidationError as error:
-            for field_messages in error.message_dict.values():
-                for message in field_messages:
-                    messages.error(request, message)
+            report_refusal(request, error)
         else:
             messages.success(request, _("Your subscription has been saved."))
         return redirect(request.path)

@@ -18,6 +18,7 @@ from wagtail_modeladmin.options import ModelAdmin, modeladmin_register
 from wagtail_modeladmin.views import IndexView
 
 from atlas_pages.exceptions import DomainError
+from atlas_pages.feedback import report_refusal
 from extranet.navigation import space_link
 
 from . import sending, services
@@ -89,9 +90,7 @@ def import_view(request):
                 raise ValidationError({"file": [_("The file must be UTF-8 text.")]}) from error
             report = services.import_csv(content, request.POST.get("consent", ""), request.user)
         except ValidationError as error:
-            for field_messages in error.message_dict.values():
-                for message in field_messages:
-                    messages.error(request, message)
+            report_refusal(request, error)
         else:
             messages.success(
                 request,
@@ -144,12 +143,8 @@ def issue_view(request, page_id: int):
             elif action == "send":
                 sending.start(issue, request.user)
                 messages.success(request, _("The sending has started."))
-        except ValidationError as error:
-            for field_messages in error.message_dict.values():
-                for message in field_messages:
-                    messages.error(request, message)
-        except DomainError as error:
-            messages.error(request, str(error.message))
+        except (DomainError, ValidationError) as error:
+            report_refusal(request, error)
         return redirect("newsletter_issue", page_id=issue.pk)
     current = Sending.objects.filter(issue=issue).first()
     progress = sending.progress(current) if current else None
