@@ -14,7 +14,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 run: setup  ## Install everything, build the demo site on SQLite and serve it
 	@echo "CNCD à la carte: http://$(HOST):$(PORT)/  (admin: /admin/, API: /api/docs)"
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	WAGTAILADMIN_BASE_URL=http://$(HOST):$(PORT) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: install test-system-packages node_modules/.installed  ## Run the whole test suite (DATABASE_URL=postgres://... for PostgreSQL)
 	$(BIN)/python manage.py compilemessages --ignore=.venv -v 0

@@ -25,7 +25,18 @@ class SessionTokenAuth(XSessionTokenAuth):
 
 
 class MemberSessionAuth(SessionAuth):
-    """The browser session (CSRF enforced on unsafe methods by django-ninja)."""
+    """The browser session.
+
+    One CSRF rule for the whole API: a caller whose session is logged in sends the CSRF token
+    on unsafe methods (django-ninja's check), since the browser adds the cookie by itself; an
+    anonymous caller and an ``X-Session-Token`` caller (no cookie involved) need none, as there
+    is no ambient authority to borrow.
+    """
+
+    def _get_key(self, request: HttpRequest):
+        if not request.user.is_authenticated:
+            return request.COOKIES.get(self.param_name)
+        return super()._get_key(request)
 
 
 class AnyCaller(MemberSessionAuth):

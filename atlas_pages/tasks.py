@@ -8,6 +8,8 @@ from django.urls import reverse
 from django.utils import translation
 from django_tasks import task
 
+from .links import site_url
+
 
 @task()
 def build_atlas_export(export_id: int) -> None:
@@ -18,7 +20,7 @@ def build_atlas_export(export_id: int) -> None:
     export = AtlasExport.objects.select_related("owner").get(pk=export_id)
     make_export_file(export)
 
-    base_url = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
+    base_url = site_url()
     context = {
         "export": export,
         "user": export.owner,

@@ -5,7 +5,6 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from atlas_pages.demo import DEMO_PASSWORD
 from atlas_pages.models import ArticlePage
 
 from . import albums
@@ -24,9 +23,10 @@ DEMO_ORGANISATIONS = {
 }
 
 
-def ensure_user(username: str, email: str, **fields) -> "User":
+def ensure_user(report, username: str, email: str, **fields) -> "User":
+    """A demo account with the password the report gives it (the published one, or a random one)."""
     user, _ = User.objects.update_or_create(username=username, defaults={"email": email, **fields})
-    user.set_password(DEMO_PASSWORD)
+    user.set_password(report.password(username))
     user.save()
     EmailAddress.objects.update_or_create(user=user, email=email, defaults={"verified": True, "primary": True})
     return user
@@ -37,6 +37,7 @@ def load(report) -> None:
     for slug, _label in ACTOR_GROUPS:
         actor = groups[slug]
         user = ensure_user(
+            report,
             f"demo-{slug}",
             f"{slug}@demo.cncd.example.org",
             first_name="Membre",
@@ -66,7 +67,9 @@ def load(report) -> None:
             "L’association n’a pas pu être identifiée : merci de nous écrire avec ses statuts.",
         ),
     ):
-        user = ensure_user(username, f"{username}@demo.cncd.example.org", first_name="Demande", last_name=organisation)
+        user = ensure_user(
+            report, username, f"{username}@demo.cncd.example.org", first_name="Demande", last_name=organisation
+        )
         MemberProfile.objects.update_or_create(
             user=user,
             defaults={
@@ -82,7 +85,12 @@ def load(report) -> None:
         report.credential(user.username, f"inscription {state} (« {groups[slug].group.name} »)")
 
     editor = ensure_user(
-        "redaction", "redaction@demo.cncd.example.org", first_name="Camille", last_name="Rédaction", is_staff=True
+        report,
+        "redaction",
+        "redaction@demo.cncd.example.org",
+        first_name="Camille",
+        last_name="Rédaction",
+        is_staff=True,
     )
     for name in ("Editors", "Moderators"):
         group = Group.objects.filter(name=name).first()
@@ -91,7 +99,13 @@ def load(report) -> None:
     report.credential(editor.username, "rédaction (administration Wagtail, /admin/)")
 
     admin = ensure_user(
-        "admin", "admin@demo.cncd.example.org", first_name="Admin", last_name="DAECT", is_staff=True, is_superuser=True
+        report,
+        "admin",
+        "admin@demo.cncd.example.org",
+        first_name="Admin",
+        last_name="DAECT",
+        is_staff=True,
+        is_superuser=True,
     )
     report.credential(admin.username, "superutilisateur (administration Wagtail, /admin/)")
 

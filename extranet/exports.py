@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from atlas_pages import atlas_pdf
 from atlas_pages.atlas_pdf import describe_filters
 from atlas_pages.exceptions import Conflict, NotFound
+from atlas_pages.links import site_url
 from atlas_pages.models import AtlasExport
 
 MESSAGE_MAX = 1000
@@ -101,7 +102,7 @@ def send(user: AbstractBaseUser, export_id: int, email: str, message: str = "") 
     if item.status != AtlasExport.Status.READY or not item.file:
         raise ExportNotReady()
     attach = item.file.size <= settings.CNCD_EXPORT_ATTACHMENT_MAX_BYTES
-    base_url = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
+    base_url = site_url()
     context = {
         "sender": user.get_full_name() or user.get_username(),
         "sender_email": user.email,

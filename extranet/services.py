@@ -30,6 +30,7 @@ from wagtail.models import ModelLogEntry
 from atlas_pages.atlas_data import regions
 from atlas_pages.countries import country_name, is_country_code
 from atlas_pages.exceptions import Forbidden
+from atlas_pages.links import site_url
 
 from .exceptions import GroupRequestPending, ReasonRequired, RegistrationAlreadyDecided
 from .models import ActorGroup, GroupChangeRequest, MemberProfile
@@ -323,7 +324,7 @@ def reject_group_change(request: GroupChangeRequest, by: AbstractBaseUser, reaso
 
 def _notify(request: MemberProfile | GroupChangeRequest, template: str) -> None:
     """The decision e-mail, in French (the language of the extranet), never with a password."""
-    base_url = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
+    base_url = site_url()
     context = {
         "request": request,
         "user": request.user,

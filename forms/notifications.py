@@ -10,6 +10,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
+from atlas_pages.links import site_url
 from extranet import notices
 from extranet.models import MemberProfile
 
@@ -18,7 +19,7 @@ from .permissions import body_members
 
 
 def dossier_url(dossier: Dossier) -> str:
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse("cncd_forms:dossier", args=[dossier.pk])
+    return site_url(reverse("cncd_forms:dossier", args=[dossier.pk]))
 
 
 def authority_members(dossier) -> list[str]:
@@ -104,7 +105,7 @@ def opinion_reminder(opinion: Opinion) -> None:
 
 
 def declaration_url(declaration) -> str:
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse("cncd_forms:apd_declaration", args=[declaration.pk])
+    return site_url(reverse("cncd_forms:apd_declaration", args=[declaration.pk]))
 
 
 def _queue_apd(template: str, declaration, receipt: bool = False) -> None:
@@ -130,7 +131,7 @@ def apd_correction_requested(declaration) -> None:
 
 
 def atlas_update_url(update) -> str:
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse("cncd_forms:atlas_update", args=[update.pk])
+    return site_url(reverse("cncd_forms:atlas_update", args=[update.pk]))
 
 
 def _queue_atlas(template: str, recipients, update) -> None:
@@ -156,7 +157,7 @@ def atlas_update_moderated(update) -> None:
 
 
 def bourse_url(entry) -> str:
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse("cncd_forms:bourse_entry", args=[entry.pk])
+    return site_url(reverse("cncd_forms:bourse_entry", args=[entry.pk]))
 
 
 def _queue_bourse(template: str, recipients, entry, interest=None) -> None:

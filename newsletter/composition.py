@@ -4,10 +4,10 @@
 import datetime as dt
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.utils.html import strip_tags
 from wagtail.models import Page
 
+from atlas_pages.links import site_url
 from atlas_pages.models import ArticlePage, CountryZoomPage, GoodPracticePage, RubricIndexPage, TestimonyPage
 from atlas_pages.permissions import ANONYMOUS, locked_page_ids
 
@@ -45,7 +45,7 @@ def month_items(day: dt.date) -> list[tuple[str, dict]]:
 def absolute(url: str) -> str:
     if not url or url.startswith(("http://", "https://", "mailto:")):
         return url
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + url
+    return site_url(url)
 
 
 @dataclass

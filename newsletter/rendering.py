@@ -11,13 +11,14 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import css_inline
-from django.conf import settings
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.html import escape
 from mjml import mjml2html
+
+from atlas_pages.links import site_url
 
 from . import composition
 
@@ -52,7 +53,7 @@ def mjml_source(issue, items: list[composition.Item], web: bool = False) -> str:
                 "unsubscribe_url": UNSUBSCRIBE,
                 "greeting": GREETING,
                 "web": web,
-                "site_url": settings.WAGTAILADMIN_BASE_URL.rstrip("/"),
+                "site_url": site_url(),
             },
         )
 
@@ -110,7 +111,7 @@ class Personaliser:
         with translation.override(language):
             self.hello = translation.gettext("Hello,")
             self.hello_name = translation.gettext("Hello %(name)s,")
-        self.prefix = settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse("newsletter:unsubscribe", args=[self.TOKEN])
+        self.prefix = site_url(reverse("newsletter:unsubscribe", args=[self.TOKEN]))
 
     def unsubscribe_url(self, subscription) -> str:
         return self.prefix.replace(self.TOKEN, subscription.token)
@@ -134,7 +135,7 @@ def web_html(issue) -> str:
     compiled = build(issue, web=True)
     with translation.override(issue.language):
         hello = translation.gettext("Hello,")
-    page = settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse("newsletter:subscribe")
+    page = site_url(reverse("newsletter:subscribe"))
     return compiled.html.replace(UNSUBSCRIBE, page).replace(GREETING, hello)
 
 

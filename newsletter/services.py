@@ -30,6 +30,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from atlas_pages.exceptions import NotFound, TooManyRequests
+from atlas_pages.links import site_url
 
 from .models import CONSENT_TEXT_VERSION, RUBRICS, Subscription, new_token
 
@@ -74,12 +75,11 @@ def confirmation_token(subscription: Subscription) -> str:
 
 
 def confirmation_url(subscription: Subscription) -> str:
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse(
-        "newsletter:confirm", args=[confirmation_token(subscription)]
-    )
+    return site_url(reverse("newsletter:confirm", args=[confirmation_token(subscription)]))
 
 
-def _send_confirmation(subscription: Subscription) -> None:
+def send_confirmation(subscription: Subscription) -> None:
+    """The double opt-in e-mail (run by the ``send_confirmation`` task)."""
     with translation.override(subscription.language):
         context = {
             "url": confirmation_url(subscription),
@@ -116,7 +116,10 @@ def subscribe(
         subscription.consent_method = str(Source(source).label)
         subscription.confirm_nonce = new_token()
         subscription.save()
-    _send_confirmation(subscription)
+        # Queued with the change (the worker sends it, and a failed send is retried there).
+        from .tasks import send_confirmation as send_confirmation_task
+
+        send_confirmation_task.enqueue(subscription.pk, subscription.confirm_nonce)
 
 
 def pending_confirmation(token: str) -> Subscription:

@@ -10,8 +10,10 @@ from extranet.views import RegistrationView
 from newsletter import views as newsletter_views
 
 from .api import api, not_found
+from .health import healthz
 
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("api/", api.urls),

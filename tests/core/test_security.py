@@ -119,3 +119,18 @@ def test_a_nul_character_is_refused_naming_the_field(client, member_client):
         "/api/me/albums/", {"name": "Asie", "notes": ["ok", "x\x00"]}, content_type="application/json"
     )
     assert body.status_code == 422 and body.json()["detail"][0]["field"] == "notes.1"
+
+
+def test_an_anonymous_caller_needs_no_csrf_token_but_a_logged_in_session_does(member):
+    """One CSRF rule for the API: the token is asked of callers whose session is logged in."""
+    anonymous = Client(enforce_csrf_checks=True)
+    response = anonymous.post(
+        "/api/newsletter/subscriptions/", {"email": "visiteur@example.org"}, content_type="application/json"
+    )
+    assert response.status_code == 202
+    logged_in = Client(enforce_csrf_checks=True)
+    logged_in.force_login(member)
+    response = logged_in.post(
+        "/api/newsletter/subscriptions/", {"email": "visiteur@example.org"}, content_type="application/json"
+    )
+    assert response.status_code == 403 and "detail" in response.json()

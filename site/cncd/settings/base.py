@@ -11,6 +11,10 @@ BASE_DIR = SITE_DIR.parent  # the repository
 
 env = environ.Env()
 
+# Which settings module is in force ("development", "test" or "production"): commands that must
+# not run in production (load_demo) read it.
+CNCD_ENVIRONMENT = "development"
+
 SECRET_KEY = env("SECRET_KEY", default="")
 DEBUG = False
 ALLOWED_HOSTS: list[str] = env.list("ALLOWED_HOSTS", default=[])
@@ -171,6 +175,10 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
 # Background work: django-tasks. Immediate in dev and tests, database queue in production.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+# /healthz answers 503 when the oldest task waiting in the queue is older than this (seconds):
+# no worker is consuming it.
+CNCD_HEALTHZ_MAX_TASK_AGE = env.int("CNCD_HEALTHZ_MAX_TASK_AGE", default=300)
 
 # E-mail: account mail and newsletter mail leave from different addresses.
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="CNCD à la carte <ne-pas-repondre@cncd.example.org>")

@@ -1,6 +1,8 @@
 """Production: every secret and address comes from the environment.
 
-Required: SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL. Optional: REDIS_URL (cache),
+Required: SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL; REDIS_URL as soon as more than one process
+serves the site or runs tasks (rate limits, the Atlas's summary version and the cache are shared
+there; ``check --deploy`` warns without it). Optional:
 EMAIL_URL (smtp+tls://user:password@host:587, or smtps:// for implicit TLS) or EMAIL_HOST & co., MEDIA_ROOT.
 """
 
@@ -13,8 +15,11 @@ SECRET_KEY = env("SECRET_KEY", default="")
 if not SECRET_KEY:
     raise ImproperlyConfigured("SECRET_KEY must be set in the environment for production.")
 
+CNCD_ENVIRONMENT = "production"
 DEBUG = False
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
+# Links in e-mails: the public address, by default the first host name in HTTPS.
+WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", default=f"https://{ALLOWED_HOSTS[0]}" if ALLOWED_HOSTS else "")
 CSRF_TRUSTED_ORIGINS = env.list(
     "CSRF_TRUSTED_ORIGINS", default=[f"https://{host}" for host in ALLOWED_HOSTS if host and "*" not in host]
 )
@@ -52,6 +57,8 @@ STORAGES = {
 # HTTPS everywhere behind the reverse proxy.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+# The load balancer asks for /healthz over plain HTTP, inside the network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31_536_000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True

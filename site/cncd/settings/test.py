@@ -3,6 +3,7 @@
 from .base import *  # noqa: F403
 from .base import BASE_DIR, env
 
+CNCD_ENVIRONMENT = "test"
 SECRET_KEY = "test-only-not-secret"
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 DATABASES = {"default": env.db_url("DATABASE_URL", default="sqlite://:memory:")}
