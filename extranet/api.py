@@ -13,6 +13,7 @@ from wagtail.models import Page
 from atlas_pages.atlas_api import Paging
 from atlas_pages.auth import member_auth
 from atlas_pages.exceptions import NotFound
+from atlas_pages.schemas import InputSchema
 
 from . import albums, bookmarks, brief, declarations, exports, notices, services
 from .ratelimits import limited
@@ -52,10 +53,15 @@ class MeOut(Schema):
     registration: RegistrationOut | None
 
 
-class MeIn(Schema):
+class MeIn(InputSchema):
     """Only the fields sent change. E-mail and password change through allauth
     (``/_allauth/{client}/v1/account/email`` and ``.../account/password/change``), which
-    re-verify the address and notify the member."""
+    re-verify the address and notify the member.
+
+    Once staff approved the registration, the affiliation (``organisation``,
+    ``organisation_code``, ``country``, ``region``, and the group) is what they verified: a
+    different value is refused with a 422 naming the field; ask for it with
+    ``POST /api/me/group-requests/``."""
 
     username: str | None = Field(None, max_length=150)
     first_name: str | None = Field(None, max_length=150)
@@ -70,14 +76,24 @@ class MeIn(Schema):
     newsletter_opt_in: bool | None = None
 
 
-class GroupRequestIn(Schema):
-    group: str = Field(description="Slug of the group asked for")
+class GroupRequestIn(InputSchema):
+    """A change of affiliation for staff to verify: what is left out stays as it is."""
+
+    group: str | None = Field(None, max_length=64, description="Slug of the group asked for (default: the current one)")
+    organisation: str | None = Field(None, max_length=255)
+    organisation_code: str | None = Field(None, max_length=20, description="Local authorities: SIREN or INSEE code")
+    country: str | None = Field(None, max_length=2, description="Embassies: ISO code of the country")
+    region: str | None = Field(None, max_length=3, description="Prefectures: INSEE code of the region")
     motivation: str = Field(max_length=2000)
 
 
 class GroupRequestOut(Schema):
     id: int
     group: ActorGroupOut
+    organisation: str
+    organisation_code: str
+    country: str
+    region: str
     motivation: str
     status: str = Field(description="pending, approved or rejected")
     asked_at: datetime
@@ -85,7 +101,7 @@ class GroupRequestOut(Schema):
     decision_reason: str
 
 
-class AccountDeletionIn(Schema):
+class AccountDeletionIn(InputSchema):
     password: str
 
 
@@ -162,6 +178,10 @@ def _group_request_out(item) -> GroupRequestOut:
     return GroupRequestOut(
         id=item.pk,
         group=_group_out(item.actor_group),
+        organisation=item.organisation,
+        organisation_code=item.organisation_code,
+        country=item.country,
+        region=item.region,
         motivation=item.motivation,
         status=item.status,
         asked_at=item.created_at,
@@ -178,24 +198,26 @@ def list_group_requests(request: HttpRequest):
 @router.post(
     "/me/group-requests/",
     response={201: GroupRequestOut},
-    summary="Ask to change group",
+    summary="Ask to change group or organisation",
     auth=member_auth,
 )
 def create_group_request(request: HttpRequest, payload: GroupRequestIn):
-    """The CNCD team verifies the change like a registration; 409 while one is pending."""
-    item = services.request_group_change(request.user, payload.group, payload.motivation)
+    """The CNCD team verifies the change like a registration; 409 while one is pending. Until
+    they approve it, the verified affiliation stays what decides what the member sees."""
+    affiliation = payload.dict(include=set(services.AFFILIATION_FIELDS), exclude_unset=True)
+    item = services.request_group_change(request.user, payload.group, payload.motivation, **affiliation)
     return Status(201, _group_request_out(item))
 
 
 # --- “Ma sélection” ---------------------------------------------------------------------------
 
 
-class BookmarkIn(Schema):
+class BookmarkIn(InputSchema):
     page_id: int
     note: str = Field("", max_length=1000)
 
 
-class BookmarkPatch(Schema):
+class BookmarkPatch(InputSchema):
     note: str | None = Field(None, max_length=1000)
     position: int | None = Field(None, ge=1, description="New place in the selection, 1 = first")
 
@@ -261,14 +283,14 @@ def delete_bookmark(request: HttpRequest, bookmark_id: int):
 # --- albums of Atlas maps ---------------------------------------------------------------------
 
 
-class MapIn(Schema):
+class MapIn(InputSchema):
     title: str = Field(max_length=255)
     query: str = Field("", max_length=2000, description="The Atlas search's filters, as a query string")
     view_bbox: str = Field(description="The area shown: west,south,east,north in degrees")
     zoom: int = Field(description="The map's zoom, 0 to 18")
 
 
-class MapPatch(Schema):
+class MapPatch(InputSchema):
     title: str | None = Field(None, max_length=255)
     position: int | None = Field(None, ge=1, description="New place in the album, 1 = first")
     album_id: int | None = Field(None, description="Move the map to another of my albums (at its end)")
@@ -288,11 +310,11 @@ class MapOut(Schema):
     geojson_url: str = Field(description="The markers, from the live Atlas")
 
 
-class AlbumIn(Schema):
+class AlbumIn(InputSchema):
     name: str = Field(max_length=100)
 
 
-class AlbumPatch(Schema):
+class AlbumPatch(InputSchema):
     name: str | None = Field(None, max_length=100)
     position: int | None = Field(None, ge=1, description="New place among my albums, 1 = first")
 
@@ -395,7 +417,7 @@ def delete_map(request: HttpRequest, album_id: int, map_id: int):
 # --- saved PDF exports ------------------------------------------------------------------------
 
 
-class ExportIn(Schema):
+class ExportIn(InputSchema):
     query: str = Field("", max_length=2000, description="The Atlas search's filters, as a query string")
     scope: str = Field("country", description="Group the projects by country or by continent")
 
@@ -423,7 +445,7 @@ class ExportListOut(Schema):
     items: list[ExportOut]
 
 
-class ExportSendIn(Schema):
+class ExportSendIn(InputSchema):
     email: str = Field(max_length=254, description="The colleague's address")
     message: str = Field("", max_length=1000)
 

@@ -132,6 +132,16 @@ class ProfileForm(MemberDetailsForm):
         if self.group_slug() != "prefectures":
             self.fields.pop("region")
 
+        profile = services.profile_of(user)
+        if profile is not None and profile.status == MemberProfile.Status.APPROVED:
+            # What staff verified is shown, not edited here: it changes through a request.
+            for name in ("organisation", "organisation_code", "country", "region"):
+                if name in self.fields:
+                    self.fields[name].disabled = True
+                    self.fields[name].help_text = _(
+                        "Verified by the CNCD team: to change it, use “My group and organisation”."
+                    )
+
     def group_slug(self) -> str:
         profile = services.profile_of(self.user)
         return profile.actor_group.slug if profile is not None else ""
@@ -146,7 +156,11 @@ class ProfileForm(MemberDetailsForm):
         return services.update_profile(self.user, **self.cleaned_data)
 
 
-class GroupChangeForm(forms.Form):
+class GroupChangeForm(MemberDetailsForm):
+    """A change of group or organisation, for staff to verify (prefilled with the current one)."""
+
+    field_order = ["group", "organisation", "organisation_code", "country", "region", "motivation"]
+
     group = group_field(_("Group you belong to now"))
     motivation = forms.CharField(
         label=_("Why are you changing group?"),
@@ -154,6 +168,29 @@ class GroupChangeForm(forms.Form):
         max_length=2000,
         help_text=_("For example your new position; the CNCD team will verify it."),
     )
+
+    def __init__(self, *args, user, **kwargs) -> None:
+        profile = services.profile_of(user)
+        if profile is not None:
+            kwargs.setdefault(
+                "initial",
+                {
+                    "group": profile.actor_group.slug,
+                    **{name: getattr(profile, name) for name in services.AFFILIATION_FIELDS},
+                },
+            )
+        super().__init__(*args, **kwargs)
+        for name in [name for name in self.fields if name not in self.Meta.fields]:
+            del self.fields[name]
+
+    class Meta:
+        fields = ("group", "organisation", "organisation_code", "country", "region", "motivation")
+
+    def group_slug(self) -> str:
+        return self.cleaned_data.get("group") or ""
+
+    def clean(self) -> dict:
+        return forms.Form.clean(self)  # the service checks the values by the rules of the group asked for
 
 
 class DeleteAccountForm(forms.Form):

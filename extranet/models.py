@@ -93,7 +93,9 @@ class MemberProfile(StaffDecision):
 
 
 class GroupChangeRequest(StaffDecision):
-    """A member asks to move to another actor group; staff decide, as for a registration."""
+    """A member asks to change their affiliation: another actor group, organisation, official
+    code, country or region. Staff verify it as they verified the registration, and only their
+    approval changes the values that decide what the member may see."""
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending")
@@ -106,14 +108,18 @@ class GroupChangeRequest(StaffDecision):
     actor_group = models.ForeignKey(
         ActorGroup, on_delete=models.PROTECT, related_name="change_requests", verbose_name=_("group asked for")
     )
+    organisation = models.CharField(_("organisation asked for"), max_length=255, blank=True)
+    organisation_code = models.CharField(_("official code asked for"), max_length=20, blank=True)
+    country = models.CharField(_("country asked for"), max_length=2, blank=True)
+    region = models.CharField(_("region asked for"), max_length=3, blank=True)
     motivation = models.TextField(_("motivation"), max_length=2000)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True)
     created_at = models.DateTimeField(_("asked at"), auto_now_add=True, db_index=True)
 
     class Meta:
         ordering = ["-created_at"]
-        verbose_name = _("group change request")
-        verbose_name_plural = _("group change requests")
+        verbose_name = _("affiliation change request")
+        verbose_name_plural = _("affiliation change requests")
         constraints = [
             models.UniqueConstraint(
                 fields=["user"], condition=models.Q(status="pending"), name="one_pending_group_request_per_member"

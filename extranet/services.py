@@ -64,6 +64,9 @@ PROFILE_ONLY_FIELDS = (
     "newsletter_opt_in",
 )
 DETAIL_FIELDS = ("civility", *USER_FIELDS, *PROFILE_ONLY_FIELDS[1:])
+#: What staff verify with the group, at registration and at every change afterwards: once the
+#: registration is approved, these change only through a request staff approve.
+AFFILIATION_FIELDS = ("organisation", "organisation_code", "country", "region")
 
 # SIREN (9 digits), SIRET (14) or INSEE code of a commune (2A/2B for Corsica).
 # Also the Atlas's codes of regions (R + INSEE code) and departments (D + code).
@@ -75,6 +78,35 @@ def profile_of(user: AbstractBaseUser) -> MemberProfile | None:
     if not user.is_authenticated:
         return None
     return MemberProfile.objects.select_related("actor_group__group").filter(user=user).first()
+
+
+def verified_profile(user: AbstractBaseUser) -> MemberProfile | None:
+    """The member's profile as staff verified it: only an approved registration's values
+    (group, organisation, official code, country, region) may decide what the member sees."""
+    profile = profile_of(user)
+    if profile is None or profile.status != MemberProfile.Status.APPROVED:
+        return None
+    return profile
+
+
+def _normalised(name: str, value: Any) -> str:
+    value = (value or "").strip() if isinstance(value, str) or value is None else str(value)
+    return value.replace(" ", "").upper() if name in ("organisation_code", "country") else value
+
+
+def locked_affiliation_errors(profile: MemberProfile | None, changes: dict[str, Any]) -> dict[str, list]:
+    """The affiliation fields a member tries to change directly once staff approved them."""
+    if profile is None or profile.status != MemberProfile.Status.APPROVED:
+        return {}
+    message = _(
+        "Verified by the CNCD team: ask for the change in “My group and organisation” "
+        "(/espace-personnel/changement-de-groupe/, or POST /api/me/group-requests/)."
+    )
+    return {
+        name: [message]
+        for name in AFFILIATION_FIELDS
+        if name in changes and _normalised(name, changes[name]) != _normalised(name, getattr(profile, name))
+    }
 
 
 def validate_member_details(group_slug: str, details: dict[str, Any]) -> dict[str, Any]:
@@ -186,13 +218,14 @@ def update_profile(user: AbstractBaseUser, **changes: Any) -> AbstractBaseUser:
         except ValidationError as error:
             errors.update(error.message_dict)
     profile = profile_of(user)
+    errors.update(locked_affiliation_errors(profile, changes))
     details = {name: changes[name] for name in DETAIL_FIELDS if name in changes}
     if profile is None:
         details = {name: value for name, value in details.items() if name in USER_FIELDS}
     try:
         details = validate_member_details(profile.actor_group.slug if profile else "", _merged(user, profile, details))
     except ValidationError as error:
-        errors.update(error.message_dict)
+        errors.update({name: messages for name, messages in error.message_dict.items() if name not in errors})
     if errors:
         raise ValidationError(errors)
 
@@ -255,6 +288,10 @@ def _decide(model: type[Model], pk: int, by: AbstractBaseUser, approve: bool, re
         )
         if approve:
             _join_group(request.user, request.actor_group, only=model is GroupChangeRequest)
+            if model is GroupChangeRequest:
+                MemberProfile.objects.filter(user=request.user).update(
+                    **{name: getattr(request, name) for name in AFFILIATION_FIELDS}
+                )
     return request
 
 
@@ -286,22 +323,48 @@ def reject_registration(profile: MemberProfile, by: AbstractBaseUser, reason: st
     return profile
 
 
-def request_group_change(user: AbstractBaseUser, group_slug: str, motivation: str) -> GroupChangeRequest:
-    """A member asks to move to another group; staff verify it like a registration."""
+def request_group_change(
+    user: AbstractBaseUser, group_slug: str | None, motivation: str, **affiliation: Any
+) -> GroupChangeRequest:
+    """A member asks to change group, organisation, official code, country or region; staff
+    verify it like a registration. What is not given stays as it is; the new values are
+    checked by the rules of the group asked for."""
     errors: dict[str, list] = {}
+    profile = profile_of(user)
+    current_groups = member_groups(user)
+    group_slug = group_slug or (profile.actor_group.slug if profile else "")
     actor = ActorGroup.objects.select_related("group").filter(slug=group_slug).first()
     if actor is None:
         errors["group"] = [_("Choose one of the nine actor groups.")]
-    elif user.groups.filter(pk=actor.group_id).exists():
-        errors["group"] = [_("You already belong to this group.")]
+    unknown = set(affiliation) - set(AFFILIATION_FIELDS)
+    if unknown:
+        raise ValueError(f"not an affiliation field: {sorted(unknown)}")
+    asked = {name: getattr(profile, name) if profile else "" for name in AFFILIATION_FIELDS}
+    asked.update({name: value for name, value in affiliation.items() if value is not None})
+    if actor is not None:
+        try:
+            asked = {
+                name: value
+                for name, value in validate_member_details(actor.slug, asked).items()
+                if name in AFFILIATION_FIELDS
+            }
+        except ValidationError as error:
+            errors.update(error.message_dict)
+    if not errors and actor is not None:
+        same_group = any(group.pk == actor.pk for group in current_groups)
+        same_values = profile is not None and all(
+            _normalised(name, asked[name]) == _normalised(name, getattr(profile, name)) for name in AFFILIATION_FIELDS
+        )
+        if same_group and (same_values or profile is None):
+            errors["group"] = [_("You already belong to this group, with this organisation: nothing would change.")]
     motivation = (motivation or "").strip()
     if not motivation:
-        errors["motivation"] = [_("Say why you are changing group: the CNCD team will verify it.")]
+        errors["motivation"] = [_("Say why your affiliation changes: the CNCD team will verify it.")]
     if errors:
         raise ValidationError(errors)
     try:
         with transaction.atomic():
-            return GroupChangeRequest.objects.create(user=user, actor_group=actor, motivation=motivation)
+            return GroupChangeRequest.objects.create(user=user, actor_group=actor, motivation=motivation, **asked)
     except IntegrityError as error:
         raise GroupRequestPending() from error
 
@@ -370,6 +433,7 @@ def personal_data(user: AbstractBaseUser) -> dict[str, Any]:
         "group_change_requests": [
             {
                 "group": request.actor_group.slug,
+                **{name: getattr(request, name) for name in AFFILIATION_FIELDS},
                 "motivation": request.motivation,
                 "status": request.status,
                 "asked_at": _when(request.created_at),

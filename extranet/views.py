@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -116,10 +116,13 @@ def profile(request: HttpRequest) -> HttpResponse:
 @login_required
 def change_group(request: HttpRequest) -> HttpResponse:
     """A member asks staff to move them to another group, and follows the answer."""
-    form = GroupChangeForm(request.POST or None)
+    form = GroupChangeForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            services.request_group_change(request.user, form.cleaned_data["group"], form.cleaned_data["motivation"])
+            affiliation = {name: form.cleaned_data.get(name) or "" for name in services.AFFILIATION_FIELDS}
+            services.request_group_change(
+                request.user, form.cleaned_data["group"], form.cleaned_data["motivation"], **affiliation
+            )
         except ValidationError as error:
             add_errors(form, error)
         except DomainError as error:
@@ -133,6 +136,7 @@ def change_group(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "groups": services.member_groups(request.user),
+            "profile": services.profile_of(request.user),
             "requests": services.group_requests(request.user),
             "section": "group",
         },
@@ -412,3 +416,14 @@ def my_notifications(request: HttpRequest) -> HttpResponse:
         "extranet/notifications.html",
         {"notices": list(notices.notices(request.user)[:100]), "section": "notifications"},
     )
+
+
+def admin_login(request: HttpRequest) -> HttpResponse:
+    """``/admin/login/`` is allauth's login: one login form for every door, with its rate limits,
+    the approval of registrations and multi-factor authentication. Wagtail's own form is never
+    shown, and a password posted to it logs nobody in."""
+    target = request.GET.get("next") or ""
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=False):
+        target = ""
+    query = urlencode({"next": target or reverse("wagtailadmin_home")})
+    return redirect(f"{reverse('account_login')}?{query}")

@@ -193,7 +193,7 @@ class RegistrationAdmin(DecisionAdmin):
 
 class GroupChangeAdmin(DecisionAdmin):
     model = GroupChangeRequest
-    menu_label = _("Group changes")
+    menu_label = _("Affiliation changes")
     menu_icon = "group"
     list_display = ("member", "email", "actor_group", "created_at", "status")
     search_fields = (*DecisionAdmin.search_fields, "motivation")
@@ -202,8 +202,21 @@ class GroupChangeAdmin(DecisionAdmin):
 
     def details(self, obj):
         current = ", ".join(str(actor.group.name) for actor in services.member_groups(obj.user))
+        profile = services.profile_of(obj.user)
+
+        def asked(label, name):
+            now = getattr(profile, name, "") if profile else ""
+            value = getattr(obj, name) or "—"
+            if value == (now or "—"):
+                return (label, value)
+            return (label, gettext("%(asked)s (now: %(now)s)") % {"asked": value, "now": now or "—"})
+
         return super().details(obj) + [
             (gettext("Current groups"), current or "—"),
+            asked(gettext("Organisation"), "organisation"),
+            asked(gettext("Official code of the local authority"), "organisation_code"),
+            asked(gettext("Country"), "country"),
+            asked(gettext("Region"), "region"),
             (gettext("Motivation"), obj.motivation),
             (gettext("Asked at"), obj.created_at),
         ]

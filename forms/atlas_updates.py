@@ -29,7 +29,7 @@ from django.utils.translation import gettext_lazy as _
 from atlas_pages.countries import country_name
 from atlas_pages.exceptions import Conflict, Forbidden, NotFound
 from atlas_pages.models import Country, FrenchAuthority, Project, Theme
-from extranet.services import profile_of
+from extranet.services import verified_profile
 
 from .models import AtlasUpdate
 from .permissions import Viewer
@@ -76,7 +76,7 @@ def proposer(user: AbstractBaseUser) -> Proposer | None:
     viewer = Viewer.of(user)
     if viewer.is_staff or viewer.user_id is None:
         return None
-    profile = profile_of(user)
+    profile = verified_profile(user)
     organisation = profile.organisation if profile else ""
     if viewer.authority_code:
         return Proposer("collectivites", authority_code=viewer.authority_code, organisation=organisation)

@@ -15,7 +15,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Q, QuerySet
 
 from atlas_pages.atlas_data import regions
-from extranet.services import member_groups, profile_of
+from extranet.services import member_groups, verified_profile
 
 from .models import Dossier
 
@@ -40,7 +40,7 @@ class Viewer:
         cached = getattr(user, "_dossier_viewer", None)
         if cached is not None:
             return cached
-        profile = profile_of(user)
+        profile = verified_profile(user)  # only what staff verified decides
         groups = frozenset(actor.slug for actor in member_groups(user))
         viewer = cls(
             user_id=user.pk,

@@ -6,7 +6,7 @@ from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from atlas_pages import views as atlas_views
-from extranet.views import RegistrationView
+from extranet.views import RegistrationView, admin_login
 from newsletter import views as newsletter_views
 
 from .api import api, not_found
@@ -14,6 +14,7 @@ from .health import healthz
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("admin/login/", admin_login, name="wagtailadmin_login"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("api/", api.urls),

@@ -620,7 +620,7 @@ MATRIX = {
         (
             "ask",
             "/api/me/group-requests/",
-            {"group": "ong", "motivation": "Nouveau poste"},
+            {"group": "ong", "organisation": "Solidarité Sahel", "motivation": "Nouveau poste"},
             lambda p: logged_in(p, default=201, ong=422),
         )
     ],

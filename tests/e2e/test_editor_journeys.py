@@ -17,10 +17,12 @@ pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def admin_log_in(page, username: str) -> None:
+    """The admin's login is allauth's (rate limits, approval, MFA): /admin/login/ leads there."""
     page.goto("/admin/login/")
-    page.fill("input[name=username]", username)
+    page.wait_for_url("**/accounts/login/**")
+    page.fill("input[name=login]", username)
     page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
+    page.click("form:has(input[name=password]) button[type=submit]")
     page.wait_for_url("**/admin/")
 
 

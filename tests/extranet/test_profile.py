@@ -112,9 +112,11 @@ def test_profile_page_saves_and_shows_errors_next_to_fields(embassy_client, emba
     assert embassy_member.get_full_name() == "Paul Diallo"
     assert embassy_member.member_profile.position == "Premier conseiller"
 
-    response = embassy_client.post("/espace-personnel/informations-personnelles/", {**data, "country": ""})
+    response = embassy_client.post("/espace-personnel/informations-personnelles/", {**data, "phone": "abc"})
     assert response.status_code == 200
-    assert response.context["form"].errors["country"] == ["Une ambassade indique le pays où elle se trouve."]
+    assert response.context["form"].errors["phone"] == [
+        "Saisissez un numéro de téléphone, par exemple +33 1 53 69 30 00."
+    ]
     assert 'class="fr-error-text"' in response.content.decode()
 
 
@@ -212,7 +214,8 @@ def test_bad_group_change_names_the_field(embassy_client, group, motivation, fie
 
 def test_group_change_page(embassy_client):
     response = embassy_client.post(
-        "/espace-personnel/changement-de-groupe/", {"group": "ong", "motivation": "Je rejoins une ONG."}
+        "/espace-personnel/changement-de-groupe/",
+        {"group": "ong", "organisation": "Solidarité Sahel", "motivation": "Je rejoins une ONG."},
     )
     assert response.status_code == 302
     page = unescape(embassy_client.get(response["Location"]).content.decode())
@@ -232,7 +235,13 @@ def test_a_prefecture_changes_its_region_within_the_list(db):
     client = Client()
     client.force_login(user)
     assert client.get("/api/me/").json()["region"] == "53"
-    response = patch(client, {"region": "99"})
+    response = client.post(
+        "/api/me/group-requests/", {"region": "99", "motivation": "Mutation."}, content_type="application/json"
+    )
     assert response.status_code == 422 and response.json()["detail"][0]["field"] == "region"
-    assert patch(client, {"region": "84"}).json()["region"] == "84"
+    response = client.post(
+        "/api/me/group-requests/", {"region": "84", "motivation": "Mutation."}, content_type="application/json"
+    )
+    assert response.status_code == 201 and response.json()["region"] == "84"
+    assert patch(client, {"region": "84"}).status_code == 422  # verified: only staff's approval changes it
     assert 'name="region"' in client.get("/espace-personnel/informations-personnelles/").content.decode()

@@ -72,6 +72,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "cncd.middleware.RejectNullCharacters",
+    "cncd.middleware.PrivateAnswers",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -142,10 +143,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
-]
+# One backend for every door (allauth, its headless API, the admin, sessions and app tokens):
+# allauth's (username or e-mail), refusing inactive accounts and registrations staff have not
+# approved (extranet/backends.py).
+AUTHENTICATION_BACKENDS = ["extranet.backends.ApprovedAccountsBackend"]
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "/"
 
@@ -221,7 +222,9 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.databa
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "ods"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
-WAGTAIL_PASSWORD_RESET_ENABLED = True
+# The admin's login and password reset are allauth's (rate-limited, approval and MFA enforced):
+# /admin/login/ leads there (extranet.views.admin_login).
+WAGTAIL_PASSWORD_RESET_ENABLED = False
 
 # django-allauth: accounts and its headless API (browser and app clients).
 ACCOUNT_LOGIN_METHODS = {"username", "email"}
@@ -248,6 +251,10 @@ ACCOUNT_RATE_LIMITS = {
     # Newsletter subscriptions from the public form: per address and per visitor.
     "newsletter_subscribe": "30/h/ip,3/h/key",
 }
+# The Atlas's PDF is made inside the request up to this many projects (a few seconds), in the
+# background above; and asked for at most so often by one visitor.
+CNCD_PDF_IMMEDIATE_LIMIT = env.int("CNCD_PDF_IMMEDIATE_LIMIT", default=300)
+ACCOUNT_RATE_LIMITS["atlas_pdf"] = "10/m/ip,60/h/ip"
 # An Atlas export e-mailed to a colleague is attached up to this size, else sent as a link.
 CNCD_EXPORT_ATTACHMENT_MAX_BYTES = 5 * 1024 * 1024
 HEADLESS_ONLY = False
