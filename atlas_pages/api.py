@@ -14,6 +14,7 @@ from .countries import country_name
 from .exceptions import NotFound
 from .permissions import Reader, refusal_status
 from .representation import page_fields
+from .schemas import InputSchema
 from .themes import LABELS as THEME_LABELS
 
 router = Router(tags=["pages"])
@@ -86,7 +87,7 @@ class ErrorOut(Schema):
     detail: Any
 
 
-class PageListQuery(Schema):
+class PageListQuery(InputSchema):
     type: str | None = Field(None, description="Comma-separated app_label.ModelName, e.g. atlas_pages.ArticlePage")
     rubric: int | None = Field(None, description="Id of a rubric: its pages only")
     month: str | None = Field(None, description="YYYY-MM, on the editorial date", pattern=r"^\d{4}-\d{2}$")
@@ -185,7 +186,7 @@ def list_pages(request: HttpRequest, query: Query[PageListQuery]):
     summary="Find a page by its URL path",
     auth=any_caller,
 )
-def find_page(request: HttpRequest, path: str = "/"):
+def find_page(request: HttpRequest, path: str = Query("/", max_length=2048)):
     return detail_response(request, services.find_page(services.site_for(request), path, request))
 
 

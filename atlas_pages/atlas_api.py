@@ -14,17 +14,18 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
-from . import atlas_pdf, atlas_search
+from . import atlas_pdf, atlas_search, throttle
 from .auth import any_caller
 from .countries import country_name
 from .exceptions import NotAuthenticated
 from .models import BourseProject, Country, FrenchAuthority, Project
 from .models.atlas import folded
+from .schemas import InputSchema
 
 router = Router(tags=["atlas"])
 
 
-class ProjectQuery(Schema):
+class ProjectQuery(InputSchema):
     q: str | None = Field(None, max_length=200, description="Words in the title, description, authorities, country")
     country: str | None = Field(None, description="ISO 3166 alpha-2 code")
     continent: str | None = Field(None, description="afrique, amerique, asie, europe, oceanie")
@@ -40,7 +41,7 @@ class ProjectQuery(Schema):
     ordering: str | None = Field(None, description="title, start_year, country, updated (prefix - to reverse)")
 
 
-class Paging(Schema):
+class Paging(InputSchema):
     limit: int = Field(20, ge=1, le=100)
     offset: int = Field(0, ge=0)
 
@@ -138,14 +139,14 @@ class AuthorityListOut(Schema):
     items: list[AuthorityOut]
 
 
-class AuthorityQuery(Schema):
+class AuthorityQuery(InputSchema):
     q: str | None = Field(None, max_length=100, description="Part of the name or the official code")
     kind: str | None = Field(None, description="region, department, commune, intercommunality")
     region: str | None = Field(None, description="INSEE code of the region")
     department: str | None = Field(None, description="Department code")
 
 
-class BourseQuery(Schema):
+class BourseQuery(InputSchema):
     country: str | None = Field(None, description="ISO 3166 alpha-2 code")
     theme: str | None = Field(None, description="Sector (theme slug)")
     status: str | None = Field(None, description="open, in_contact, matched or closed")
@@ -211,7 +212,7 @@ class ExportAcceptedOut(Schema):
     detail: str
 
 
-class PdfQuery(Schema):
+class PdfQuery(InputSchema):
     scope: Literal["country", "continent"] = Field(
         "country", description="Group the projects by country or by continent"
     )
@@ -225,8 +226,10 @@ class PdfQuery(Schema):
     openapi_extra={"responses": {200: {"description": "The PDF", "content": {"application/pdf": {}}}}},
 )
 def projects_pdf(request: HttpRequest, filters: Query[ProjectQuery], options: Query[PdfQuery]):
-    """Up to a couple of thousand projects the PDF comes at once; above, a member's export is
-    made in the background (202), kept in the personal space and announced by e-mail."""
+    """Up to ``CNCD_PDF_IMMEDIATE_LIMIT`` projects (300) the PDF comes at once; above, a member's export is
+    made in the background (202), kept in the personal space and announced by e-mail. A
+    visitor asks for ten PDFs a minute at most (429 beyond)."""
+    throttle.consume(request, "atlas_pdf")
     ids = atlas_search.matching_ids(atlas_search.search(request.GET))
     if len(ids) <= atlas_pdf.IMMEDIATE_LIMIT:
         response = HttpResponse(
@@ -272,7 +275,9 @@ def project_facets(request: HttpRequest, filters: Query[ProjectQuery]):
 @router.get(
     "/atlas/countries/", response=list[CountryOut], summary="Countries with their number of projects", auth=None
 )
-def list_countries(request: HttpRequest, continent: str | None = None, with_projects: bool = False):
+def list_countries(
+    request: HttpRequest, continent: str | None = Query(None, max_length=20), with_projects: bool = False
+):
     qs = Country.objects.select_related("continent").annotate(project_count=Count("projects"))
     if continent:
         qs = qs.filter(continent__slug=continent)

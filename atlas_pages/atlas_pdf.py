@@ -24,8 +24,9 @@ from .countries import country_name
 from .models import AtlasExport, Project
 from .themes import LABELS as THEME_LABELS
 
-#: Above this many projects the PDF is made in the background and the member told when ready.
-IMMEDIATE_LIMIT = 2000
+#: Above this many projects the PDF is made in the background and the member told when ready:
+#: what a request renders stays well within gunicorn's timeout (2,000 projects took 36 s).
+IMMEDIATE_LIMIT = settings.CNCD_PDF_IMMEDIATE_LIMIT
 
 logger = logging.getLogger(__name__)
 

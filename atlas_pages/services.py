@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import logging
+import re
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from urllib.parse import unquote
 
 from django.core.cache import cache
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.db import DatabaseError, transaction
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
@@ -18,6 +21,8 @@ from wagtail.models import Page, Site, get_page_models
 from .exceptions import DomainError, NotFound
 from .models import ArticlePage, ContactSettings, EditorialPage, RubricIndexPage
 from .permissions import Reader, is_locked, locked_page_ids, readable
+
+logger = logging.getLogger(__name__)
 
 #: How many matches a search returns at most (the padlock sorts them in Python).
 SEARCH_LIMIT = 500
@@ -173,6 +178,16 @@ def filtered_pages(site: Site | None, filters: PageFilters, *, subtree_as_range:
     return queryset.order_by(*ORDERINGS[ordering])
 
 
+#: Words of a search: letters and digits (any script). Quotes, operators and punctuation are
+#: not search syntax here; lower case keeps FTS5's AND/OR/NOT/NEAR out of the query.
+SEARCH_WORD = re.compile(r"\w+")
+SEARCH_MAX_TERMS = 12
+
+
+def search_terms(query: str) -> list[str]:
+    return [word.lower() for word in SEARCH_WORD.findall(query or "")][:SEARCH_MAX_TERMS]
+
+
 def search_page_ids(queryset: QuerySet[Page], query: str, reader: Reader) -> list[int]:
     """Matching page ids, the padlock respected: bodies count only where the reader may read.
 
@@ -180,10 +195,16 @@ def search_page_ids(queryset: QuerySet[Page], query: str, reader: Reader) -> lis
     pass the other filters are kept. Locked pages match on their title and teaser alone, with a
     plain word-by-word match, so a word of their body never finds them for an outsider.
     """
-    terms = [term for term in query.split() if term]
+    terms = search_terms(query)
     if not terms:
         return []
-    ranked = [page.pk for page in Page.objects.live().search(query, order_by_relevance=True)[: SEARCH_LIMIT * 2]]
+    try:
+        with transaction.atomic():  # a failing search must not break the request's transaction
+            found = Page.objects.live().search(" ".join(terms), order_by_relevance=True)[: SEARCH_LIMIT * 2]
+            ranked = [page.pk for page in found]
+    except DatabaseError:
+        logger.warning("Search failed for %r; answered by title and teaser only", terms, exc_info=True)
+        ranked = []
     kept = set(readable(queryset.filter(pk__in=ranked), reader).values_list("pk", flat=True))
     ids = [pk for pk in ranked if pk in kept][:SEARCH_LIMIT]
     if reader.sees_everything:

@@ -11,6 +11,7 @@ from ninja import Field, Query, Router, Schema, Status
 from atlas_pages.atlas_api import Paging
 from atlas_pages.auth import any_caller, member_auth
 from atlas_pages.exceptions import NotFound
+from atlas_pages.schemas import InputSchema
 
 from . import apd, apd_exports, codelists
 from .history_api import HistoryEventOut, events_out
@@ -36,7 +37,7 @@ class CampaignListOut(Schema):
     items: list[CampaignOut]
 
 
-class LineIn(Schema):
+class LineIn(InputSchema):
     """Codes and amounts are checked by the service, which names each faulty field in French."""
 
     project_id: int | str | None = Field(None, description="One of my authority's Atlas projects")
@@ -116,7 +117,7 @@ class ApdDeclarationListOut(Schema):
     items: list[ApdDeclarationSummaryOut]
 
 
-class CorrectionIn(Schema):
+class CorrectionIn(InputSchema):
     reason: str = ""
 
 
@@ -237,7 +238,7 @@ def start_declaration(request: HttpRequest, campaign_id: int):
     return Status(201 if created else 200, _detail(apd.declaration(request.user, item.pk)))
 
 
-class DeclarationQuery(Schema):
+class DeclarationQuery(InputSchema):
     campaign: int | None = None
     state: Literal["draft", "submitted", "correction"] | None = None
 
@@ -343,7 +344,7 @@ def receipt(request: HttpRequest, declaration_id: int):
     )
 
 
-class CodeQuery(Schema):
+class CodeQuery(InputSchema):
     q: str = Field("", description="The start of a code, or words of its name")
     limit: int = Field(20, ge=1, le=500)
 

@@ -13,6 +13,7 @@ from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
 
 from atlas_pages.atlas_api import Paging
 from atlas_pages.auth import any_caller, member_auth
+from atlas_pages.schemas import InputSchema
 
 from . import services
 from .models import CallForProjectsPage, Dossier
@@ -83,34 +84,38 @@ def get_call(request: HttpRequest, call_id: int):
 # --- dossiers ---------------------------------------------------------------------------------
 
 
-class BudgetLineIn(Schema):
-    kind: str = Field(description="expense or resource")
+#: How many items a dossier's lists take at most (a 422 naming the list beyond).
+MAX_BUDGET_LINES, MAX_CONTACTS, MAX_THEMES = 200, 20, 20
+
+
+class BudgetLineIn(InputSchema):
+    kind: str = Field(max_length=10, description="expense or resource")
     year: int = Field(1, description="Year of the project: 1, 2 or 3")
-    label: str
-    source: str = Field("", description="For a resource: requested, own, partner, public or private")
+    label: str = Field(max_length=255)
+    source: str = Field("", max_length=10, description="For a resource: requested, own, partner, public or private")
     amount: str | int | float = Field(description="Euros, at most two decimals")
 
 
-class ContactIn(Schema):
-    name: str
-    role: str = ""
-    email: str = ""
-    phone: str = ""
+class ContactIn(InputSchema):
+    name: str = Field(max_length=255)
+    role: str = Field("", max_length=255)
+    email: str = Field("", max_length=254)
+    phone: str = Field("", max_length=40)
 
 
-class DossierContentIn(Schema):
+class DossierContentIn(InputSchema):
     """Only the fields sent change; budget and contacts, when sent, replace the lists."""
 
-    title: str | None = None
-    partner_name: str | None = None
-    partner_country: str | None = Field(None, description="ISO 3166 alpha-2 code")
-    themes: list[str] | None = Field(None, description="Theme slugs")
-    description: str | None = None
-    objectives: str | None = None
+    title: str | None = Field(None, max_length=255)
+    partner_name: str | None = Field(None, max_length=255)
+    partner_country: str | None = Field(None, max_length=2, description="ISO 3166 alpha-2 code")
+    themes: list[str] | None = Field(None, max_length=MAX_THEMES, description="Theme slugs")
+    description: str | None = Field(None, max_length=10000)
+    objectives: str | None = Field(None, max_length=5000)
     start_year: int | None = None
     duration_years: int | None = Field(None, description="1 to 3 (at most 1 for an annual call)")
-    budget: list[BudgetLineIn] | None = None
-    contacts: list[ContactIn] | None = None
+    budget: list[BudgetLineIn] | None = Field(None, max_length=MAX_BUDGET_LINES)
+    contacts: list[ContactIn] | None = Field(None, max_length=MAX_CONTACTS)
 
 
 class DossierCreateIn(DossierContentIn):
@@ -121,7 +126,7 @@ class DossierUpdateIn(DossierContentIn):
     version: int = Field(description="The version you read; 409 if the dossier changed since")
 
 
-class VersionIn(Schema):
+class VersionIn(InputSchema):
     version: int
 
 
@@ -300,7 +305,7 @@ def _detail(request: HttpRequest, item: Dossier) -> dict:
     }
 
 
-class DossierQuery(Schema):
+class DossierQuery(InputSchema):
     call: int | None = Field(None, description="Id of a call")
     state: str | None = Field(None, description="One of the states")
 
@@ -400,14 +405,15 @@ def dossier_history(request: HttpRequest, dossier_id: int):
     ]
 
 
-class OpinionRequestIn(Schema):
+class OpinionRequestIn(InputSchema):
     bodies: list[str] = Field(
+        max_length=10,
         default_factory=list,
         description="ambassades, prefectures, ministeres-operateurs; empty: those the call requires",
     )
 
 
-class OpinionIn(Schema):
+class OpinionIn(InputSchema):
     verdict: Literal["favourable", "reserved", "unfavourable"]
     text: str = Field(max_length=10000)
     confidential: bool = False
@@ -500,7 +506,9 @@ def list_attachments(request: HttpRequest, dossier_id: int):
     summary="Add a document (multipart)",
     auth=member_auth,
 )
-def add_attachment(request: HttpRequest, dossier_id: int, file: File[UploadedFile], label: Form[str] = ""):
+def add_attachment(
+    request: HttpRequest, dossier_id: int, file: File[UploadedFile], label: str = Form("", max_length=255)
+):
     """PDF, office documents or images, judged by their content; 10 MB at most (422 naming ``file``)."""
     attachment = services.add_attachment(request.user, dossier_id, file, label)
     return Status(201, _attachment_out(attachment))
@@ -557,7 +565,12 @@ def list_messages(request: HttpRequest, dossier_id: int):
     summary="Write a message (multipart, with a document if need be)",
     auth=member_auth,
 )
-def send_message(request: HttpRequest, dossier_id: int, body: Form[str], file: File[UploadedFile | None] = None):
+def send_message(
+    request: HttpRequest,
+    dossier_id: int,
+    body: str = Form(..., max_length=5000),
+    file: File[UploadedFile | None] = None,
+):
     message = services.send_message(request.user, dossier_id, body, file)
     return Status(201, _message_out(message))
 

@@ -8,6 +8,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from atlas_pages.atlas_api import Paging
 from atlas_pages.auth import member_auth
+from atlas_pages.schemas import InputSchema
 
 from . import atlas_updates
 from .models import AtlasUpdate
@@ -15,7 +16,7 @@ from .models import AtlasUpdate
 router = Router(tags=["Atlas updates"])
 
 
-class ChangesIn(Schema):
+class ChangesIn(InputSchema):
     """Only the values given are proposed (for a change); a new project needs title, country,
     start_year and french_authorities (a local authority's own by default)."""
 
@@ -28,12 +29,14 @@ class ChangesIn(Schema):
     budget: str | int | float | None = Field(None, description="EUR")
     description: str | None = None
     contact: str | None = None
-    themes: list[str] | None = Field(None, description="Theme slugs")
-    french_authorities: list[str] | None = Field(None, description="Official codes")
-    partner_authorities: list[str] | None = Field(None, description="Names (created in the project's country)")
+    themes: list[str] | None = Field(None, max_length=20, description="Theme slugs")
+    french_authorities: list[str] | None = Field(None, max_length=50, description="Official codes")
+    partner_authorities: list[str] | None = Field(
+        None, max_length=50, description="Names (created in the project's country)"
+    )
 
 
-class ProposalIn(Schema):
+class ProposalIn(InputSchema):
     kind: Literal["new", "edit", "end"]
     project_id: int | None = Field(None, description="For edit and end")
     changes: ChangesIn = Field(default_factory=ChangesIn)
@@ -72,15 +75,15 @@ class UpdateListOut(Schema):
     items: list[UpdateOut]
 
 
-class AcceptIn(Schema):
+class AcceptIn(InputSchema):
     override: bool = Field(False, description="Accept even if the project changed since the proposal")
 
 
-class RejectIn(Schema):
+class RejectIn(InputSchema):
     reason: str = ""
 
 
-class UpdateQuery(Schema):
+class UpdateQuery(InputSchema):
     state: Literal["pending", "accepted", "rejected", "withdrawn"] | None = None
     project: int | None = None
 

@@ -10,6 +10,7 @@ from ninja import Field, Query, Router, Schema, Status
 from atlas_pages.atlas_api import Paging
 from atlas_pages.auth import member_auth
 from atlas_pages.models import BourseProject
+from atlas_pages.schemas import InputSchema
 
 from . import bourse
 from .history_api import HistoryEventOut, events_out
@@ -17,7 +18,7 @@ from .history_api import HistoryEventOut, events_out
 router = Router(tags=["Bourse-projets census"])
 
 
-class EntryIn(Schema):
+class EntryIn(InputSchema):
     title: str = ""
     partner_name: str = Field("", description="The foreign local authority (created in the embassy's country)")
     theme: str = Field("", description="Sector (theme slug)")
@@ -26,7 +27,7 @@ class EntryIn(Schema):
     contact: str = ""
 
 
-class EntryPatch(Schema):
+class EntryPatch(InputSchema):
     title: str | None = None
     partner_name: str | None = None
     theme: str | None = None
@@ -69,17 +70,17 @@ class EntryListOut(Schema):
     items: list[EntryOut]
 
 
-class ModerationIn(Schema):
+class ModerationIn(InputSchema):
     decision: Literal["publish", "reject"]
     reason: str = ""
 
 
-class StatusIn(Schema):
+class StatusIn(InputSchema):
     status: str
     matched_authority: str = Field("", description="Official code of the French partner, for matched")
 
 
-class InterestIn(Schema):
+class InterestIn(InputSchema):
     message: str = ""
 
 
@@ -99,7 +100,7 @@ class AtlasProjectOut(Schema):
     title: str
 
 
-class EntryQuery(Schema):
+class EntryQuery(InputSchema):
     moderation: Literal["pending", "published", "rejected"] | None = None
     status: Literal["open", "in_contact", "matched", "closed"] | None = None
 

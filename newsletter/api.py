@@ -10,6 +10,7 @@ from ninja import Field, Query, Router, Schema, Status
 from atlas_pages.atlas_api import Paging
 from atlas_pages.auth import any_caller, member_auth
 from atlas_pages.exceptions import NotFound
+from atlas_pages.schemas import InputSchema
 
 from . import rendering, services
 from .models import NewsletterIssuePage, Subscription
@@ -17,17 +18,19 @@ from .models import NewsletterIssuePage, Subscription
 router = Router(tags=["newsletter"])
 
 
-class SubscribeIn(Schema):
+class SubscribeIn(InputSchema):
     email: str
     language: str = Field("fr", description="fr or en")
-    rubrics: list[str] = Field(default_factory=list, description="testimonies, country_zooms, good_practices, news")
+    rubrics: list[str] = Field(
+        default_factory=list, max_length=10, description="testimonies, country_zooms, good_practices, news"
+    )
 
 
 class DetailOut(Schema):
     detail: str
 
 
-class ConfirmIn(Schema):
+class ConfirmIn(InputSchema):
     token: str
 
 
@@ -41,9 +44,9 @@ class SubscriptionOut(Schema):
     consent_text_version: str
 
 
-class MySubscriptionIn(Schema):
+class MySubscriptionIn(InputSchema):
     subscribed: bool
-    rubrics: list[str] | None = None
+    rubrics: list[str] | None = Field(None, max_length=10)
     language: str | None = None
 
 
@@ -66,7 +69,7 @@ class IssueListOut(Schema):
     items: list[IssueSummaryOut]
 
 
-class IssueQuery(Schema):
+class IssueQuery(InputSchema):
     language: str | None = None
 
 

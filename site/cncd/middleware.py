@@ -1,8 +1,10 @@
-"""Request checks that hold for the whole API."""
+"""Request checks that hold for the whole site."""
 
 import json
 
 from django.http import HttpRequest, JsonResponse
+from django.shortcuts import render
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext
 
 
@@ -43,18 +45,47 @@ def nul_field(request: HttpRequest) -> str | None:
 
 
 class RejectNullCharacters:
-    """A NUL character in a parameter or a JSON string is refused with 422 naming the field,
-    before it reaches the database (PostgreSQL cannot store it; Django's forms refuse it the
-    same way, the API's schemas did not)."""
+    """A NUL character in a parameter, a form field or a JSON string is refused before it
+    reaches a view or the database (PostgreSQL cannot store it, SQLite's full-text search
+    chokes on it), on every path: the API answers 422 naming the field, the pages a 400 page
+    that names it."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest):
-        if request.path.startswith("/api/"):
-            field = nul_field(request)
-            if field is not None:
-                detail = {"field": field, "loc": [field], "type": "null_characters_not_allowed"}
-                detail["msg"] = gettext("Null characters are not allowed.")
-                return JsonResponse({"detail": [detail]}, status=422)
-        return self.get_response(request)
+        field = nul_field(request)
+        if field is None:
+            return self.get_response(request)
+        message = gettext("Null characters are not allowed.")
+        if request.path.startswith(("/api/", "/_allauth/")):
+            detail = {"field": field, "loc": [field], "type": "null_characters_not_allowed", "msg": message}
+            return JsonResponse({"detail": [detail]}, status=422)
+        return render(request, "400.html", {"field": field, "message": message}, status=400)
+
+
+#: Answers about the caller, whoever asks (a 401 or 404 about a dossier is about the caller too).
+CALLER_PATHS = ("/api/me/", "/api/dossiers/", "/api/declarations/", "/api/atlas/updates/", "/api/bourse/entries/")
+
+
+class PrivateAnswers:
+    """Answers about the caller are ``Cache-Control: private, no-store``: the paths that are
+    about the caller, and any answer of the API or the personal space given to a logged-in
+    caller (session or ``X-Session-Token``, which the API's auth sets as ``request.user``),
+    unless the view chose its own caching."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest):
+        response = self.get_response(request)
+        if response.has_header("Cache-Control") and not request.path.startswith(CALLER_PATHS):
+            return response
+        user = getattr(request, "user", None)
+        if request.path.startswith(CALLER_PATHS) or (
+            user is not None
+            and user.is_authenticated
+            and request.path.startswith(("/api/", "/espace-personnel/", "/teleprocedures/", "/_allauth/"))
+        ):
+            add_never_cache_headers(response)
+        return response
