@@ -7,3 +7,6 @@ class FormsConfig(AppConfig):
     label = "cncd_forms"
     verbose_name = _("Teleprocedures")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from . import checks  # noqa: F401 (registers the deployment checks)

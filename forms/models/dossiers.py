@@ -213,6 +213,10 @@ class Dossier(models.Model):
     )
     correction_reason = models.TextField(_("what to correct"), blank=True)
     filed_at = models.DateTimeField(_("filed at"), null=True, blank=True)
+    # The head of the history's chain: the number and keyed hash of its last entry, so that an
+    # entry removed at the end (or every entry) shows (forms/history.py).
+    history_head_sequence = models.PositiveIntegerField(default=0, editable=False)
+    history_head_hash = models.CharField(max_length=64, blank=True, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -297,9 +301,9 @@ EVENT_LABELS = {
 
 
 class DossierEvent(models.Model):
-    """One entry of a dossier's history: who, when, what. Each entry carries the hash of the
-    previous one, so that an entry changed or removed afterwards breaks the chain
-    (``manage.py check_dossier_history``)."""
+    """One entry of a dossier's history: who, when, what. Each entry carries the keyed hash
+    (HMAC) of the previous one, and the dossier the head of the chain, so that an entry changed,
+    inserted or removed afterwards breaks it (``manage.py check_dossier_history``)."""
 
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="events")
     sequence = models.PositiveIntegerField(_("number"))

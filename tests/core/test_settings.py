@@ -17,6 +17,7 @@ PRODUCTION_ENV = {
     "DATABASE_URL": "sqlite:///" + str(ROOT / "var" / "check.sqlite3"),
     "REDIS_URL": "redis://127.0.0.1:6379/1",
     "EMAIL_URL": "smtp+tls://mailer:secret@smtp.example.org:587",
+    "CNCD_HISTORY_KEY": "a-history-key-kept-apart-from-the-database-0123456789",
 }
 
 

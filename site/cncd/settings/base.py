@@ -184,6 +184,10 @@ CNCD_HEALTHZ_MAX_TASK_AGE = env.int("CNCD_HEALTHZ_MAX_TASK_AGE", default=300)
 # E-mail: account mail and newsletter mail leave from different addresses.
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="CNCD à la carte <ne-pas-repondre@cncd.example.org>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The key of the dossiers' chained histories (HMAC): kept outside the database, so that who can
+# write to the database cannot forge an entry. Empty: derived from SECRET_KEY (check --deploy
+# warns). Never change it once histories exist (forms/history.py).
+CNCD_HISTORY_KEY = env("CNCD_HISTORY_KEY", default="")
 # The DAECT's mailbox for co-financing dossiers: told when a dossier is filed or an opinion given.
 CNCD_DOSSIERS_EMAIL = env("CNCD_DOSSIERS_EMAIL", default="cofinancements@cncd.example.org")
 # The Atlas's moderators: told when a member proposes an update of the Atlas.
