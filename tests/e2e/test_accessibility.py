@@ -65,3 +65,39 @@ def test_the_journeys_pages_pass_axe(page, live_server):
         assert page.goto(path).status == 200, path
         found += accessibility_violations(page)
     assert found == [], "\n".join(found)
+
+
+CLUSTER_SIZES = {"small": 7, "medium": 42, "large": 420}
+
+
+def test_every_size_of_cluster_marker_is_readable(page, live_server):
+    """The map clusters as the data and the viewport happen to fall, so the test does not wait
+    for it to: it puts one cluster marker of each size in the map's marker pane, as
+    Leaflet.markercluster draws them (``marker-cluster-small|medium|large``, a count in a span),
+    over a dark tile, and has axe judge each count's contrast."""
+    generate(projects=20, authorities=10, countries=3, seed=2)
+    add_page(home_page(), AtlasPage, title="Atlas", slug="atlas")
+    assert page.goto("/atlas/").status == 200
+    page.wait_for_selector(".leaflet-marker-pane", state="attached")
+    page.evaluate(
+        """(sizes) => {
+            const pane = document.querySelector('.leaflet-marker-pane');
+            document.querySelector('.leaflet-tile-pane').style.background = '#1b1b35';
+            Object.entries(sizes).forEach(([size, count], index) => {
+                const icon = document.createElement('div');
+                icon.className = `leaflet-marker-icon marker-cluster marker-cluster-${size} leaflet-interactive`;
+                icon.dataset.test = size;
+                icon.style.cssText = `width:40px;height:40px;margin:-20px;transform:translate(${100 + 60 * index}px,100px)`;
+                icon.innerHTML = `<div><span>${count}</span></div>`;
+                pane.appendChild(icon);
+            });
+        }""",
+        CLUSTER_SIZES,
+    )
+    for size in CLUSTER_SIZES:
+        background = page.eval_on_selector(
+            f"[data-test={size}] > div", "element => getComputedStyle(element).backgroundColor"
+        )
+        assert background.startswith("rgb("), (size, background)  # opaque: the tiles never show through
+    found = [line for line in accessibility_violations(page) if "color-contrast" in line]
+    assert found == [], "\n".join(found)
