@@ -98,7 +98,7 @@ class PageListQuery(InputSchema):
         None, description="date, -date, title, -title, first_published_at, -first_published_at"
     )
     limit: int = Field(20, ge=1, le=100)
-    offset: int = Field(0, ge=0)
+    offset: int = Field(0, ge=0, le=1_000_000_000)
 
 
 def summary(row: services.PageRow, request: HttpRequest) -> PageSummaryOut:

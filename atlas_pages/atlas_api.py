@@ -43,7 +43,7 @@ class ProjectQuery(InputSchema):
 
 class Paging(InputSchema):
     limit: int = Field(20, ge=1, le=100)
-    offset: int = Field(0, ge=0)
+    offset: int = Field(0, ge=0, le=1_000_000_000)
 
 
 class NamedOut(Schema):

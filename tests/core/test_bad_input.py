@@ -102,3 +102,9 @@ def test_an_app_token_callers_answers_are_private_too(member):
     token = login.json()["meta"]["session_token"]
     response = Client().get("/api/pages/", HTTP_X_SESSION_TOKEN=token)
     assert "no-store" in response["Cache-Control"]
+
+
+@pytest.mark.parametrize("path", ["/api/atlas/authorities/", "/api/atlas/projects/", "/api/pages/"])
+def test_an_offset_beyond_any_database_integer_names_the_field(client, path):
+    response = client.get(path, {"offset": 502064964338097077390894770870550528})
+    assert response.status_code == 422 and response.json()["detail"][0]["field"] == "offset"
