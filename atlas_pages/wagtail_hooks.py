@@ -171,3 +171,13 @@ for _model in (FrenchAuthority, PartnerAuthority, Project, BourseProject):
 def remember_who_updated(request, instance):
     if isinstance(instance, Project):
         Project.objects.filter(pk=instance.pk).update(updated_by=request.user)
+
+
+# --- personal data (RGPD): the member's Atlas exports are in the personal space's download ------
+
+ATLAS_COVERAGE = {
+    "atlas_pages.AtlasExport.owner": "export: atlas_exports (personal space); deletion: deleted with the account",
+    "atlas_pages.Project.updated_by": "who last changed an Atlas project; deletion: unlinked",
+    "atlas_pages.ContactSettings.email": "the CNCD's own contact address, not an account",
+}
+hooks.register("cncd_personal_data_coverage", lambda: ATLAS_COVERAGE)

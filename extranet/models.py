@@ -82,6 +82,9 @@ class MemberProfile(StaffDecision):
     terms_accepted_at = models.DateTimeField(_("terms accepted at"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True)
     created_at = models.DateTimeField(_("registered at"), auto_now_add=True, db_index=True)
+    retention_warned_at = models.DateTimeField(
+        _("warned of the deletion of the unused account at"), null=True, blank=True, editable=False
+    )
 
     class Meta:
         ordering = ["-created_at"]

@@ -502,6 +502,11 @@ def delete_account(user: AbstractBaseUser, password: str) -> None:
         raise ValidationError({"password": [_("This is not your password.")]})
     if user.is_staff:
         raise Forbidden(_("Staff accounts are closed by an administrator, not from the personal space."))
+    delete_account_for_good(user)
+
+
+def delete_account_for_good(user: AbstractBaseUser) -> None:
+    """The deletion itself, once it is decided (by the member, or for an unused account)."""
     with transaction.atomic():
         for anonymise in hooks.get_hooks("cncd_before_account_deletion"):
             anonymise(user)

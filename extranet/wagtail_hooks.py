@@ -266,3 +266,42 @@ def remember_brief_reading(page, request, serve_args, serve_kwargs):
     padlock: a page the member may not read is not marked."""
     if request.user.is_authenticated and isinstance(page, ArticlePage):
         brief.mark_read(request.user, page)
+
+
+# --- personal data (RGPD) ----------------------------------------------------------------------
+
+#: How each place of the accounts, and of the libraries that keep something of an account, is
+#: covered by the download (``services.personal_data``) or the deletion (``services.delete_account``).
+ACCOUNT_COVERAGE = {
+    "auth.User.email": "export: account; deletion: deleted",
+    "account.EmailAddress.user": "export: email_addresses; deletion: deleted with the account",
+    "account.EmailAddress.email": "export: email_addresses; deletion: deleted with the account",
+    "extranet.MemberProfile.user": "export: registration; deletion: deleted with the account",
+    "extranet.MemberProfile.decided_by": "staff's decision; deletion: unlinked",
+    "extranet.GroupChangeRequest.user": "export: group_change_requests; deletion: deleted with the account",
+    "extranet.GroupChangeRequest.decided_by": "staff's decision; deletion: unlinked",
+    "extranet.Bookmark.user": "export: bookmarks; deletion: deleted with the account",
+    "extranet.MapAlbum.user": "export: map_albums; deletion: deleted with the account",
+    "extranet.BriefReading.user": "which brief items were opened; deletion: deleted with the account",
+    "extranet.Notice.user": "export: notifications; deletion: deleted with the account",
+    # Wagtail keeps what editors (staff) did; members have no access to the admin.
+    "wagtailcore.Page.owner": "the editor who created a page; deletion: unlinked",
+    "wagtailcore.Page.locked_by": "the editor who locked a page; deletion: unlinked",
+    "wagtailcore.Revision.user": "the editor of a revision; deletion: unlinked",
+    "wagtailcore.ModelLogEntry.user": "staff's actions (a deleted member's decisions lose the member's name)",
+    "wagtailcore.PageLogEntry.user": "editors' actions on pages; members have none",
+    "wagtailcore.WorkflowState.requested_by": "an editor's moderation request; deletion: unlinked",
+    "wagtailcore.TaskState.finished_by": "an editor's moderation; deletion: unlinked",
+    "wagtailcore.Comment.user": "editors' comments in the admin; deletion: deleted with the account",
+    "wagtailcore.Comment.resolved_by": "editors' comments in the admin; deletion: unlinked",
+    "wagtailcore.CommentReply.user": "editors' replies in the admin; deletion: deleted with the account",
+    "wagtailcore.PageSubscription.user": "editors' comment notifications; deletion: deleted with the account",
+    "wagtailcore.UploadedFile.uploaded_by_user": "an editor's upload in progress; deletion: unlinked",
+    "wagtailcore.APIToken.user": "not used by the site; deletion: deleted with the account",
+    "wagtailusers.UserProfile.user": "the admin's preferences; deletion: deleted with the account",
+    "wagtailadmin.EditingSession.user": "an editor's open editing session; deletion: deleted with the account",
+    "wagtailadmin.FormState.user": "an editor's unsaved form; deletion: deleted with the account",
+    "wagtaildocs.Document.uploaded_by_user": "the editor who uploaded a document; deletion: unlinked",
+    "wagtailimages.Image.uploaded_by_user": "the editor who uploaded an image; deletion: unlinked",
+}
+hooks.register("cncd_personal_data_coverage", lambda: ACCOUNT_COVERAGE)

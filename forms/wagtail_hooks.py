@@ -548,3 +548,12 @@ class ApdGroup(ModelAdminGroup):
 modeladmin_register(DossierAdmin)
 modeladmin_register(ApdGroup)
 modeladmin_register(AtlasUpdateAdmin)
+
+
+# --- personal data (RGPD) ----------------------------------------------------------------------
+
+from . import personal_data  # noqa: E402
+
+hooks.register("cncd_personal_data", personal_data.export)
+hooks.register("cncd_before_account_deletion", personal_data.before_deletion)
+hooks.register("cncd_personal_data_coverage", lambda: personal_data.COVERAGE)

@@ -182,3 +182,12 @@ def issue_button(page, user, next_url=None):
 def issue_header_button(page, user, view_name=None, next_url=None):
     if page.specific_class is NewsletterIssuePage and user.is_staff:
         yield Button(_("Sending"), reverse("newsletter_issue", args=[page.pk]), priority=15, icon_name="mail")
+
+
+# --- personal data (RGPD) ----------------------------------------------------------------------
+
+from . import personal_data  # noqa: E402
+
+hooks.register("cncd_personal_data", personal_data.export)
+hooks.register("cncd_before_account_deletion", personal_data.before_deletion)
+hooks.register("cncd_personal_data_coverage", lambda: personal_data.COVERAGE)

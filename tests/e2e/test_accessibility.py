@@ -87,7 +87,8 @@ def test_every_size_of_cluster_marker_is_readable(page, live_server):
                 const icon = document.createElement('div');
                 icon.className = `leaflet-marker-icon marker-cluster marker-cluster-${size} leaflet-interactive`;
                 icon.dataset.test = size;
-                icon.style.cssText = `width:40px;height:40px;margin:-20px;transform:translate(${100 + 60 * index}px,100px)`;
+                const at = `translate(${100 + 60 * index}px,100px)`;
+                icon.style.cssText = `width:40px;height:40px;margin:-20px;transform:${at}`;
                 icon.innerHTML = `<div><span>${count}</span></div>`;
                 pane.appendChild(icon);
             });

@@ -184,6 +184,10 @@ CNCD_HEALTHZ_MAX_TASK_AGE = env.int("CNCD_HEALTHZ_MAX_TASK_AGE", default=300)
 # E-mail: account mail and newsletter mail leave from different addresses.
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="CNCD à la carte <ne-pas-repondre@cncd.example.org>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Members' accounts unused this long are warned by e-mail, then deleted after the notice
+# (manage.py prune_inactive_accounts, daily).
+CNCD_ACCOUNT_RETENTION_DAYS = env.int("CNCD_ACCOUNT_RETENTION_DAYS", default=3 * 365)
+CNCD_ACCOUNT_RETENTION_NOTICE_DAYS = env.int("CNCD_ACCOUNT_RETENTION_NOTICE_DAYS", default=30)
 # The key of the dossiers' chained histories (HMAC): kept outside the database, so that who can
 # write to the database cannot forge an entry. Empty: derived from SECRET_KEY (check --deploy
 # warns). Never change it once histories exist (forms/history.py).
