@@ -7,6 +7,9 @@ from allauth.headless.contrib.ninja.security import XSessionTokenAuth
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
 from ninja.security import SessionAuth
+from wagtail import hooks
+
+from .exceptions import Forbidden
 
 
 class SessionTokenAuth(XSessionTokenAuth):
@@ -20,6 +23,12 @@ class SessionTokenAuth(XSessionTokenAuth):
     def __call__(self, request: HttpRequest):
         user = super().__call__(request)
         if user is not None:
+            # What holds for sessions in the middleware holds for app tokens here: an app may
+            # refuse the caller (multi-factor authentication required and not set up).
+            for refusal in hooks.get_hooks("cncd_refuse_api_caller"):
+                message = refusal(user)
+                if message:
+                    raise Forbidden(message)
             request.user = user
         return user
 

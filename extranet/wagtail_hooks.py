@@ -305,3 +305,10 @@ ACCOUNT_COVERAGE = {
     "wagtailimages.Image.uploaded_by_user": "the editor who uploaded an image; deletion: unlinked",
 }
 hooks.register("cncd_personal_data_coverage", lambda: ACCOUNT_COVERAGE)
+
+
+# --- multi-factor authentication where the policy requires it (extranet.mfa) -------------------
+
+from . import mfa  # noqa: E402
+
+hooks.register("cncd_refuse_api_caller", mfa.api_refusal)

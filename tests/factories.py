@@ -7,6 +7,25 @@ from django.contrib.auth import get_user_model
 from extranet.models import ActorGroup
 
 PASSWORD = "Un-mot-de-passe-solide-2026"
+#: The authenticator app's secret of every staff account the tests make (the policy requires
+#: multi-factor authentication of staff): ``totp_code(STAFF_TOTP_SECRET)`` is its current code.
+STAFF_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+
+def totp_code(secret: str, at: float | None = None) -> str:
+    """The code an authenticator app shows now (RFC 6238: HMAC-SHA1, 30 s, 6 digits), computed
+    here independently of allauth."""
+    import base64
+    import hashlib
+    import hmac
+    import struct
+    import time
+
+    counter = int((time.time() if at is None else at) // 30)
+    digest = hmac.new(base64.b32decode(secret, casefold=True), struct.pack(">Q", counter), hashlib.sha1).digest()
+    offset = digest[-1] & 0x0F
+    value = (struct.unpack(">I", digest[offset : offset + 4])[0] & 0x7FFFFFFF) % 10**6
+    return f"{value:06d}"
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -28,6 +47,16 @@ class UserFactory(factory.django.DjangoModelFactory):
             EmailAddress.objects.get_or_create(
                 user=user, email=user.email, defaults={"verified": True, "primary": True}
             )
+
+    @factory.post_generation
+    def authenticator_app(user, create, extracted, **kwargs):
+        """Staff accounts have set up their authenticator app, as the policy requires."""
+        from allauth.mfa.models import Authenticator
+        from allauth.mfa.totp.internal.auth import TOTP
+
+        wanted = extracted if extracted is not None else (user.is_staff or user.is_superuser)
+        if create and wanted and not Authenticator.objects.filter(user=user, type="totp").exists():
+            TOTP.activate(user, STAFF_TOTP_SECRET)
 
 
 class MemberFactory(UserFactory):

@@ -11,19 +11,37 @@ from playwright.sync_api import expect
 from atlas_pages.models import ArticlePage, TestimonyPage
 from newsletter.models import NewsletterIndexPage, NewsletterIssuePage, Subscription
 from tests.e2e.conftest import screenshot
-from tests.factories import PASSWORD, UserFactory, add_article, add_page, add_rubric, home_page
+from tests.factories import (
+    PASSWORD,
+    STAFF_TOTP_SECRET,
+    UserFactory,
+    add_article,
+    add_page,
+    add_rubric,
+    home_page,
+    totp_code,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def admin_log_in(page, username: str) -> None:
-    """The admin's login is allauth's (rate limits, approval, MFA): /admin/login/ leads there."""
+    """The admin's login is allauth's (rate limits, approval, MFA): /admin/login/ leads there,
+    then the code of the editor's authenticator app (staff must have one)."""
     page.goto("/admin/login/")
     page.wait_for_url("**/accounts/login/**")
     page.fill("input[name=login]", username)
     page.fill("input[name=password]", PASSWORD)
     page.click("form:has(input[name=password]) button[type=submit]")
+    enter_totp_code(page, STAFF_TOTP_SECRET)
     page.wait_for_url("**/admin/")
+
+
+def enter_totp_code(page, secret: str) -> None:
+    """Types the authenticator app's current code (computed by the test) where allauth asks."""
+    page.wait_for_url("**/accounts/2fa/authenticate/**")
+    page.fill("input[name=code]", totp_code(secret))
+    page.click("form:has(input[name=code]) button[type=submit]")
 
 
 def test_the_editor_composes_publishes_and_sends_the_newsletter(page, live_server):

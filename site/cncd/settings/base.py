@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "ninja",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "allauth.headless",
     "django_tasks",
     "django_tasks_db",
@@ -77,6 +78,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "extranet.mfa.RequireMultiFactor",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 
@@ -265,6 +267,13 @@ CNCD_PDF_IMMEDIATE_LIMIT = env.int("CNCD_PDF_IMMEDIATE_LIMIT", default=300)
 ACCOUNT_RATE_LIMITS["atlas_pdf"] = "10/m/ip,60/h/ip"
 # An Atlas export e-mailed to a colleague is attached up to this size, else sent as a link.
 CNCD_EXPORT_ATTACHMENT_MAX_BYTES = 5 * 1024 * 1024
+# Multi-factor authentication (allauth's mfa): an authenticator app (TOTP) and recovery codes,
+# in the pages (/accounts/2fa/) and the headless API. Required for staff and editors, and for the
+# actor groups named in CNCD_MFA_REQUIRED_GROUPS; offered to every other member.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "CNCD à la carte"
+CNCD_MFA_REQUIRED_FOR_STAFF = True
+CNCD_MFA_REQUIRED_GROUPS: list[str] = env.list("CNCD_MFA_REQUIRED_GROUPS", default=[])
 HEADLESS_ONLY = False
 HEADLESS_CLIENTS = ("browser", "app")
 

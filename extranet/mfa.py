@@ -1,0 +1,64 @@
+"""Multi-factor authentication where the policy requires it.
+
+allauth's ``mfa`` asks for the second factor at login (pages, headless API, the admin, since the
+admin's login is allauth's) once an account has an authenticator. This module makes it
+compulsory: staff and editors (``CNCD_MFA_REQUIRED_FOR_STAFF``), and members of the actor groups
+named in ``CNCD_MFA_REQUIRED_GROUPS``. Until such an account has set up an authenticator app, it
+can do nothing but set one up (or log out): the pages lead to ``/accounts/2fa/totp/activate/``,
+the API answers 403 saying so.
+"""
+
+from allauth.mfa.models import Authenticator
+from django.conf import settings
+from django.http import HttpRequest, JsonResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext
+
+#: Where an account that must set up MFA may still go: allauth (its MFA pages, logout, the
+#: headless API that sets up an authenticator), static files, the health check, languages.
+OPEN_PREFIXES = ("/accounts/", "/_allauth/", "/static/", "/media/", "/healthz", "/i18n/")
+
+
+def required_for(user) -> bool:
+    if not user.is_authenticated:
+        return False
+    if settings.CNCD_MFA_REQUIRED_FOR_STAFF and (user.is_staff or user.is_superuser):
+        return True
+    groups = settings.CNCD_MFA_REQUIRED_GROUPS
+    return bool(groups) and user.groups.filter(actor_group__slug__in=groups).exists()
+
+
+def has_authenticator(user) -> bool:
+    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+
+
+def missing_for(user) -> bool:
+    """The policy requires MFA of this account, and it has no authenticator app yet."""
+    return required_for(user) and not has_authenticator(user)
+
+
+class RequireMultiFactor:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest):
+        if request.path.startswith(OPEN_PREFIXES) or not missing_for(request.user):
+            return self.get_response(request)
+        setup = reverse("mfa_activate_totp")
+        message = gettext(
+            "Your account must use two-factor authentication: set up an authenticator app first (%(url)s)."
+        ) % {"url": setup}
+        if request.path.startswith("/api/"):
+            return JsonResponse({"detail": message}, status=403)
+        return redirect(f"{setup}?{urlencode({'next': request.get_full_path()})}")
+
+
+def api_refusal(user) -> str | None:
+    """For the API's app tokens (``cncd_refuse_api_caller``), which the middleware cannot see."""
+    if missing_for(user):
+        return gettext(
+            "Your account must use two-factor authentication: set up an authenticator app first (%(url)s)."
+        ) % {"url": reverse("mfa_activate_totp")}
+    return None
