@@ -6,3 +6,6 @@ class ExtranetConfig(AppConfig):
     name = "extranet"
     verbose_name = _("Extranet members")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from . import sso  # noqa: F401 (registers the check of the single sign-on's auto-approval)

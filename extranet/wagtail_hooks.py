@@ -180,15 +180,23 @@ class RegistrationAdmin(DecisionAdmin):
 
     def details(self, obj):
         rows = super().details(obj)
-        return rows + [
-            (gettext("Civility"), obj.get_civility_display()),
-            (gettext("Organisation"), obj.organisation),
-            (gettext("Official code of the local authority"), obj.organisation_code),
-            (gettext("Country"), obj.country),
-            (gettext("Position"), obj.position),
-            (gettext("Telephone"), obj.phone),
-            (gettext("Registered at"), obj.created_at),
-        ]
+        return (
+            rows
+            + [
+                (gettext("Civility"), obj.get_civility_display()),
+                (gettext("Organisation"), obj.organisation),
+                (gettext("Official code of the local authority"), obj.organisation_code),
+                (gettext("Country"), obj.country),
+                (gettext("Position"), obj.position),
+                (gettext("Telephone"), obj.phone),
+                (gettext("Registered at"), obj.created_at),
+            ]
+            + (
+                [(gettext("Address verified by ProConnect"), obj.decision_reason)]
+                if obj.decision_reason.startswith("ProConnect")
+                else []
+            )
+        )
 
 
 class GroupChangeAdmin(DecisionAdmin):

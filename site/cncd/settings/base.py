@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "allauth.headless",
     "django_tasks",
     "django_tasks_db",
@@ -274,6 +276,41 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "CNCD à la carte"
 CNCD_MFA_REQUIRED_FOR_STAFF = True
 CNCD_MFA_REQUIRED_GROUPS: list[str] = env.list("CNCD_MFA_REQUIRED_GROUPS", default=[])
+# State agents' single sign-on: ProConnect, the State's OpenID Connect federation, through
+# allauth's openid_connect provider, configured by the environment (absent when unset). An
+# agent's first login goes through the registration form (group and details), then the queue;
+# an agent whose verified address is in one of CNCD_STATE_DOMAINS' domains for the group asked
+# may be approved at once if CNCD_STATE_AUTO_APPROVE says so (extranet/sso.py).
+PROCONNECT_SERVER_URL = env("PROCONNECT_SERVER_URL", default="")
+SOCIALACCOUNT_PROVIDERS = {
+    "openid_connect": {
+        "APPS": [
+            {
+                "provider_id": "proconnect",
+                "name": "ProConnect",
+                "client_id": env("PROCONNECT_CLIENT_ID", default=""),
+                "secret": env("PROCONNECT_SECRET", default=""),
+                "settings": {
+                    "server_url": PROCONNECT_SERVER_URL,
+                    "oauth_pkce_enabled": True,
+                    "scope": ["openid", "email", "given_name", "usual_name", "uid"],
+                },
+            }
+        ]
+        if PROCONNECT_SERVER_URL
+        else [],
+    }
+}
+SOCIALACCOUNT_ADAPTER = "extranet.sso.SocialAccountAdapter"
+SOCIALACCOUNT_AUTO_SIGNUP = False  # every agent says which group they join, as at registration
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_LOGIN_ON_GET = False
+CNCD_STATE_DOMAINS: dict[str, list[str]] = {
+    "ambassades": env.list("CNCD_STATE_DOMAINS_AMBASSADES", default=["diplomatie.gouv.fr"]),
+    "prefectures": env.list("CNCD_STATE_DOMAINS_PREFECTURES", default=["interieur.gouv.fr"]),
+    "ministeres-operateurs": env.list("CNCD_STATE_DOMAINS_MINISTERES", default=["gouv.fr"]),
+}
+CNCD_STATE_AUTO_APPROVE: list[str] = env.list("CNCD_STATE_AUTO_APPROVE", default=[])
 HEADLESS_ONLY = False
 HEADLESS_CLIENTS = ("browser", "app")
 
