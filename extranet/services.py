@@ -486,6 +486,17 @@ def personal_data(user: AbstractBaseUser) -> dict[str, Any]:
         }
         for item in user.notices.all()
     ]
+    from allauth.mfa.models import Authenticator
+    from allauth.socialaccount.models import SocialAccount
+
+    data["authenticators"] = [  # what kind and when, never a secret
+        {"type": item.type, "created_at": _when(item.created_at), "last_used_at": _when(item.last_used_at)}
+        for item in Authenticator.objects.filter(user=user).order_by("pk")
+    ]
+    data["linked_accounts"] = [
+        {"provider": item.provider, "uid": item.uid, "last_login": _when(item.last_login)}
+        for item in SocialAccount.objects.filter(user=user).order_by("pk")
+    ]
     for contribute in hooks.get_hooks("cncd_personal_data"):
         data.update(contribute(user))
     return data

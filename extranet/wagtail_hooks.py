@@ -284,6 +284,8 @@ ACCOUNT_COVERAGE = {
     "auth.User.email": "export: account; deletion: deleted",
     "account.EmailAddress.user": "export: email_addresses; deletion: deleted with the account",
     "account.EmailAddress.email": "export: email_addresses; deletion: deleted with the account",
+    "mfa.Authenticator.user": "export: authenticators (kind and dates, no secret); deletion: deleted with the account",
+    "socialaccount.SocialAccount.user": "export: linked_accounts (ProConnect); deletion: deleted with the account",
     "extranet.MemberProfile.user": "export: registration; deletion: deleted with the account",
     "extranet.MemberProfile.decided_by": "staff's decision; deletion: unlinked",
     "extranet.GroupChangeRequest.user": "export: group_change_requests; deletion: deleted with the account",
