@@ -21,10 +21,14 @@ from django.utils.translation import gettext
 OPEN_PREFIXES = ("/accounts/", "/_allauth/", "/static/", "/media/", "/healthz", "/i18n/")
 
 
-def required_for(user) -> bool:
+def required_for(user, *, in_the_admin: bool = False) -> bool:
+    """Staff, editors (whoever may enter the Wagtail admin, checked where they enter it) and
+    the members of the groups the policy names."""
     if not user.is_authenticated:
         return False
-    if settings.CNCD_MFA_REQUIRED_FOR_STAFF and (user.is_staff or user.is_superuser):
+    if settings.CNCD_MFA_REQUIRED_FOR_STAFF and (
+        user.is_staff or user.is_superuser or (in_the_admin and user.has_perm("wagtailadmin.access_admin"))
+    ):
         return True
     groups = settings.CNCD_MFA_REQUIRED_GROUPS
     return bool(groups) and user.groups.filter(actor_group__slug__in=groups).exists()
@@ -34,9 +38,9 @@ def has_authenticator(user) -> bool:
     return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
 
 
-def missing_for(user) -> bool:
+def missing_for(user, *, in_the_admin: bool = False) -> bool:
     """The policy requires MFA of this account, and it has no authenticator app yet."""
-    return required_for(user) and not has_authenticator(user)
+    return required_for(user, in_the_admin=in_the_admin) and not has_authenticator(user)
 
 
 class RequireMultiFactor:
@@ -44,7 +48,8 @@ class RequireMultiFactor:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest):
-        if request.path.startswith(OPEN_PREFIXES) or not missing_for(request.user):
+        in_the_admin = request.path.startswith("/admin/")
+        if request.path.startswith(OPEN_PREFIXES) or not missing_for(request.user, in_the_admin=in_the_admin):
             return self.get_response(request)
         setup = reverse("mfa_activate_totp")
         message = gettext(

@@ -140,3 +140,13 @@ def test_the_mfa_pages_are_in_french_in_the_site_layout():
     assert "fr-header" in page and "authentification" in page.lower()
     secret = re.search(r'id="authenticator_secret"[^>]*value="([A-Z2-7]+)"', page)
     assert secret is not None, "the secret is shown for the app"
+
+
+def test_an_editor_who_is_not_staff_needs_mfa_to_enter_the_admin():
+    from django.contrib.auth.models import Group
+
+    editor = UserFactory(username="redacteur-invite")
+    editor.groups.add(Group.objects.get(name="Editors"))
+    client = Client()
+    client.force_login(editor)
+    assert client.get("/admin/")["Location"].startswith("/accounts/2fa/totp/activate/")
