@@ -12,6 +12,16 @@ PASSWORD = "Un-mot-de-passe-solide-2026"
 STAFF_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 
 
+def app_token(username: str) -> str:
+    """Logs in through allauth's headless app API and returns its ``X-Session-Token``."""
+    from django.test import Client
+
+    login = Client().post(
+        "/_allauth/app/v1/auth/login", {"username": username, "password": PASSWORD}, content_type="application/json"
+    )
+    return login.json()["meta"]["session_token"]
+
+
 def totp_code(secret: str, at: float | None = None) -> str:
     """The code an authenticator app shows now (RFC 6238: HMAC-SHA1, 30 s, 6 digits), computed
     here independently of allauth."""

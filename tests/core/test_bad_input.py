@@ -92,14 +92,9 @@ def test_answers_about_the_caller_are_private_and_never_stored(member_client, pa
 
 
 def test_an_app_token_callers_answers_are_private_too(member):
-    from tests.factories import PASSWORD
+    from tests.factories import app_token
 
-    login = Client().post(
-        "/_allauth/app/v1/auth/login",
-        {"username": member.username, "password": PASSWORD},
-        content_type="application/json",
-    )
-    token = login.json()["meta"]["session_token"]
+    token = app_token(member.username)
     response = Client().get("/api/pages/", HTTP_X_SESSION_TOKEN=token)
     assert "no-store" in response["Cache-Control"]
 

@@ -7,7 +7,7 @@ from html import unescape
 import pytest
 from django.test import Client, override_settings
 
-from tests.factories import PASSWORD, STAFF_TOTP_SECRET, UserFactory, member_with_profile, totp_code
+from tests.factories import PASSWORD, STAFF_TOTP_SECRET, UserFactory, app_token, member_with_profile, totp_code
 
 pytestmark = pytest.mark.django_db
 
@@ -34,12 +34,7 @@ def test_staff_without_an_authenticator_app_can_only_set_one_up():
     reauthenticate(client)
     assert client.get("/accounts/2fa/totp/activate/").status_code == 200
 
-    login = Client().post(
-        "/_allauth/app/v1/auth/login",
-        {"username": editor.username, "password": PASSWORD},
-        content_type="application/json",
-    )
-    token = login.json()["meta"]["session_token"]
+    token = app_token(editor.username)
     response = Client().get("/api/me/", HTTP_X_SESSION_TOKEN=token)
     assert response.status_code == 403 and "authentification" in response.json()["detail"]
 
