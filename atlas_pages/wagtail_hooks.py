@@ -52,7 +52,7 @@ from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup, modeladmin_r
 from wagtail_modeladmin.views import CreateView, EditView  # noqa: E402
 
 from .atlas_data import CONTINENTS  # noqa: E402
-from .models import BourseProject, FrenchAuthority, PartnerAuthority, Project  # noqa: E402
+from .models import AtlasExport, BourseProject, FrenchAuthority, PartnerAuthority, Project  # noqa: E402
 from .themes import THEMES  # noqa: E402
 
 
@@ -173,10 +173,35 @@ def remember_who_updated(request, instance):
         Project.objects.filter(pk=instance.pk).update(updated_by=request.user)
 
 
-# --- personal data (RGPD): the member's Atlas exports are in the personal space's download ------
+# --- personal data (RGPD): the member's Atlas exports -------------------------------------------
+
+
+@hooks.register("cncd_personal_data")
+def atlas_personal_data(user) -> dict:
+    return {
+        "atlas_exports": [
+            {
+                "title": item.title,
+                "filters": item.query,
+                "scope": item.scope,
+                "asked_at": item.created_at.isoformat() if item.created_at else None,
+            }
+            for item in AtlasExport.objects.filter(owner=user).order_by("-created_at")
+        ]
+    }
+
+
+@hooks.register("cncd_before_account_deletion")
+def atlas_before_deletion(user) -> None:
+    """The exports go with the account (the database cascade), their PDF files once it is gone."""
+    from django.db import transaction
+
+    files = [item.file for item in AtlasExport.objects.filter(owner=user).exclude(file="")]
+    transaction.on_commit(lambda: [file.delete(save=False) for file in files])
+
 
 ATLAS_COVERAGE = {
-    "atlas_pages.AtlasExport.owner": "export: atlas_exports (personal space); deletion: deleted with the account",
+    "atlas_pages.AtlasExport.owner": "export: atlas_exports; deletion: deleted with the account, files included",
     "atlas_pages.Project.updated_by": "who last changed an Atlas project; deletion: unlinked",
     "atlas_pages.ContactSettings.email": "the CNCD's own contact address, not an account",
 }

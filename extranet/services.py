@@ -473,10 +473,6 @@ def personal_data(user: AbstractBaseUser) -> dict[str, Any]:
         }
         for album in user.map_albums.prefetch_related("maps")
     ]
-    data["atlas_exports"] = [
-        {"title": item.title, "filters": item.query, "scope": item.scope, "asked_at": _when(item.created_at)}
-        for item in user.atlas_exports.order_by("-created_at")
-    ]
     data["notifications"] = [
         {
             "subject": item.subject,
@@ -529,10 +525,7 @@ def delete_account_for_good(user: AbstractBaseUser) -> None:
             ModelLogEntry.objects.filter(
                 content_type=ContentType.objects.get_for_model(model), object_id__in=[str(pk) for pk in ids]
             ).update(label=deleted)
-        files = [item.file for item in user.atlas_exports.exclude(file="")]
         user.delete()
-    for file in files:  # once the account is gone for sure
-        file.delete(save=False)
 
 
 def personal_space_counts(user: AbstractBaseUser) -> dict[str, int]:

@@ -3,6 +3,7 @@ covered by the download or the deletion, the download holds what every app keeps
 takes the newsletter subscription with it, and unused accounts are warned, then deleted."""
 
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.apps import apps
@@ -11,6 +12,7 @@ from django.contrib.auth import get_user_model
 from django.core import mail
 from django.core.management import call_command
 from django.db import models
+from django.test import Client
 from django.utils import timezone
 from wagtail import hooks
 
@@ -18,6 +20,7 @@ from extranet import services
 from extranet.models import MemberProfile
 from forms.models import Dossier, DossierMessage
 from newsletter.models import Subscription
+from tests.atlas_pages.test_atlas_pdf import atlas  # noqa: F401 (fixture)
 from tests.factories import PASSWORD, member_with_profile
 from tests.forms.conftest import COMPLETE
 from tests.forms.test_dossier_visibility import create, submit
@@ -113,3 +116,27 @@ def test_unused_accounts_are_warned_then_deleted_unless_the_member_comes_back(ca
     assert not User.objects.filter(pk=gone.pk).exists()
     assert User.objects.filter(pk=back.pk).exists() and User.objects.filter(pk=recent.pk).exists()
     assert MemberProfile.objects.get(user=back).retention_warned_at is None
+
+
+def test_the_atlas_exports_are_in_the_download_and_their_files_go_with_the_account(
+    atlas,  # noqa: F811
+    django_capture_on_commit_callbacks,
+):
+    from atlas_pages.models import AtlasExport
+    from tests.factories import MemberFactory
+
+    member = MemberFactory(username="exportatrice", groups=["collectivites"])
+    client = Client()
+    client.force_login(member)
+    response = client.post("/api/me/exports/", {"query": "country=SN"}, content_type="application/json")
+    assert response.status_code == 201, response.content
+    export = AtlasExport.objects.get(owner=member)
+    path = export.file.path
+    assert Path(path).exists()
+    assert [item["filters"] for item in client.get("/api/me/export/").json()["atlas_exports"]] == ["country=SN"]
+    with django_capture_on_commit_callbacks(execute=True):
+        assert (
+            client.post("/api/me/delete/", {"password": PASSWORD}, content_type="application/json").status_code == 204
+        )
+    assert not AtlasExport.objects.filter(pk=export.pk).exists()
+    assert not Path(path).exists()
