@@ -59,6 +59,8 @@ def test_the_journeys_pages_pass_axe(page, live_server):
     found = []
     for path in VISITOR_PAGES:
         assert page.goto(path).status == 200, path
+        if page.locator("[data-atlas-map]").count():  # judge the map once its markers are drawn
+            page.locator("[data-atlas-map][data-markers]").first.wait_for(state="attached")
         found += accessibility_violations(page)
     log_in(page, "maire-lyon", "/espace-personnel/")
     for path in MEMBER_PAGES:

@@ -43,7 +43,7 @@
     }
     if (element.dataset.features) {
       var inline = JSON.parse(document.getElementById(element.dataset.features).textContent);
-      var group = L.markerClusterGroup();
+      var group = L.markerClusterGroup({ animate: false }); // no fading: readable at once, and calm for everyone
       L.geoJSON(inline, {
         onEachFeature: function (feature, layer) {
           layer.bindPopup('<a href="#bourse-' + feature.id + '">' + escapeHtml(feature.properties.title) + "</a>");
@@ -57,7 +57,7 @@
       fetch(element.dataset.geojson, { headers: { Accept: "application/geo+json" } })
         .then(function (response) { return response.json(); })
         .then(function (data) {
-          var cluster = L.markerClusterGroup();
+          var cluster = L.markerClusterGroup({ animate: false });
           L.geoJSON(data, {
             onEachFeature: function (feature, layer) {
               var url = element.dataset.projectUrl + feature.id + "/";
