@@ -43,6 +43,13 @@ def missing_for(user, *, in_the_admin: bool = False) -> bool:
     return required_for(user, in_the_admin=in_the_admin) and not has_authenticator(user)
 
 
+def refusal() -> str:
+    """What an account the policy requires MFA of is told until it has an authenticator app."""
+    return gettext("Your account must use two-factor authentication: set up an authenticator app first (%(url)s).") % {
+        "url": reverse("mfa_activate_totp")
+    }
+
+
 class RequireMultiFactor:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -51,19 +58,11 @@ class RequireMultiFactor:
         in_the_admin = request.path.startswith("/admin/")
         if request.path.startswith(OPEN_PREFIXES) or not missing_for(request.user, in_the_admin=in_the_admin):
             return self.get_response(request)
-        setup = reverse("mfa_activate_totp")
-        message = gettext(
-            "Your account must use two-factor authentication: set up an authenticator app first (%(url)s)."
-        ) % {"url": setup}
         if request.path.startswith("/api/"):
-            return JsonResponse({"detail": message}, status=403)
-        return redirect(f"{setup}?{urlencode({'next': request.get_full_path()})}")
+            return JsonResponse({"detail": refusal()}, status=403)
+        return redirect(f"{reverse('mfa_activate_totp')}?{urlencode({'next': request.get_full_path()})}")
 
 
 def api_refusal(user) -> str | None:
     """For the API's app tokens (``cncd_refuse_api_caller``), which the middleware cannot see."""
-    if missing_for(user):
-        return gettext(
-            "Your account must use two-factor authentication: set up an authenticator app first (%(url)s)."
-        ) % {"url": reverse("mfa_activate_totp")}
-    return None
+    return refusal() if missing_for(user) else None

@@ -49,11 +49,14 @@ def prune(now=None, dry_run: bool = False) -> Pruned:
             retention_warned_at__isnull=False, user__last_login__gt=F("retention_warned_at")
         ).update(retention_warned_at=None)
 
-    for user in members.filter(last_seen__lt=now - notice, member_profile__retention_warned_at__lt=now - notice):
-        if user.last_login is None or user.last_login <= user.member_profile.retention_warned_at:
-            done.deleted.append(user.get_username())
-            if not dry_run:
-                delete_account_for_good(user)
+    # Warned long enough ago, and not logged in since the warning.
+    to_delete = members.filter(member_profile__retention_warned_at__lt=now - notice).filter(
+        Q(last_login__isnull=True) | Q(last_login__lte=F("member_profile__retention_warned_at"))
+    )
+    for user in to_delete:
+        done.deleted.append(user.get_username())
+        if not dry_run:
+            delete_account_for_good(user)
 
     to_warn = members.filter(last_seen__lt=unused_since, member_profile__retention_warned_at__isnull=True)
     for user in to_warn.select_related("member_profile").exclude(Q(email="")):

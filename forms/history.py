@@ -101,14 +101,10 @@ def verify(dossiers=None) -> list[Break]:
     """Every place where a chain is broken: an entry whose hash does not match its content (or
     was not made with the key), that does not follow the previous one, or a chain whose last
     entry is not the head kept on the dossier. Reads the heads and the entries in two passes."""
-    heads = Dossier.objects.order_by("pk")
     events = DossierEvent.objects.order_by("dossier_id", "sequence")
     if dossiers is not None:
-        heads, events = heads.filter(pk__in=dossiers), events.filter(dossier__in=dossiers)
-    head_of = {
-        pk: (sequence, value)
-        for pk, sequence, value in heads.values_list("pk", "history_head_sequence", "history_head_hash")
-    }
+        events = events.filter(dossier__in=dossiers)
+    head_of = heads(dossiers)
     key = history_key()
     breaks: list[Break] = []
     last_of: dict[int, DossierEvent] = {}

@@ -7,7 +7,7 @@ def key_the_chains(apps, schema_editor):
     """Histories written with plain SHA-256 are chained again with the HMAC key, in order, and
     each dossier gets the head of its chain (an entry already tampered with stays so: its
     content is re-chained as it stands, which is why this runs once, at the upgrade)."""
-    from forms.history import digest, history_key
+    from forms.history import _digest, history_key
 
     Dossier = apps.get_model("cncd_forms", "Dossier")
     DossierEvent = apps.get_model("cncd_forms", "DossierEvent")
@@ -18,17 +18,7 @@ def key_the_chains(apps, schema_editor):
             event.previous_hash = ""
         else:
             event.previous_hash = previous.hash
-        event.hash = digest(
-            event.dossier_id,
-            event.sequence,
-            event.at,
-            event.actor_name,
-            event.action,
-            event.detail,
-            event.confidential,
-            event.previous_hash,
-            key=key,
-        )
+        event.hash = _digest(event, key)
         event.save(update_fields=["previous_hash", "hash"])
         last[event.dossier_id] = (event.sequence, event.hash)
         previous = event

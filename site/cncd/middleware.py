@@ -79,13 +79,14 @@ class PrivateAnswers:
 
     def __call__(self, request: HttpRequest):
         response = self.get_response(request)
-        if response.has_header("Cache-Control") and not request.path.startswith(CALLER_PATHS):
-            return response
         user = getattr(request, "user", None)
-        if request.path.startswith(CALLER_PATHS) or (
-            user is not None
+        about_the_caller = request.path.startswith(CALLER_PATHS)
+        for_the_caller = (
+            not response.has_header("Cache-Control")
+            and user is not None
             and user.is_authenticated
             and request.path.startswith(("/api/", "/espace-personnel/", "/teleprocedures/", "/_allauth/"))
-        ):
+        )
+        if about_the_caller or for_the_caller:
             add_never_cache_headers(response)
         return response
