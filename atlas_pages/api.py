@@ -8,14 +8,14 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from wagtail.models import Page
 
-from . import services
-from .auth import any_caller
-from .countries import country_name
-from .exceptions import NotFound
-from .permissions import Reader, refusal_status
-from .representation import page_fields
-from .schemas import InputSchema
-from .themes import LABELS as THEME_LABELS
+from atlas_pages import services
+from atlas_pages.auth import any_caller
+from atlas_pages.countries import country_name
+from atlas_pages.exceptions import NotFound
+from atlas_pages.permissions import Reader, refusal_status
+from atlas_pages.representation import page_fields
+from atlas_pages.schemas import InputSchema
+from atlas_pages.themes import LABELS as THEME_LABELS
 
 router = Router(tags=["pages"])
 

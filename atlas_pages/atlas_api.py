@@ -14,13 +14,13 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
-from . import atlas_pdf, atlas_search, throttle
-from .auth import any_caller
-from .countries import country_name
-from .exceptions import NotAuthenticated
-from .models import BourseProject, Country, FrenchAuthority, Project
-from .models.atlas import folded
-from .schemas import InputSchema
+from atlas_pages import atlas_pdf, atlas_search, throttle
+from atlas_pages.auth import any_caller
+from atlas_pages.countries import country_name
+from atlas_pages.exceptions import NotAuthenticated
+from atlas_pages.models import BourseProject, Country, FrenchAuthority, Project
+from atlas_pages.models.atlas import folded
+from atlas_pages.schemas import InputSchema
 
 router = Router(tags=["atlas"])
 
@@ -306,7 +306,7 @@ def list_authorities(request: HttpRequest, filters: Query[AuthorityQuery], pagin
     if filters.kind:
         qs = qs.filter(kind=filters.kind)
     if filters.region:
-        from .atlas_data import regions
+        from atlas_pages.atlas_data import regions
 
         qs = qs.filter(region=regions().get(filters.region, "?"))
     if filters.department:

@@ -10,11 +10,11 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from . import atlas_index, atlas_search
-from .atlas_data import CONTINENT_LABELS, CONTINENTS, departments, regions
-from .countries import country_name
-from .models import Continent, Country, Project
-from .themes import LABELS as THEME_LABELS
+from atlas_pages import atlas_index, atlas_search
+from atlas_pages.atlas_data import CONTINENT_LABELS, CONTINENTS, departments, regions
+from atlas_pages.countries import country_name
+from atlas_pages.models import Continent, Country, Project
+from atlas_pages.themes import LABELS as THEME_LABELS
 
 PER_PAGE = 20
 FACETS_SHOWN = 8
@@ -172,7 +172,7 @@ def country_context(page, request, iso2: str) -> dict:
     data = country_figures(iso2)
     if data is None:
         raise Http404
-    from .models import CountryZoomPage
+    from atlas_pages.models import CountryZoomPage
 
     latest = list(
         Project.objects.filter(country=data["country"])
@@ -223,7 +223,7 @@ BOURSE_PER_PAGE = 20
 
 def bourse_context(page, request) -> dict:
     """Bourse-projets: foreign authorities' projects looking for a French partner, on a map."""
-    from .models import BourseProject, Theme
+    from atlas_pages.models import BourseProject, Theme
 
     published = BourseProject.objects.filter(moderation=BourseProject.Moderation.PUBLISHED)
     entries = published.select_related("partner_authority", "country", "theme")

@@ -17,12 +17,12 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from . import atlas_search
-from .atlas_data import CONTINENT_LABELS, departments, regions
-from .atlas_index import summary
-from .countries import country_name
-from .models import AtlasExport, Project
-from .themes import LABELS as THEME_LABELS
+from atlas_pages import atlas_search
+from atlas_pages.atlas_data import CONTINENT_LABELS, departments, regions
+from atlas_pages.atlas_index import summary
+from atlas_pages.countries import country_name
+from atlas_pages.models import AtlasExport, Project
+from atlas_pages.themes import LABELS as THEME_LABELS
 
 #: Above this many projects the PDF is made in the background and the member told when ready:
 #: what a request renders stays well within gunicorn's timeout (2,000 projects took 36 s).
@@ -178,7 +178,7 @@ def keep_export(owner, params, scope: str = "country", ids: list[int] | None = N
     """Keeps the PDF of a search for the member, with the filters that made it: made at once
     up to ``IMMEDIATE_LIMIT`` projects, else in the background and announced by e-mail.
     ``ids``: the search's results when the caller has them already."""
-    from .tasks import build_atlas_export
+    from atlas_pages.tasks import build_atlas_export
 
     query = atlas_search.clean_query(params)
     if ids is None:

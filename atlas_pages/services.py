@@ -18,9 +18,9 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Page, Site, get_page_models
 
-from .exceptions import DomainError, NotFound
-from .models import ArticlePage, ContactSettings, EditorialPage, RubricIndexPage
-from .permissions import Reader, is_locked, locked_page_ids, readable
+from atlas_pages.exceptions import DomainError, NotFound
+from atlas_pages.models import ArticlePage, ContactSettings, EditorialPage, RubricIndexPage
+from atlas_pages.permissions import Reader, is_locked, locked_page_ids, readable
 
 logger = logging.getLogger(__name__)
 

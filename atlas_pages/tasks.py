@@ -8,14 +8,14 @@ from django.urls import reverse
 from django.utils import translation
 from django_tasks import task
 
-from .links import site_url
+from atlas_pages.links import site_url
 
 
 @task()
 def build_atlas_export(export_id: int) -> None:
     """Renders a large Atlas PDF, keeps it for the member and tells them it is ready."""
-    from .atlas_pdf import make_export_file
-    from .models import AtlasExport
+    from atlas_pages.atlas_pdf import make_export_file
+    from atlas_pages.models import AtlasExport
 
     export = AtlasExport.objects.select_related("owner").get(pk=export_id)
     make_export_file(export)

@@ -3,8 +3,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from wagtail.models import Page
 
-from . import services
-from .permissions import Reader
+from atlas_pages import services
+from atlas_pages.permissions import Reader
 
 
 def search(request: HttpRequest) -> HttpResponse:

@@ -5,7 +5,7 @@ from django.utils.cache import add_never_cache_headers
 from wagtail import hooks
 from wagtail.models import PageViewRestriction
 
-from .permissions import Reader, admitted_group_names, refusal_status, restriction_admits
+from atlas_pages.permissions import Reader, admitted_group_names, refusal_status, restriction_admits
 
 
 @hooks.register("before_serve_page")
@@ -51,9 +51,9 @@ from wagtail.snippets.models import register_snippet  # noqa: E402
 from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup, modeladmin_register  # noqa: E402
 from wagtail_modeladmin.views import CreateView, EditView  # noqa: E402
 
-from .atlas_data import CONTINENTS  # noqa: E402
-from .models import AtlasExport, BourseProject, FrenchAuthority, PartnerAuthority, Project  # noqa: E402
-from .themes import THEMES  # noqa: E402
+from atlas_pages.atlas_data import CONTINENTS  # noqa: E402
+from atlas_pages.models import AtlasExport, BourseProject, FrenchAuthority, PartnerAuthority, Project  # noqa: E402
+from atlas_pages.themes import THEMES  # noqa: E402
 
 
 class ContinentFilter(SimpleListFilter):

@@ -15,7 +15,7 @@ class AccountAdapter(DefaultAccountAdapter):
         """The account and its registration are created together or not at all."""
         if not commit or "group" not in getattr(form, "cleaned_data", {}):
             return super().save_user(request, user, form, commit)
-        from .services import create_registration
+        from extranet.services import create_registration
 
         with transaction.atomic():
             user = super().save_user(request, user, form, commit)

@@ -17,9 +17,8 @@ from atlas_pages import atlas_search
 from atlas_pages.atlas_search import BBoxField
 from atlas_pages.exceptions import NotFound
 from atlas_pages.models import AtlasPage
-
-from .models import MapAlbum, SavedMap
-from .ordering import close_gap, move, next_position
+from extranet.models import MapAlbum, SavedMap
+from extranet.ordering import close_gap, move, next_position
 
 MAX_ZOOM = 18
 NAME_MAX = MapAlbum._meta.get_field("name").max_length

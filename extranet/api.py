@@ -14,10 +14,9 @@ from atlas_pages.atlas_api import Paging
 from atlas_pages.auth import member_auth
 from atlas_pages.exceptions import NotFound
 from atlas_pages.schemas import InputSchema
-
-from . import albums, bookmarks, brief, declarations, exports, notices, services
-from .ratelimits import limited
-from .views import personal_data_response
+from extranet import albums, bookmarks, brief, declarations, exports, notices, services
+from extranet.ratelimits import limited
+from extranet.views import personal_data_response
 
 router = Router(tags=["extranet"])
 

@@ -8,4 +8,4 @@ class ExtranetConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import sso  # noqa: F401 (registers the check of the single sign-on's auto-approval)
+        from extranet import sso  # noqa: F401 (registers the check of the single sign-on's auto-approval)

@@ -16,7 +16,7 @@ from allauth.account.auth_backends import AuthenticationBackend
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 
-from .models import MemberProfile
+from extranet.models import MemberProfile
 
 APPROVED = Q(member_profile__isnull=True) | Q(member_profile__status=MemberProfile.Status.APPROVED)
 

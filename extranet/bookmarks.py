@@ -10,9 +10,8 @@ from wagtail.models import Page
 
 from atlas_pages.exceptions import Conflict, Forbidden, NotFound
 from atlas_pages.permissions import Reader, locked_page_ids
-
-from .models import Bookmark
-from .ordering import close_gap, move, next_position
+from extranet.models import Bookmark
+from extranet.ordering import close_gap, move, next_position
 
 
 class AlreadyBookmarked(Conflict):

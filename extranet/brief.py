@@ -10,8 +10,7 @@ from wagtail.models import Page
 from atlas_pages.models import ArticlePage
 from atlas_pages.permissions import Reader, locked_page_ids
 from atlas_pages.services import group_brief
-
-from .models import BriefReading
+from extranet.models import BriefReading
 
 BRIEF_MAX = 50
 

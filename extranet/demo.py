@@ -6,10 +6,9 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from atlas_pages.models import ArticlePage
-
-from . import albums
-from .groups import ACTOR_GROUPS
-from .models import ActorGroup, Bookmark, MapAlbum, MemberProfile
+from extranet import albums
+from extranet.groups import ACTOR_GROUPS
+from extranet.models import ActorGroup, Bookmark, MapAlbum, MemberProfile
 
 User = get_user_model()
 

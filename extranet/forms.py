@@ -12,10 +12,9 @@ from django.utils.translation import gettext_lazy as _
 
 from atlas_pages.atlas_data import regions
 from atlas_pages.countries import lazy_country_choices
-
-from . import services
-from .groups import ACTOR_GROUPS
-from .models import MemberProfile
+from extranet import services
+from extranet.groups import ACTOR_GROUPS
+from extranet.models import MemberProfile
 
 
 def group_choices() -> list[tuple[str, str]]:

@@ -3,7 +3,7 @@ from django.contrib.auth.models import Group
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .groups import LABELS
+from extranet.groups import LABELS
 
 
 class ActorGroup(models.Model):

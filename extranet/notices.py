@@ -6,7 +6,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from .models import Notice
+from extranet.models import Notice
 
 
 def record(addresses: list[str], subject: str, body: str, url: str = "") -> int:

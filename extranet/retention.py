@@ -20,8 +20,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from atlas_pages.links import site_url
-
-from .models import MemberProfile
+from extranet.models import MemberProfile
 
 
 @dataclass
@@ -35,7 +34,7 @@ def _members():
 
 
 def prune(now=None, dry_run: bool = False) -> Pruned:
-    from .services import delete_account_for_good
+    from extranet.services import delete_account_for_good
 
     now = now or timezone.now()
     unused_since = now - timedelta(days=settings.CNCD_ACCOUNT_RETENTION_DAYS)

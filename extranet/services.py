@@ -31,9 +31,8 @@ from atlas_pages.atlas_data import regions
 from atlas_pages.countries import country_name, is_country_code
 from atlas_pages.exceptions import Forbidden
 from atlas_pages.links import site_url
-
-from .exceptions import GroupRequestPending, ReasonRequired, RegistrationAlreadyDecided
-from .models import ActorGroup, GroupChangeRequest, MemberProfile
+from extranet.exceptions import GroupRequestPending, ReasonRequired, RegistrationAlreadyDecided
+from extranet.models import ActorGroup, GroupChangeRequest, MemberProfile
 
 User = get_user_model()
 

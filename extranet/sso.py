@@ -47,8 +47,8 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         return user
 
     def save_user(self, request, sociallogin, form=None):
-        from . import services
-        from .models import MemberProfile
+        from extranet import services
+        from extranet.models import MemberProfile
 
         with transaction.atomic():
             user = super().save_user(request, sociallogin, form)

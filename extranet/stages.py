@@ -8,8 +8,8 @@ In the pages the member sees why; in the headless API the 401 lists the pending 
 from allauth.account.stages import LoginStage
 from django.template.response import TemplateResponse
 
-from .models import MemberProfile
-from .services import approval_status
+from extranet.models import MemberProfile
+from extranet.services import approval_status
 
 
 class _RegistrationStage(LoginStage):

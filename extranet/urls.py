@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from extranet import views
 
 app_name = "extranet"
 urlpatterns = [

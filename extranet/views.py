@@ -14,9 +14,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from atlas_pages.exceptions import DomainError
 from atlas_pages.feedback import refusals_as_messages
-
-from . import albums, bookmarks, brief, declarations, exports, notices, services
-from .forms import (
+from extranet import albums, bookmarks, brief, declarations, exports, notices, services
+from extranet.forms import (
     AlbumForm,
     BookmarkNoteForm,
     DeleteAccountForm,
@@ -25,8 +24,8 @@ from .forms import (
     SaveMapForm,
     SendExportForm,
 )
-from .groups import ACTOR_GROUP_SLUGS
-from .ratelimits import limited
+from extranet.groups import ACTOR_GROUP_SLUGS
+from extranet.ratelimits import limited
 
 
 def add_errors(form, error: ValidationError) -> None:

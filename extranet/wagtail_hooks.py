@@ -20,10 +20,9 @@ from atlas_pages.admin_helpers import ReadOnlyPermissionHelper
 from atlas_pages.atlas_pdf import export_title
 from atlas_pages.exceptions import DomainError
 from atlas_pages.models import ArticlePage, EditorialPage
-
-from . import albums, brief, services
-from .forms import DecisionForm, SaveMapForm
-from .models import Bookmark, GroupChangeRequest, MemberProfile
+from extranet import albums, brief, services
+from extranet.forms import DecisionForm, SaveMapForm
+from extranet.models import Bookmark, GroupChangeRequest, MemberProfile
 
 
 @hooks.register("register_log_actions")
@@ -319,6 +318,6 @@ hooks.register("cncd_personal_data_coverage", lambda: ACCOUNT_COVERAGE)
 
 # --- multi-factor authentication where the policy requires it (extranet.mfa) -------------------
 
-from . import mfa  # noqa: E402
+from extranet import mfa  # noqa: E402
 
 hooks.register("cncd_refuse_api_caller", mfa.api_refusal)

@@ -21,10 +21,9 @@ from django.utils.translation import gettext_lazy as _
 
 from atlas_pages.exceptions import Conflict, Forbidden, NotFound
 from atlas_pages.models import FrenchAuthority, Project
-
-from . import codelists
-from .models import MARKERS, ApdCampaign, ApdDeclaration, ApdEvent, ApdLine
-from .permissions import Viewer
+from forms import codelists
+from forms.models import MARKERS, ApdCampaign, ApdDeclaration, ApdEvent, ApdLine
+from forms.permissions import Viewer
 
 State = ApdDeclaration.State
 MAX_AMOUNT = Decimal("999999999999.99")
@@ -333,7 +332,7 @@ def totals(item: ApdDeclaration) -> Totals:
 
 def submit(user: AbstractBaseUser, declaration_id: int) -> ApdDeclaration:
     """Sends the declaration to the CNCD: its receipt (PDF) is kept and e-mailed to the authority's members."""
-    from . import notifications, pdf
+    from forms import notifications, pdf
 
     item = _editable(user, declaration_id)
     if not item.lines.exists():
@@ -357,7 +356,7 @@ def submit(user: AbstractBaseUser, declaration_id: int) -> ApdDeclaration:
 
 def request_correction(user: AbstractBaseUser, declaration_id: int, reason: str) -> ApdDeclaration:
     """Staff reopen a submitted declaration, saying what to correct; its members are told."""
-    from . import notifications
+    from forms import notifications
 
     if not Viewer.of(user).is_staff:
         raise Forbidden(_("Only the CNCD's staff ask for a correction."))

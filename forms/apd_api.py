@@ -12,10 +12,9 @@ from atlas_pages.atlas_api import Paging
 from atlas_pages.auth import any_caller, member_auth
 from atlas_pages.exceptions import NotFound
 from atlas_pages.schemas import InputSchema
-
-from . import apd, apd_exports, codelists
-from .history_api import HistoryEventOut, events_out
-from .models import ApdCampaign, ApdDeclaration, ApdLine
+from forms import apd, apd_exports, codelists
+from forms.history_api import HistoryEventOut, events_out
+from forms.models import ApdCampaign, ApdDeclaration, ApdLine
 
 router = Router(tags=["e-APD"])
 

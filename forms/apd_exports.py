@@ -13,8 +13,8 @@ from xml.etree import ElementTree as ET
 from django.conf import settings
 from django.utils import timezone
 
-from . import codelists
-from .models import ApdCampaign, ApdLine
+from forms import codelists
+from forms.models import ApdCampaign, ApdLine
 
 # CRS++ items (OECD, Creditor Reporting System reporting directives), and the CNCD's own columns.
 CRS_COLUMNS = [

@@ -15,11 +15,10 @@ from django.views.decorators.http import require_POST
 from atlas_pages.exceptions import DomainError, NotFound
 from atlas_pages.feedback import errors_on_form, report_refusal
 from atlas_pages.models import Project
-
-from . import apd
-from .forms import ApdLineForm
-from .models import ApdDeclaration
-from .permissions import Viewer
+from forms import apd
+from forms.forms import ApdLineForm
+from forms.models import ApdDeclaration
+from forms.permissions import Viewer
 
 PER_PAGE = 25
 

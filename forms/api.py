@@ -14,9 +14,8 @@ from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
 from atlas_pages.atlas_api import Paging
 from atlas_pages.auth import any_caller, member_auth
 from atlas_pages.schemas import InputSchema
-
-from . import services
-from .models import CallForProjectsPage, Dossier
+from forms import services
+from forms.models import CallForProjectsPage, Dossier
 
 router = Router(tags=["teleprocedures"])
 

@@ -9,4 +9,4 @@ class FormsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import checks  # noqa: F401 (registers the deployment checks)
+        from forms import checks  # noqa: F401 (registers the deployment checks)

@@ -30,9 +30,8 @@ from atlas_pages.countries import country_name
 from atlas_pages.exceptions import Conflict, Forbidden, NotFound
 from atlas_pages.models import Country, FrenchAuthority, Project, Theme
 from extranet.services import verified_profile
-
-from .models import AtlasUpdate
-from .permissions import Viewer
+from forms.models import AtlasUpdate
+from forms.permissions import Viewer
 
 Kind, State = AtlasUpdate.Kind, AtlasUpdate.State
 FIELDS = {
@@ -258,7 +257,7 @@ def propose(
     comment: str = "",
 ) -> AtlasUpdate:
     """A new proposal, waiting for moderation; staff are told."""
-    from . import notifications
+    from forms import notifications
 
     who = proposer(user)
     if who is None:
@@ -417,7 +416,7 @@ def _apply(project: Project, changes: dict[str, Any]) -> None:
     if "french_authorities" in changes:
         project.french_authorities.set(FrenchAuthority.objects.filter(code__in=changes["french_authorities"]))
     if "partner_authorities" in changes:
-        from .bourse import partner_named
+        from forms.bourse import partner_named
 
         project.partner_authorities.set(
             [partner_named(name, project.country) for name in changes["partner_authorities"]]
@@ -427,7 +426,7 @@ def _apply(project: Project, changes: dict[str, Any]) -> None:
 def accept(user: AbstractBaseUser, update_id: int, override: bool = False) -> AtlasUpdate:
     """Applies the proposal to the Atlas. If someone changed the same fields of the project since
     it was made, 409 names them, unless ``override``."""
-    from . import notifications
+    from forms import notifications
 
     _staff_only(user)
     item = update(user, update_id)
@@ -469,7 +468,7 @@ def accept(user: AbstractBaseUser, update_id: int, override: bool = False) -> At
 
 
 def reject(user: AbstractBaseUser, update_id: int, reason: str) -> AtlasUpdate:
-    from . import notifications
+    from forms import notifications
 
     _staff_only(user)
     item = update(user, update_id)

@@ -9,9 +9,8 @@ from ninja import Field, Query, Router, Schema, Status
 from atlas_pages.atlas_api import Paging
 from atlas_pages.auth import member_auth
 from atlas_pages.schemas import InputSchema
-
-from . import atlas_updates
-from .models import AtlasUpdate
+from forms import atlas_updates
+from forms.models import AtlasUpdate
 
 router = Router(tags=["Atlas updates"])
 

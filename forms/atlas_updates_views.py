@@ -13,11 +13,10 @@ from django.views.decorators.http import require_POST
 from atlas_pages.exceptions import DomainError, NotFound
 from atlas_pages.feedback import errors_on_form, report_refusal
 from atlas_pages.models import Project
-
-from . import atlas_updates
-from .forms import AtlasProposalForm
-from .models import AtlasUpdate
-from .permissions import Viewer
+from forms import atlas_updates
+from forms.forms import AtlasProposalForm
+from forms.models import AtlasUpdate
+from forms.permissions import Viewer
 
 PER_PAGE = 25
 

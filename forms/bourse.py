@@ -25,9 +25,8 @@ from django.utils.translation import ngettext
 
 from atlas_pages.exceptions import Conflict, Forbidden, NotFound
 from atlas_pages.models import BourseProject, Country, FrenchAuthority, PartnerAuthority, Project, Theme
-
-from .models import BourseEvent, BourseInterest
-from .permissions import Viewer
+from forms.models import BourseEvent, BourseInterest
+from forms.permissions import Viewer
 
 Status, Moderation = BourseProject.Status, BourseProject.Moderation
 TEXT_LIMITS = {"title": 255, "description": 5000, "expected_partnership": 3000, "contact": 255, "partner_name": 255}
@@ -131,7 +130,7 @@ def partner_named(name: str, country: Country) -> PartnerAuthority:
 
 def record(user: AbstractBaseUser, data: dict[str, Any]) -> BourseProject:
     """An embassy records a project of its country; it waits for the staff's moderation."""
-    from . import notifications
+    from forms import notifications
 
     country_code = embassy_country(user)
     if not country_code:
@@ -173,7 +172,7 @@ def edit(user: AbstractBaseUser, entry_id: int, data: dict[str, Any]) -> BourseP
 
 
 def moderate(user: AbstractBaseUser, entry_id: int, decision: str, reason: str = "") -> BourseProject:
-    from . import notifications
+    from forms import notifications
 
     if not Viewer.of(user).is_staff:
         raise Forbidden(_("Bourse-projets entries are moderated by the CNCD's staff."))
@@ -228,7 +227,7 @@ def set_status(user: AbstractBaseUser, entry_id: int, status: str, matched_code:
 
 def express_interest(user: AbstractBaseUser, entry_id: int, message: str) -> BourseInterest:
     """A French local authority's members tell the embassy their authority is interested."""
-    from . import notifications
+    from forms import notifications
 
     viewer = Viewer.of(user)
     authority = (

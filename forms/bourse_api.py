@@ -11,9 +11,8 @@ from atlas_pages.atlas_api import Paging
 from atlas_pages.auth import member_auth
 from atlas_pages.models import BourseProject
 from atlas_pages.schemas import InputSchema
-
-from . import bourse
-from .history_api import HistoryEventOut, events_out
+from forms import bourse
+from forms.history_api import HistoryEventOut, events_out
 
 router = Router(tags=["Bourse-projets census"])
 

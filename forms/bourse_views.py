@@ -13,9 +13,8 @@ from django.utils.translation import gettext as _
 from atlas_pages.exceptions import DomainError, NotFound
 from atlas_pages.feedback import report_refusal
 from atlas_pages.models import BourseProject, Theme
-
-from . import bourse
-from .permissions import Viewer
+from forms import bourse
+from forms.permissions import Viewer
 
 PER_PAGE = 25
 FIELDS = ("title", "partner_name", "theme", "description", "expected_partnership", "contact")

@@ -11,9 +11,8 @@ from atlas_pages.atlas_data import regions
 from atlas_pages.demo import ensure_child, paragraphs
 from atlas_pages.models import Country, FrenchAuthority, HomePage
 from extranet.models import MemberProfile
-
-from . import services
-from .models import CallForProjectsIndexPage, CallForProjectsPage, Dossier, RequiredOpinion
+from forms import services
+from forms.models import CallForProjectsIndexPage, CallForProjectsPage, Dossier, RequiredOpinion
 
 User = get_user_model()
 
@@ -27,8 +26,8 @@ def load(report) -> None:
 
 def _atlas_update(report) -> None:
     """A change of one of the demo authority's projects, waiting for moderation."""
-    from . import atlas_updates
-    from .models import AtlasUpdate
+    from forms import atlas_updates
+    from forms.models import AtlasUpdate
 
     member = User.objects.filter(username="demo-collectivites").first()
     if member is None or AtlasUpdate.objects.filter(proposed_by=member).exists():
@@ -49,8 +48,7 @@ def _atlas_update(report) -> None:
 def _bourse(report) -> None:
     """A Bourse-projets entry recorded by the embassy in Senegal, waiting for moderation."""
     from atlas_pages.models import BourseProject
-
-    from . import bourse
+    from forms import bourse
 
     member = User.objects.filter(username="demo-ambassades").first()
     if member is None or not bourse.embassy_country(member):
@@ -81,9 +79,8 @@ def _apd(report) -> None:
     from django.utils import timezone
 
     from atlas_pages.models import FrenchAuthority
-
-    from . import apd, codelists, pdf
-    from .models import ApdCampaign, ApdDeclaration
+    from forms import apd, codelists, pdf
+    from forms.models import ApdCampaign, ApdDeclaration
 
     member = User.objects.filter(username="demo-collectivites").first()
     code = getattr(getattr(member, "member_profile", None), "organisation_code", "")

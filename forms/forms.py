@@ -6,8 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from atlas_pages.countries import lazy_country_choices
 from atlas_pages.models import Project, Theme
-
-from .models import ApdLine, BudgetLine, Dossier, Opinion
+from forms.models import ApdLine, BudgetLine, Dossier, Opinion
 
 
 class DossierForm(forms.Form):

@@ -24,7 +24,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.utils import timezone
 
-from .models import Dossier, DossierEvent
+from forms.models import Dossier, DossierEvent
 
 
 def history_key() -> bytes:

@@ -13,9 +13,8 @@ from django.utils import translation
 from atlas_pages.links import site_url
 from extranet import notices
 from extranet.models import MemberProfile
-
-from .models import Dossier, Opinion
-from .permissions import body_members
+from forms.models import Dossier, Opinion
+from forms.permissions import body_members
 
 
 def dossier_url(dossier: Dossier) -> str:
@@ -58,7 +57,7 @@ def send(template: str, recipients: list[str], context: dict, attachments: tuple
 
 
 def _queue(template: str, recipients, dossier: Dossier, opinion: Opinion | None = None, **flags) -> None:
-    from .tasks import send_procedure_mail
+    from forms.tasks import send_procedure_mail
 
     recipients = sorted(set(recipients))
     if recipients:
@@ -109,7 +108,7 @@ def declaration_url(declaration) -> str:
 
 
 def _queue_apd(template: str, declaration, receipt: bool = False) -> None:
-    from .tasks import send_apd_mail
+    from forms.tasks import send_apd_mail
 
     recipients = set(authority_members(declaration))
     if declaration.submitted_by and declaration.submitted_by.is_active and declaration.submitted_by.email:
@@ -135,7 +134,7 @@ def atlas_update_url(update) -> str:
 
 
 def _queue_atlas(template: str, recipients, update) -> None:
-    from .tasks import send_atlas_update_mail
+    from forms.tasks import send_atlas_update_mail
 
     recipients = sorted({address for address in recipients if address})
     if recipients:
@@ -161,7 +160,7 @@ def bourse_url(entry) -> str:
 
 
 def _queue_bourse(template: str, recipients, entry, interest=None) -> None:
-    from .tasks import send_bourse_mail
+    from forms.tasks import send_bourse_mail
 
     recipients = sorted({address for address in recipients if address})
     if recipients:

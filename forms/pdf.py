@@ -5,7 +5,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from .models import Dossier
+from forms.models import Dossier
 
 
 def _render(template: str, context: dict) -> bytes:

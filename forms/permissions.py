@@ -16,8 +16,7 @@ from django.db.models import Q, QuerySet
 
 from atlas_pages.atlas_data import regions
 from extranet.services import member_groups, verified_profile
-
-from .models import Dossier
+from forms.models import Dossier
 
 
 @dataclass(frozen=True)

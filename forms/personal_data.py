@@ -12,7 +12,15 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Q
 from django.utils.translation import gettext
 
-from .models import ApdDeclaration, AtlasUpdate, BourseInterest, Dossier, DossierAttachment, DossierMessage, Opinion
+from forms.models import (
+    ApdDeclaration,
+    AtlasUpdate,
+    BourseInterest,
+    Dossier,
+    DossierAttachment,
+    DossierMessage,
+    Opinion,
+)
 
 
 def _when(value) -> str | None:

@@ -24,9 +24,8 @@ from django.utils.translation import gettext_lazy as _
 from atlas_pages.exceptions import Conflict, Forbidden, NotFound
 from atlas_pages.models import Country, FrenchAuthority, Theme
 from atlas_pages.uploads import check_upload
-
-from . import history, notifications, pdf
-from .models import (
+from forms import history, notifications, pdf
+from forms.models import (
     BudgetLine,
     CallForProjectsPage,
     Dossier,
@@ -36,7 +35,7 @@ from .models import (
     Opinion,
     RequiredOpinion,
 )
-from .permissions import Viewer, is_filer, speaks_for, visible
+from forms.permissions import Viewer, is_filer, speaks_for, visible
 
 State = Dossier.State
 

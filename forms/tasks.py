@@ -7,8 +7,8 @@ from django_tasks import task
 
 @task()
 def send_procedure_mail(template: str, recipients: list[str], dossier_id: int, opinion_id: int | None = None, **flags):
-    from . import notifications
-    from .models import Dossier, Opinion
+    from forms import notifications
+    from forms.models import Dossier, Opinion
 
     dossier = Dossier.objects.select_related("call", "authority", "partner_country").get(pk=dossier_id)
     context = {"dossier": dossier, "url": notifications.dossier_url(dossier), **flags}
@@ -19,8 +19,8 @@ def send_procedure_mail(template: str, recipients: list[str], dossier_id: int, o
 
 @task()
 def send_apd_mail(template: str, recipients: list[str], declaration_id: int, receipt: bool = False):
-    from . import notifications
-    from .models import ApdDeclaration
+    from forms import notifications
+    from forms.models import ApdDeclaration
 
     declaration = ApdDeclaration.objects.select_related("campaign", "authority").get(pk=declaration_id)
     attachments = ()
@@ -33,8 +33,8 @@ def send_apd_mail(template: str, recipients: list[str], declaration_id: int, rec
 
 @task()
 def send_atlas_update_mail(template: str, recipients: list[str], update_id: int):
-    from . import atlas_updates, notifications
-    from .models import AtlasUpdate
+    from forms import atlas_updates, notifications
+    from forms.models import AtlasUpdate
 
     update = AtlasUpdate.objects.select_related("project", "proposed_by").get(pk=update_id)
     context = {
@@ -48,9 +48,8 @@ def send_atlas_update_mail(template: str, recipients: list[str], update_id: int)
 @task()
 def send_bourse_mail(template: str, recipients: list[str], entry_id: int, interest_id: int | None = None):
     from atlas_pages.models import BourseProject
-
-    from . import notifications
-    from .models import BourseInterest
+    from forms import notifications
+    from forms.models import BourseInterest
 
     entry = BourseProject.objects.select_related("country", "partner_authority", "recorded_by").get(pk=entry_id)
     context = {"entry": entry, "url": notifications.bourse_url(entry)}

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import apd_views, atlas_updates_views, bourse_views, views
+from forms import apd_views, atlas_updates_views, bourse_views, views
 
 app_name = "cncd_forms"
 urlpatterns = [

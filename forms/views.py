@@ -13,11 +13,10 @@ from django.views.decorators.http import require_POST
 
 from atlas_pages.exceptions import DomainError, NotFound
 from atlas_pages.feedback import report_refusal
-
-from . import services
-from .forms import BudgetFormSet, ContactFormSet, DocumentForm, DossierForm, MessageForm, OpinionForm
-from .models import CallForProjectsPage, Dossier, RequiredOpinion
-from .permissions import Viewer, speaks_for
+from forms import services
+from forms.forms import BudgetFormSet, ContactFormSet, DocumentForm, DossierForm, MessageForm, OpinionForm
+from forms.models import CallForProjectsPage, Dossier, RequiredOpinion
+from forms.permissions import Viewer, speaks_for
 
 CONTENT = ("title", "partner_name", "partner_country", "themes", "description", "objectives", "start_year")
 

@@ -23,9 +23,8 @@ from atlas_pages.countries import country_name
 from atlas_pages.exceptions import DomainError
 from extranet.declarations import Declaration
 from extranet.navigation import space_link
-
-from . import apd, atlas_updates, bourse, services
-from .models import (
+from forms import apd, atlas_updates, bourse, services
+from forms.models import (
     ApdCampaign,
     ApdDeclaration,
     AtlasUpdate,
@@ -36,7 +35,7 @@ from .models import (
     Opinion,
     RequiredOpinion,
 )
-from .permissions import Viewer, own
+from forms.permissions import Viewer, own
 
 
 @hooks.register("cncd_personal_space_links")
@@ -552,7 +551,7 @@ modeladmin_register(AtlasUpdateAdmin)
 
 # --- personal data (RGPD) ----------------------------------------------------------------------
 
-from . import personal_data  # noqa: E402
+from forms import personal_data  # noqa: E402
 
 hooks.register("cncd_personal_data", personal_data.export)
 hooks.register("cncd_before_account_deletion", personal_data.before_deletion)

@@ -11,9 +11,8 @@ from atlas_pages.atlas_api import Paging
 from atlas_pages.auth import any_caller, member_auth
 from atlas_pages.exceptions import NotFound
 from atlas_pages.schemas import InputSchema
-
-from . import rendering, services
-from .models import NewsletterIssuePage, Subscription
+from newsletter import rendering, services
+from newsletter.models import NewsletterIssuePage, Subscription
 
 router = Router(tags=["newsletter"])
 

@@ -8,6 +8,6 @@ class NewsletterConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import bounces
+        from newsletter import bounces
 
         bounces.connect()

@@ -3,7 +3,7 @@ again. They come from the ESP's webhooks through django-anymail's ``tracking`` s
 anymail's tracking URLs are configured), or from ``manage.py newsletter_bounces`` for a list
 exported from the mail server."""
 
-from . import services
+from newsletter import services
 
 # anymail's event types: a hard bounce or a refusal marks the address bounced; a complaint
 # (the “spam” button) marks it complained. Soft bounces (“deferred”) change nothing.

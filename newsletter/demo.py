@@ -7,9 +7,8 @@ from django.utils import timezone
 
 from atlas_pages.demo import ensure_child
 from atlas_pages.models import HomePage
-
-from . import services
-from .models import NewsletterIndexPage, NewsletterIssuePage, Subscription
+from newsletter import services
+from newsletter.models import NewsletterIndexPage, NewsletterIssuePage, Subscription
 
 
 def load(report) -> None:

@@ -177,17 +177,17 @@ class NewsletterIssuePage(Page):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if not args and self.pk is None and "items" not in kwargs:
-            from .composition import month_items
+            from newsletter.composition import month_items
 
             self.items = month_items(self.issue_date)
 
     def serve(self, request, *args, **kwargs):
-        from .rendering import web_response
+        from newsletter.rendering import web_response
 
         return web_response(self, request)
 
     def serve_preview(self, request, mode_name):
-        from .rendering import preview_response
+        from newsletter.rendering import preview_response
 
         return preview_response(self, request, mode_name)
 

@@ -4,7 +4,7 @@ to its address is in the download, and goes with the account (its deliveries wit
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Count, Q
 
-from .models import Subscription
+from newsletter.models import Subscription
 
 
 def _when(value) -> str | None:

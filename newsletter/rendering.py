@@ -19,8 +19,7 @@ from django.utils.html import escape
 from mjml import mjml2html
 
 from atlas_pages.links import site_url
-
-from . import composition
+from newsletter import composition
 
 UNSUBSCRIBE = "%%CNCD_UNSUBSCRIBE_URL%%"
 GREETING = "%%CNCD_GREETING%%"
@@ -75,7 +74,7 @@ def compile_issue(issue) -> Compiled:
 
 @lru_cache(maxsize=16)
 def _compiled(issue_id: int, revision_id: int, language: str) -> Compiled:
-    from .models import NewsletterIssuePage
+    from newsletter.models import NewsletterIssuePage
 
     issue = NewsletterIssuePage.objects.get(pk=issue_id)
     return build(issue)

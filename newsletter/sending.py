@@ -29,9 +29,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from atlas_pages.exceptions import Conflict
-
-from . import composition, mime, rendering
-from .models import Delivery, NewsletterIssuePage, Sending, Subscription
+from newsletter import composition, mime, rendering
+from newsletter.models import Delivery, NewsletterIssuePage, Sending, Subscription
 
 DState = Delivery.State
 INTERRUPTED = "interrupted while being sent: not sent again, so as never to send it twice"
@@ -61,7 +60,7 @@ def recipient_ids(issue: NewsletterIssuePage):
 
 def start(issue: NewsletterIssuePage, user=None) -> Sending:
     """Queues a delivery per recipient (idempotent) and starts the sending in the background."""
-    from .tasks import send_issue
+    from newsletter.tasks import send_issue
 
     if not issue.live:
         raise Conflict(_("Publish the issue before sending it."))
@@ -426,7 +425,7 @@ def _failed(delivery: Delivery, error: Exception) -> None:
 
 def _finish(sending: Sending) -> Progress:
     """Finished when nothing is queued or being sent; else the next try is scheduled."""
-    from .tasks import send_issue
+    from newsletter.tasks import send_issue
 
     current = progress(sending)
     if current.queued == 0 and current.sending == 0:
@@ -448,7 +447,7 @@ def _finish(sending: Sending) -> Progress:
 def dispatch(now=None) -> list[Sending]:
     """What the periodic command does: starts the issues whose date has come, and resumes the
     sendings a crash or a restart left running."""
-    from .tasks import send_issue
+    from newsletter.tasks import send_issue
 
     now = now or timezone.now()
     started = []

@@ -31,8 +31,7 @@ from django.utils.translation import gettext_lazy as _
 
 from atlas_pages.exceptions import NotFound, TooManyRequests
 from atlas_pages.links import site_url
-
-from .models import CONSENT_TEXT_VERSION, RUBRICS, Subscription, new_token
+from newsletter.models import CONSENT_TEXT_VERSION, RUBRICS, Subscription, new_token
 
 State, Source = Subscription.State, Subscription.Source
 CONFIRM_SALT = "newsletter.confirm"
@@ -117,7 +116,7 @@ def subscribe(
         subscription.confirm_nonce = new_token()
         subscription.save()
         # Queued with the change (the worker sends it, and a failed send is retried there).
-        from .tasks import send_confirmation as send_confirmation_task
+        from newsletter.tasks import send_confirmation as send_confirmation_task
 
         send_confirmation_task.enqueue(subscription.pk, subscription.confirm_nonce)
 

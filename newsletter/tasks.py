@@ -7,7 +7,7 @@ from django_tasks import task
 
 @task()
 def send_issue(sending_id: int) -> dict:
-    from . import sending
+    from newsletter import sending
 
     limit = settings.NEWSLETTER_TASK_SECONDS if send_issue.get_backend().supports_defer else None
     progress = sending.run(sending_id, max_seconds=limit)
@@ -19,8 +19,8 @@ def send_issue(sending_id: int) -> dict:
 @task()
 def send_confirmation(subscription_id: int, nonce: str) -> bool:
     """The confirmation e-mail of a subscription, unless it was confirmed or asked again since."""
-    from . import services
-    from .models import Subscription
+    from newsletter import services
+    from newsletter.models import Subscription
 
     subscription = Subscription.objects.filter(pk=subscription_id, confirm_nonce=nonce).first()
     if subscription is None or subscription.state != Subscription.State.PENDING:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from newsletter import views
 
 app_name = "newsletter"
 urlpatterns = [

@@ -11,9 +11,8 @@ from django.views.decorators.csrf import csrf_exempt
 
 from atlas_pages.exceptions import DomainError, NotFound
 from atlas_pages.feedback import report_refusal
-
-from . import services
-from .models import RUBRICS
+from newsletter import services
+from newsletter.models import RUBRICS
 
 
 def subscribe(request: HttpRequest) -> HttpResponse:

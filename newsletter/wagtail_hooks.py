@@ -20,9 +20,8 @@ from wagtail_modeladmin.views import IndexView
 from atlas_pages.exceptions import DomainError
 from atlas_pages.feedback import report_refusal
 from extranet.navigation import space_link
-
-from . import sending, services
-from .models import NewsletterIssuePage, Sending, Subscription
+from newsletter import sending, services
+from newsletter.models import NewsletterIssuePage, Sending, Subscription
 
 
 @hooks.register("cncd_personal_space_links")
@@ -186,7 +185,7 @@ def issue_header_button(page, user, view_name=None, next_url=None):
 
 # --- personal data (RGPD) ----------------------------------------------------------------------
 
-from . import personal_data  # noqa: E402
+from newsletter import personal_data  # noqa: E402
 
 hooks.register("cncd_personal_data", personal_data.export)
 hooks.register("cncd_before_account_deletion", personal_data.before_deletion)

@@ -1,6 +1,14 @@
-from .atlas import AtlasExport, BourseProject, Continent, Country, FrenchAuthority, PartnerAuthority, Project
-from .atlas_page import AtlasPage
-from .editorial import (
+from atlas_pages.models.atlas import (
+    AtlasExport,
+    BourseProject,
+    Continent,
+    Country,
+    FrenchAuthority,
+    PartnerAuthority,
+    Project,
+)
+from atlas_pages.models.atlas_page import AtlasPage
+from atlas_pages.models.editorial import (
     ArticlePage,
     ArticlePageTag,
     CountryZoomPage,
@@ -9,9 +17,9 @@ from .editorial import (
     RubricIndexPage,
     TestimonyPage,
 )
-from .pages import HomePage, StandardPage
-from .site_settings import ContactSettings
-from .taxonomy import Theme
+from atlas_pages.models.pages import HomePage, StandardPage
+from atlas_pages.models.site_settings import ContactSettings
+from atlas_pages.models.taxonomy import Theme
 
 __all__ = [
     "AtlasExport",

@@ -16,8 +16,8 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.search import index
 from wagtailgeowidget.panels import LeafletPanel
 
-from ..countries import country_name
-from .taxonomy import Theme
+from atlas_pages.countries import country_name
+from atlas_pages.models.taxonomy import Theme
 
 POINT = re.compile(r"POINT\s*\(\s*(?P<lng>-?\d+(\.\d+)?)\s+(?P<lat>-?\d+(\.\d+)?)\s*\)")
 
@@ -74,7 +74,7 @@ class Continent(models.Model):
 
     @property
     def label(self) -> str:
-        from ..atlas_data import CONTINENT_LABELS
+        from atlas_pages.atlas_data import CONTINENT_LABELS
 
         return str(CONTINENT_LABELS.get(self.slug, self.slug))
 

@@ -16,8 +16,8 @@ from wagtail.models import Page
 from wagtail.search import index
 from wagtailgeowidget.panels import LeafletPanel
 
-from ..blocks import BodyBlock, KeyFigureBlock
-from ..countries import country_name, is_country_code, lazy_country_choices
+from atlas_pages.blocks import BodyBlock, KeyFigureBlock
+from atlas_pages.countries import country_name, is_country_code, lazy_country_choices
 
 
 def validate_country_code(value: str) -> None:
@@ -65,18 +65,18 @@ class RubricIndexPage(RoutablePageMixin, Page):
 
     @path("rss/", name="rss")
     def rss(self, request):
-        from ..feeds import RubricFeed
+        from atlas_pages.feeds import RubricFeed
 
         return RubricFeed(self, request)(request)
 
     @path("atom/", name="atom")
     def atom(self, request):
-        from ..feeds import RubricAtomFeed
+        from atlas_pages.feeds import RubricAtomFeed
 
         return RubricAtomFeed(self, request)(request)
 
     def get_context(self, request, *args, **kwargs):
-        from .. import services
+        from atlas_pages import services
 
         context = super().get_context(request, *args, **kwargs)
         context["listing"] = services.rubric_listing(
@@ -214,8 +214,8 @@ class CountryZoomPage(EditorialPage):
 
     def get_context(self, request, *args, **kwargs):
         """The country's live figures from the Atlas, beside the editors' key figures."""
-        from ..atlas_front import country_figures
-        from .atlas_page import AtlasPage
+        from atlas_pages.atlas_front import country_figures
+        from atlas_pages.models.atlas_page import AtlasPage
 
         context = super().get_context(request, *args, **kwargs)
         context["atlas"] = country_figures(self.country) if self.country else None

@@ -2,7 +2,7 @@ from django import template
 from django.utils.safestring import mark_safe
 from wagtail import hooks
 
-from .. import services
+from atlas_pages import services
 
 register = template.Library()
 

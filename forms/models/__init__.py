@@ -1,10 +1,10 @@
 """The teleprocedures' models: co-financing dossiers (``dossiers``) and the e-APD declaration
 (``apd``)."""
 
-from .apd import MARKERS, ApdCampaign, ApdDeclaration, ApdEvent, ApdLine
-from .atlas_updates import AtlasUpdate
-from .bourse import BourseEvent, BourseInterest
-from .dossiers import (  # noqa: F401 (_attachment_path: named by migration 0003)
+from forms.models.apd import MARKERS, ApdCampaign, ApdDeclaration, ApdEvent, ApdLine
+from forms.models.atlas_updates import AtlasUpdate
+from forms.models.bourse import BourseEvent, BourseInterest
+from forms.models.dossiers import (  # noqa: F401 (_attachment_path: named by migration 0003)
     BudgetLine,
     CallForProjectsIndexPage,
     CallForProjectsPage,

@@ -100,7 +100,7 @@ class CallForProjectsPage(Page):
         verbose_name_plural = _("calls for projects")
 
     def get_context(self, request, *args, **kwargs):
-        from ..permissions import Viewer, own
+        from forms.permissions import Viewer, own
 
         context = super().get_context(request, *args, **kwargs)
         viewer = Viewer.of(request.user)

@@ -6,11 +6,10 @@ from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from atlas_pages import views as atlas_views
+from cncd.api import api, not_found
+from cncd.health import healthz
 from extranet.views import RegistrationView, admin_login
 from newsletter import views as newsletter_views
-
-from .api import api, not_found
-from .health import healthz
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),

@@ -1,7 +1,7 @@
 """Local development: SQLite, immediate tasks, e-mails printed to the console."""
 
-from .base import *  # noqa: F403
-from .base import env
+from cncd.settings.base import *  # noqa: F403
+from cncd.settings.base import env
 
 DEBUG = True
 SECRET_KEY = env("SECRET_KEY", default="dev-only-not-secret-cncd-a-la-carte")

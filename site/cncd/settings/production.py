@@ -8,8 +8,8 @@ EMAIL_URL (smtp+tls://user:password@host:587, or smtps:// for implicit TLS) or E
 
 from django.core.exceptions import ImproperlyConfigured
 
-from .base import *  # noqa: F403
-from .base import MIDDLEWARE, env
+from cncd.settings.base import *  # noqa: F403
+from cncd.settings.base import MIDDLEWARE, env
 
 SECRET_KEY = env("SECRET_KEY", default="")
 if not SECRET_KEY:
