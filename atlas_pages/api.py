@@ -9,13 +9,13 @@ from ninja import Field, Query, Router, Schema, Status
 from wagtail.models import Page
 
 from atlas_pages import services
-from atlas_pages.auth import any_caller
-from atlas_pages.countries import country_name
-from atlas_pages.exceptions import NotFound
+from atlas_pages.core.auth import any_caller
+from atlas_pages.core.countries import country_name
+from atlas_pages.core.exceptions import NotFound
+from atlas_pages.core.schemas import InputSchema
+from atlas_pages.core.themes import LABELS as THEME_LABELS
 from atlas_pages.permissions import Reader, refusal_status
 from atlas_pages.representation import page_fields
-from atlas_pages.schemas import InputSchema
-from atlas_pages.themes import LABELS as THEME_LABELS
 
 router = Router(tags=["pages"])
 

@@ -12,7 +12,7 @@ class AtlasPagesConfig(AppConfig):
         from wagtail.models import Site
         from wagtail.signals import post_page_move
 
-        from atlas_pages import atlas_signals, checks  # noqa: F401 (checks registers itself)
+        from atlas_pages import atlas_signals  # noqa: F401 (checks registers itself)
         from atlas_pages.services import forget_sites
 
         post_save.connect(forget_sites, sender=Site, dispatch_uid="cncd-forget-sites-save")

@@ -14,13 +14,15 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
-from atlas_pages import atlas_pdf, atlas_search, throttle
-from atlas_pages.auth import any_caller
-from atlas_pages.countries import country_name
-from atlas_pages.exceptions import NotAuthenticated
+from atlas_pages import atlas_pdf, atlas_search
+from atlas_pages.core import throttle
+from atlas_pages.core.auth import any_caller
+from atlas_pages.core.countries import country_name
+from atlas_pages.core.exceptions import NotAuthenticated
+from atlas_pages.core.paging import Paging
+from atlas_pages.core.schemas import InputSchema
 from atlas_pages.models import BourseProject, Country, FrenchAuthority, Project
 from atlas_pages.models.atlas import folded
-from atlas_pages.schemas import InputSchema
 
 router = Router(tags=["atlas"])
 
@@ -39,11 +41,6 @@ class ProjectQuery(InputSchema):
     year: int | None = Field(None, description="Projects active that year")
     bbox: str | None = Field(None, description="Map area: west,south,east,north in degrees")
     ordering: str | None = Field(None, description="title, start_year, country, updated (prefix - to reverse)")
-
-
-class Paging(InputSchema):
-    limit: int = Field(20, ge=1, le=100)
-    offset: int = Field(0, ge=0, le=1_000_000_000)
 
 
 class NamedOut(Schema):

@@ -12,9 +12,9 @@ from django.utils.translation import gettext_lazy
 
 from atlas_pages import atlas_index, atlas_search
 from atlas_pages.atlas_data import CONTINENT_LABELS, CONTINENTS, departments, regions
-from atlas_pages.countries import country_name
+from atlas_pages.core.countries import country_name
+from atlas_pages.core.themes import LABELS as THEME_LABELS
 from atlas_pages.models import Continent, Country, Project
-from atlas_pages.themes import LABELS as THEME_LABELS
 
 PER_PAGE = 20
 FACETS_SHOWN = 8

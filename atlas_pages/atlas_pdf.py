@@ -20,9 +20,9 @@ from django.utils.translation import gettext as _
 from atlas_pages import atlas_search
 from atlas_pages.atlas_data import CONTINENT_LABELS, departments, regions
 from atlas_pages.atlas_index import summary
-from atlas_pages.countries import country_name
+from atlas_pages.core.countries import country_name
+from atlas_pages.core.themes import LABELS as THEME_LABELS
 from atlas_pages.models import AtlasExport, Project
-from atlas_pages.themes import LABELS as THEME_LABELS
 
 #: Above this many projects the PDF is made in the background and the member told when ready:
 #: what a request renders stays well within gunicorn's timeout (2,000 projects took 36 s).

@@ -18,10 +18,10 @@ from django.utils.translation import gettext_lazy as _
 
 from atlas_pages.atlas_data import CONTINENTS, departments, regions
 from atlas_pages.atlas_data import countries as atlas_countries
-from atlas_pages.countries import country_name
+from atlas_pages.core.countries import country_name
+from atlas_pages.core.themes import THEMES
 from atlas_pages.models import Project, Theme
 from atlas_pages.models.atlas import folded
-from atlas_pages.themes import THEMES
 
 #: Projects with no end year are counted in the year facet at least up to this year.
 CURRENT_YEAR_FOR_FACETS = 2026

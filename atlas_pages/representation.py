@@ -14,7 +14,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.images.models import AbstractImage
 from wagtail.models import Page
 
-from atlas_pages.countries import country_name
+from atlas_pages.core.countries import country_name
 
 IMAGE_RENDITIONS = {"thumbnail": "fill-400x300", "medium": "max-800x800", "large": "max-1600x1600"}
 POINT = re.compile(r"POINT\s*\(\s*(?P<lng>-?[\d.]+)\s+(?P<lat>-?[\d.]+)\s*\)")

@@ -18,7 +18,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Page, Site, get_page_models
 
-from atlas_pages.exceptions import DomainError, NotFound
+from atlas_pages.core.exceptions import DomainError, NotFound
 from atlas_pages.models import ArticlePage, ContactSettings, EditorialPage, RubricIndexPage
 from atlas_pages.permissions import Reader, is_locked, locked_page_ids, readable
 

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import translation
 from django_tasks import task
 
-from atlas_pages.links import site_url
+from atlas_pages.core.links import site_url
 
 
 @task()

@@ -52,8 +52,8 @@ from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup, modeladmin_r
 from wagtail_modeladmin.views import CreateView, EditView  # noqa: E402
 
 from atlas_pages.atlas_data import CONTINENTS  # noqa: E402
+from atlas_pages.core.themes import THEMES  # noqa: E402
 from atlas_pages.models import AtlasExport, BourseProject, FrenchAuthority, PartnerAuthority, Project  # noqa: E402
-from atlas_pages.themes import THEMES  # noqa: E402
 
 
 class ContinentFilter(SimpleListFilter):

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from atlas_pages import atlas_search
 from atlas_pages.atlas_search import BBoxField
-from atlas_pages.exceptions import NotFound
+from atlas_pages.core.exceptions import NotFound
 from atlas_pages.models import AtlasPage
 from extranet.models import MapAlbum, SavedMap
 from extranet.ordering import close_gap, move, next_position

@@ -10,10 +10,10 @@ from django.utils.translation import gettext
 from ninja import Field, Query, Router, Schema, Status
 from wagtail.models import Page
 
-from atlas_pages.atlas_api import Paging
-from atlas_pages.auth import member_auth
-from atlas_pages.exceptions import NotFound
-from atlas_pages.schemas import InputSchema
+from atlas_pages.core.auth import member_auth
+from atlas_pages.core.exceptions import NotFound
+from atlas_pages.core.paging import Paging
+from atlas_pages.core.schemas import InputSchema
 from extranet import albums, bookmarks, brief, declarations, exports, notices, services
 from extranet.ratelimits import limited
 from extranet.views import personal_data_response

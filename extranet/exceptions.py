@@ -1,6 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 
-from atlas_pages.exceptions import Conflict, DomainError
+from atlas_pages.core.exceptions import Conflict, DomainError
 
 
 class RegistrationAlreadyDecided(Conflict):

@@ -16,8 +16,8 @@ from django.utils.translation import gettext_lazy as _
 
 from atlas_pages import atlas_pdf
 from atlas_pages.atlas_pdf import describe_filters
-from atlas_pages.exceptions import Conflict, NotFound
-from atlas_pages.links import site_url
+from atlas_pages.core.exceptions import Conflict, NotFound
+from atlas_pages.core.links import site_url
 from atlas_pages.models import AtlasExport
 
 MESSAGE_MAX = 1000

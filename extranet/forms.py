@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from atlas_pages.atlas_data import regions
-from atlas_pages.countries import lazy_country_choices
+from atlas_pages.core.countries import lazy_country_choices
 from extranet import services
 from extranet.groups import ACTOR_GROUPS
 from extranet.models import MemberProfile

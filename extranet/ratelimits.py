@@ -3,7 +3,7 @@
 from allauth.core import ratelimit
 from django.http import HttpRequest
 
-from atlas_pages.exceptions import TooManyRequests
+from atlas_pages.core.exceptions import TooManyRequests
 
 
 def limited(request: HttpRequest, action: str) -> None:

@@ -19,7 +19,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from atlas_pages.links import site_url
+from atlas_pages.core.links import site_url
 from extranet.models import MemberProfile
 
 

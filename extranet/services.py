@@ -28,9 +28,9 @@ from wagtail.log_actions import log
 from wagtail.models import ModelLogEntry
 
 from atlas_pages.atlas_data import regions
-from atlas_pages.countries import country_name, is_country_code
-from atlas_pages.exceptions import Forbidden
-from atlas_pages.links import site_url
+from atlas_pages.core.countries import country_name, is_country_code
+from atlas_pages.core.exceptions import Forbidden
+from atlas_pages.core.links import site_url
 from extranet.exceptions import GroupRequestPending, ReasonRequired, RegistrationAlreadyDecided
 from extranet.models import ActorGroup, GroupChangeRequest, MemberProfile
 

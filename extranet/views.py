@@ -12,8 +12,8 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from atlas_pages.exceptions import DomainError
-from atlas_pages.feedback import refusals_as_messages
+from atlas_pages.core.exceptions import DomainError
+from atlas_pages.core.feedback import refusals_as_messages
 from extranet import albums, bookmarks, brief, declarations, exports, notices, services
 from extranet.forms import (
     AlbumForm,

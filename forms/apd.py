@@ -19,7 +19,7 @@ from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from atlas_pages.exceptions import Conflict, Forbidden, NotFound
+from atlas_pages.core.exceptions import Conflict, Forbidden, NotFound
 from atlas_pages.models import FrenchAuthority, Project
 from forms import codelists
 from forms.models import MARKERS, ApdCampaign, ApdDeclaration, ApdEvent, ApdLine

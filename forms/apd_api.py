@@ -8,10 +8,10 @@ from typing import Literal
 from django.http import FileResponse, HttpRequest, StreamingHttpResponse
 from ninja import Field, Query, Router, Schema, Status
 
-from atlas_pages.atlas_api import Paging
-from atlas_pages.auth import any_caller, member_auth
-from atlas_pages.exceptions import NotFound
-from atlas_pages.schemas import InputSchema
+from atlas_pages.core.auth import any_caller, member_auth
+from atlas_pages.core.exceptions import NotFound
+from atlas_pages.core.paging import Paging
+from atlas_pages.core.schemas import InputSchema
 from forms import apd, apd_exports, codelists
 from forms.history_api import HistoryEventOut, events_out
 from forms.models import ApdCampaign, ApdDeclaration, ApdLine

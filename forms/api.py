@@ -11,9 +11,9 @@ from typing import Literal
 from django.http import FileResponse, HttpRequest, HttpResponse
 from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
 
-from atlas_pages.atlas_api import Paging
-from atlas_pages.auth import any_caller, member_auth
-from atlas_pages.schemas import InputSchema
+from atlas_pages.core.auth import any_caller, member_auth
+from atlas_pages.core.paging import Paging
+from atlas_pages.core.schemas import InputSchema
 from forms import services
 from forms.models import CallForProjectsPage, Dossier
 

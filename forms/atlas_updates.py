@@ -26,8 +26,8 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from atlas_pages.countries import country_name
-from atlas_pages.exceptions import Conflict, Forbidden, NotFound
+from atlas_pages.core.countries import country_name
+from atlas_pages.core.exceptions import Conflict, Forbidden, NotFound
 from atlas_pages.models import Country, FrenchAuthority, Project, Theme
 from extranet.services import verified_profile
 from forms.models import AtlasUpdate

@@ -6,9 +6,9 @@ from typing import Any, Literal
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
-from atlas_pages.atlas_api import Paging
-from atlas_pages.auth import member_auth
-from atlas_pages.schemas import InputSchema
+from atlas_pages.core.auth import member_auth
+from atlas_pages.core.paging import Paging
+from atlas_pages.core.schemas import InputSchema
 from forms import atlas_updates
 from forms.models import AtlasUpdate
 

@@ -10,8 +10,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from atlas_pages.exceptions import DomainError, NotFound
-from atlas_pages.feedback import errors_on_form, report_refusal
+from atlas_pages.core.exceptions import DomainError, NotFound
+from atlas_pages.core.feedback import errors_on_form, report_refusal
 from atlas_pages.models import Project
 from forms import atlas_updates
 from forms.forms import AtlasProposalForm

@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from atlas_pages.exceptions import Conflict, Forbidden, NotFound
+from atlas_pages.core.exceptions import Conflict, Forbidden, NotFound
 from atlas_pages.models import BourseProject, Country, FrenchAuthority, PartnerAuthority, Project, Theme
 from forms.models import BourseEvent, BourseInterest
 from forms.permissions import Viewer

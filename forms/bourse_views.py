@@ -10,8 +10,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from atlas_pages.exceptions import DomainError, NotFound
-from atlas_pages.feedback import report_refusal
+from atlas_pages.core.exceptions import DomainError, NotFound
+from atlas_pages.core.feedback import report_refusal
 from atlas_pages.models import BourseProject, Theme
 from forms import bourse
 from forms.permissions import Viewer

@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from atlas_pages.countries import country_name
+from atlas_pages.core.countries import country_name
 
 FOLDER = Path(__file__).resolve().parent / "data" / "codelists"
 FILES = {

@@ -4,7 +4,7 @@ services', whose errors come back next to the fields (``budget.2.amount`` on the
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from atlas_pages.countries import lazy_country_choices
+from atlas_pages.core.countries import lazy_country_choices
 from atlas_pages.models import Project, Theme
 from forms.models import ApdLine, BudgetLine, Dossier, Opinion
 

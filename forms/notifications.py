@@ -10,7 +10,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
-from atlas_pages.links import site_url
+from atlas_pages.core.links import site_url
 from extranet import notices
 from extranet.models import MemberProfile
 from forms.models import Dossier, Opinion

@@ -21,9 +21,9 @@ from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
-from atlas_pages.exceptions import Conflict, Forbidden, NotFound
+from atlas_pages.core.exceptions import Conflict, Forbidden, NotFound
+from atlas_pages.core.uploads import check_upload
 from atlas_pages.models import Country, FrenchAuthority, Theme
-from atlas_pages.uploads import check_upload
 from forms import history, notifications, pdf
 from forms.models import (
     BudgetLine,

@@ -11,8 +11,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from atlas_pages.exceptions import DomainError, NotFound
-from atlas_pages.feedback import report_refusal
+from atlas_pages.core.exceptions import DomainError, NotFound
+from atlas_pages.core.feedback import report_refusal
 from forms import services
 from forms.forms import BudgetFormSet, ContactFormSet, DocumentForm, DossierForm, MessageForm, OpinionForm
 from forms.models import CallForProjectsPage, Dossier, RequiredOpinion

@@ -18,9 +18,9 @@ from wagtail import hooks
 from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup, modeladmin_register
 from wagtail_modeladmin.views import IndexView, InspectView
 
-from atlas_pages.admin_helpers import ReadOnlyPermissionHelper
-from atlas_pages.countries import country_name
-from atlas_pages.exceptions import DomainError
+from atlas_pages.core.admin_helpers import ReadOnlyPermissionHelper
+from atlas_pages.core.countries import country_name
+from atlas_pages.core.exceptions import DomainError
 from extranet.declarations import Declaration
 from extranet.navigation import space_link
 from forms import apd, atlas_updates, bourse, services

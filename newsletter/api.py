@@ -7,10 +7,10 @@ from django.http import HttpRequest
 from django.utils.translation import gettext
 from ninja import Field, Query, Router, Schema, Status
 
-from atlas_pages.atlas_api import Paging
-from atlas_pages.auth import any_caller, member_auth
-from atlas_pages.exceptions import NotFound
-from atlas_pages.schemas import InputSchema
+from atlas_pages.core.auth import any_caller, member_auth
+from atlas_pages.core.exceptions import NotFound
+from atlas_pages.core.paging import Paging
+from atlas_pages.core.schemas import InputSchema
 from newsletter import rendering, services
 from newsletter.models import NewsletterIssuePage, Subscription
 

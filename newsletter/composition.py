@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.utils.html import strip_tags
 from wagtail.models import Page
 
-from atlas_pages.links import site_url
+from atlas_pages.core.links import site_url
 from atlas_pages.models import ArticlePage, CountryZoomPage, GoodPracticePage, RubricIndexPage, TestimonyPage
 from atlas_pages.permissions import ANONYMOUS, locked_page_ids
 

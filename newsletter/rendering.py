@@ -18,7 +18,7 @@ from django.utils import translation
 from django.utils.html import escape
 from mjml import mjml2html
 
-from atlas_pages.links import site_url
+from atlas_pages.core.links import site_url
 from newsletter import composition
 
 UNSUBSCRIBE = "%%CNCD_UNSUBSCRIBE_URL%%"

@@ -28,7 +28,7 @@ from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from atlas_pages.exceptions import Conflict
+from atlas_pages.core.exceptions import Conflict
 from newsletter import composition, mime, rendering
 from newsletter.models import Delivery, NewsletterIssuePage, Sending, Subscription
 

@@ -29,8 +29,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from atlas_pages.exceptions import NotFound, TooManyRequests
-from atlas_pages.links import site_url
+from atlas_pages.core.exceptions import NotFound, TooManyRequests
+from atlas_pages.core.links import site_url
 from newsletter.models import CONSENT_TEXT_VERSION, RUBRICS, Subscription, new_token
 
 State, Source = Subscription.State, Subscription.Source

@@ -9,8 +9,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
-from atlas_pages.exceptions import DomainError, NotFound
-from atlas_pages.feedback import report_refusal
+from atlas_pages.core.exceptions import DomainError, NotFound
+from atlas_pages.core.feedback import report_refusal
 from newsletter import services
 from newsletter.models import RUBRICS
 

@@ -17,8 +17,8 @@ from wagtail.admin.widgets import Button
 from wagtail_modeladmin.options import ModelAdmin, modeladmin_register
 from wagtail_modeladmin.views import IndexView
 
-from atlas_pages.exceptions import DomainError
-from atlas_pages.feedback import report_refusal
+from atlas_pages.core.exceptions import DomainError
+from atlas_pages.core.feedback import report_refusal
 from extranet.navigation import space_link
 from newsletter import sending, services
 from newsletter.models import NewsletterIssuePage, Sending, Subscription

@@ -5,7 +5,7 @@ from django.db import migrations
 
 def create(apps, schema_editor):
     from atlas_pages.atlas_data import CONTINENTS, countries
-    from atlas_pages.countries import country_name
+    from atlas_pages.core.countries import country_name
 
     Continent = apps.get_model("atlas_pages", "Continent")
     Country = apps.get_model("atlas_pages", "Country")

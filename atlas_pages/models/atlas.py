@@ -16,7 +16,7 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.search import index
 from wagtailgeowidget.panels import LeafletPanel
 
-from atlas_pages.countries import country_name
+from atlas_pages.core.countries import country_name
 from atlas_pages.models.taxonomy import Theme
 
 POINT = re.compile(r"POINT\s*\(\s*(?P<lng>-?\d+(\.\d+)?)\s+(?P<lat>-?\d+(\.\d+)?)\s*\)")

@@ -17,7 +17,7 @@ from wagtail.search import index
 from wagtailgeowidget.panels import LeafletPanel
 
 from atlas_pages.blocks import BodyBlock, KeyFigureBlock
-from atlas_pages.countries import country_name, is_country_code, lazy_country_choices
+from atlas_pages.core.countries import country_name, is_country_code, lazy_country_choices
 
 
 def validate_country_code(value: str) -> None:

@@ -1,7 +1,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from atlas_pages.themes import LABELS
+from atlas_pages.core.themes import LABELS
 
 
 class Theme(models.Model):

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.fields import RichTextField
 
-from atlas_pages.uploads import private_storage
+from atlas_pages.core.uploads import private_storage
 
 
 class ApdCampaign(models.Model):

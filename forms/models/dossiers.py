@@ -19,7 +19,7 @@ from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page
 
 from atlas_pages.blocks import BodyBlock
-from atlas_pages.uploads import private_storage
+from atlas_pages.core.uploads import private_storage
 
 
 class CallForProjectsIndexPage(Page):

@@ -11,7 +11,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from atlas_pages.api import router as atlas_pages_router
 from atlas_pages.atlas_api import router as atlas_router
-from atlas_pages.exceptions import DomainError
+from atlas_pages.core.exceptions import DomainError
 from extranet.api import router as extranet_router
 from forms.apd_api import router as apd_router
 from forms.api import router as forms_router

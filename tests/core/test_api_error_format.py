@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from ninja import NinjaAPI, Router, Schema
 from ninja.testing import TestClient
 
-from atlas_pages.exceptions import Conflict, Forbidden, NotFound
+from atlas_pages.core.exceptions import Conflict, Forbidden, NotFound
 from cncd.api import install_error_handlers
 
 pytestmark = pytest.mark.django_db

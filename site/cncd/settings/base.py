@@ -169,7 +169,7 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 # Files no URL serves (dossiers' documents): the application hands them out after checking who asks.
 PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=BASE_DIR / "var" / "private")
-# Uploads are judged by their content (atlas_pages.uploads) and capped at this size.
+# Uploads are judged by their content (atlas_pages.core.uploads) and capped at this size.
 CNCD_UPLOAD_MAX_BYTES = 10 * 1024 * 1024
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

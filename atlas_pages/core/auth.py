@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from ninja.security import SessionAuth
 from wagtail import hooks
 
-from atlas_pages.exceptions import Forbidden
+from atlas_pages.core.exceptions import Forbidden
 
 
 class SessionTokenAuth(XSessionTokenAuth):

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 
-from atlas_pages.exceptions import DomainError
+from atlas_pages.core.exceptions import DomainError
 
 
 def report_refusal(request: HttpRequest, error: DomainError | ValidationError) -> None:

@@ -4,7 +4,7 @@
 from allauth.core.internal import ratelimit
 from django.http import HttpRequest
 
-from atlas_pages.exceptions import TooManyRequests
+from atlas_pages.core.exceptions import TooManyRequests
 
 
 def consume(request: HttpRequest, action: str) -> None:
