@@ -8,6 +8,8 @@ PORT ?= 8000
 SYSTEM_PACKAGES := gettext libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core shared-mime-info
 # What the end-to-end tests drive: Debian's own Chromium (Playwright downloads no browser).
 TEST_SYSTEM_PACKAGES := chromium
+# The suite runs on every core (pytest-xdist); PYTEST_ARGS="-n 0 tests/forms" runs a part in one process.
+PYTEST_ARGS ?= -n auto
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: run test install system-packages test-system-packages setup lint format messages bench

@@ -14,7 +14,7 @@ from atlas_pages.core.links import site_url
 @task()
 def build_atlas_export(export_id: int) -> None:
     """Renders a large Atlas PDF, keeps it for the member and tells them it is ready."""
-    from atlas_pages.atlas_pdf import make_export_file
+    from atlas_pages.atlas.pdf import make_export_file
     from atlas_pages.models import AtlasExport
 
     export = AtlasExport.objects.select_related("owner").get(pk=export_id)

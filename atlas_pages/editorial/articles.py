@@ -214,8 +214,8 @@ class CountryZoomPage(EditorialPage):
 
     def get_context(self, request, *args, **kwargs):
         """The country's live figures from the Atlas, beside the editors' key figures."""
-        from atlas_pages.atlas_front import country_figures
-        from atlas_pages.models.atlas_page import AtlasPage
+        from atlas_pages.atlas.front import country_figures
+        from atlas_pages.atlas.page import AtlasPage
 
         context = super().get_context(request, *args, **kwargs)
         context["atlas"] = country_figures(self.country) if self.country else None
