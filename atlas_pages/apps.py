@@ -12,8 +12,8 @@ class AtlasPagesConfig(AppConfig):
         from wagtail.models import Site
         from wagtail.signals import post_page_move
 
-        from atlas_pages import atlas_signals  # noqa: F401 (checks registers itself)
-        from atlas_pages.services import forget_sites
+        from atlas_pages.atlas import signals as atlas_signals  # noqa: F401 (checks registers itself)
+        from atlas_pages.editorial.services import forget_sites
 
         post_save.connect(forget_sites, sender=Site, dispatch_uid="cncd-forget-sites-save")
         post_delete.connect(forget_sites, sender=Site, dispatch_uid="cncd-forget-sites-delete")

@@ -6,7 +6,7 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 from wagtail.models import Page, PageViewRestriction, Site
 
-from atlas_pages.atlas_generate import generate
+from atlas_pages.atlas.generate import generate
 from atlas_pages.models import (
     ArticlePage,
     AtlasPage,

@@ -1,4 +1,4 @@
-from atlas_pages.models.atlas import (
+from atlas_pages.atlas.models import (
     AtlasExport,
     BourseProject,
     Continent,
@@ -7,8 +7,9 @@ from atlas_pages.models.atlas import (
     PartnerAuthority,
     Project,
 )
-from atlas_pages.models.atlas_page import AtlasPage
-from atlas_pages.models.editorial import (
+from atlas_pages.atlas.page import AtlasPage
+from atlas_pages.core.taxonomy import Theme
+from atlas_pages.editorial.articles import (
     ArticlePage,
     ArticlePageTag,
     CountryZoomPage,
@@ -17,9 +18,8 @@ from atlas_pages.models.editorial import (
     RubricIndexPage,
     TestimonyPage,
 )
-from atlas_pages.models.pages import HomePage, StandardPage
-from atlas_pages.models.site_settings import ContactSettings
-from atlas_pages.models.taxonomy import Theme
+from atlas_pages.editorial.pages import HomePage, StandardPage
+from atlas_pages.editorial.site_settings import ContactSettings
 
 __all__ = [
     "AtlasExport",

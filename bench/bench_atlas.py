@@ -14,8 +14,8 @@ from django.core.management import call_command
 from django.http import QueryDict
 from django.test import Client
 
-from atlas_pages import atlas_search
-from atlas_pages.atlas_pdf import render_pdf
+from atlas_pages.atlas import search as atlas_search
+from atlas_pages.atlas.pdf import render_pdf
 from bench.common import Row, p50, p95, timed_requests
 
 RUNS = 40

@@ -13,8 +13,8 @@ from django.db import IntegrityError, transaction
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
-from atlas_pages import atlas_search
-from atlas_pages.atlas_search import BBoxField
+from atlas_pages.atlas import search as atlas_search
+from atlas_pages.atlas.search import BBoxField
 from atlas_pages.core.exceptions import NotFound
 from atlas_pages.models import AtlasPage
 from extranet.models import MapAlbum, SavedMap

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.models import Page
 
 from atlas_pages.core.exceptions import Conflict, Forbidden, NotFound
-from atlas_pages.permissions import Reader, locked_page_ids
+from atlas_pages.editorial.padlock import Reader, locked_page_ids
 from extranet.models import Bookmark
 from extranet.ordering import close_gap, move, next_position
 

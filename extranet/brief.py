@@ -7,9 +7,9 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from wagtail.models import Page
 
+from atlas_pages.editorial.padlock import Reader, locked_page_ids
+from atlas_pages.editorial.services import group_brief
 from atlas_pages.models import ArticlePage
-from atlas_pages.permissions import Reader, locked_page_ids
-from atlas_pages.services import group_brief
 from extranet.models import BriefReading
 
 BRIEF_MAX = 50

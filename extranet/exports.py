@@ -14,8 +14,8 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from atlas_pages import atlas_pdf
-from atlas_pages.atlas_pdf import describe_filters
+from atlas_pages.atlas import pdf as atlas_pdf
+from atlas_pages.atlas.pdf import describe_filters
 from atlas_pages.core.exceptions import Conflict, NotFound
 from atlas_pages.core.links import site_url
 from atlas_pages.models import AtlasExport

@@ -10,7 +10,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from atlas_pages.atlas_data import regions
+from atlas_pages.atlas.geography import regions
 from atlas_pages.core.countries import lazy_country_choices
 from extranet import services
 from extranet.groups import ACTOR_GROUPS

@@ -27,7 +27,7 @@ from wagtail import hooks
 from wagtail.log_actions import log
 from wagtail.models import ModelLogEntry
 
-from atlas_pages.atlas_data import regions
+from atlas_pages.atlas.geography import regions
 from atlas_pages.core.countries import country_name, is_country_code
 from atlas_pages.core.exceptions import Forbidden
 from atlas_pages.core.links import site_url

@@ -16,7 +16,7 @@ from wagtail import hooks
 from wagtail_modeladmin.helpers import ButtonHelper
 from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup, modeladmin_register
 
-from atlas_pages.atlas_pdf import export_title
+from atlas_pages.atlas.pdf import export_title
 from atlas_pages.core.admin_helpers import ReadOnlyPermissionHelper
 from atlas_pages.core.exceptions import DomainError
 from atlas_pages.models import ArticlePage, EditorialPage

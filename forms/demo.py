@@ -7,7 +7,7 @@ import datetime as dt
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from atlas_pages.atlas_data import regions
+from atlas_pages.atlas.geography import regions
 from atlas_pages.demo import ensure_child, paragraphs
 from atlas_pages.models import Country, FrenchAuthority, HomePage
 from extranet.models import MemberProfile

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Q, QuerySet
 
-from atlas_pages.atlas_data import regions
+from atlas_pages.atlas.geography import regions
 from extranet.services import member_groups, verified_profile
 from forms.models import Dossier
 

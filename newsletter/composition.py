@@ -8,8 +8,8 @@ from django.utils.html import strip_tags
 from wagtail.models import Page
 
 from atlas_pages.core.links import site_url
+from atlas_pages.editorial.padlock import ANONYMOUS, locked_page_ids
 from atlas_pages.models import ArticlePage, CountryZoomPage, GoodPracticePage, RubricIndexPage, TestimonyPage
-from atlas_pages.permissions import ANONYMOUS, locked_page_ids
 
 # The rubric each kind of page belongs to, in the letter's order.
 MONTH_TYPES = [

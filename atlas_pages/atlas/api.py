@@ -14,7 +14,9 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
-from atlas_pages import atlas_pdf, atlas_search
+from atlas_pages.atlas import pdf as atlas_pdf
+from atlas_pages.atlas import search as atlas_search
+from atlas_pages.atlas.models import folded
 from atlas_pages.core import throttle
 from atlas_pages.core.auth import any_caller
 from atlas_pages.core.countries import country_name
@@ -22,7 +24,6 @@ from atlas_pages.core.exceptions import NotAuthenticated
 from atlas_pages.core.paging import Paging
 from atlas_pages.core.schemas import InputSchema
 from atlas_pages.models import BourseProject, Country, FrenchAuthority, Project
-from atlas_pages.models.atlas import folded
 
 router = Router(tags=["atlas"])
 
@@ -303,7 +304,7 @@ def list_authorities(request: HttpRequest, filters: Query[AuthorityQuery], pagin
     if filters.kind:
         qs = qs.filter(kind=filters.kind)
     if filters.region:
-        from atlas_pages.atlas_data import regions
+        from atlas_pages.atlas.geography import regions
 
         qs = qs.filter(region=regions().get(filters.region, "?"))
     if filters.department:

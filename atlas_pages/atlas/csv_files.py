@@ -24,9 +24,9 @@ from typing import IO, Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from atlas_pages import atlas_index
+from atlas_pages.atlas import index as atlas_index
+from atlas_pages.atlas.models import point
 from atlas_pages.models import Country, FrenchAuthority, PartnerAuthority, Project, Theme
-from atlas_pages.models.atlas import point
 
 COLUMNS = {
     "authorities": [

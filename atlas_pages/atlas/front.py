@@ -10,8 +10,9 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from atlas_pages import atlas_index, atlas_search
-from atlas_pages.atlas_data import CONTINENT_LABELS, CONTINENTS, departments, regions
+from atlas_pages.atlas import index as atlas_index
+from atlas_pages.atlas import search as atlas_search
+from atlas_pages.atlas.geography import CONTINENT_LABELS, CONTINENTS, departments, regions
 from atlas_pages.core.countries import country_name
 from atlas_pages.core.themes import LABELS as THEME_LABELS
 from atlas_pages.models import Continent, Country, Project

@@ -17,7 +17,7 @@ from wagtail.search import index
 from wagtailgeowidget.panels import LeafletPanel
 
 from atlas_pages.core.countries import country_name
-from atlas_pages.models.taxonomy import Theme
+from atlas_pages.core.taxonomy import Theme
 
 POINT = re.compile(r"POINT\s*\(\s*(?P<lng>-?\d+(\.\d+)?)\s+(?P<lat>-?\d+(\.\d+)?)\s*\)")
 
@@ -74,7 +74,7 @@ class Continent(models.Model):
 
     @property
     def label(self) -> str:
-        from atlas_pages.atlas_data import CONTINENT_LABELS
+        from atlas_pages.atlas.geography import CONTINENT_LABELS
 
         return str(CONTINENT_LABELS.get(self.slug, self.slug))
 

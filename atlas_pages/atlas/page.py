@@ -29,19 +29,19 @@ class AtlasPage(RoutablePageMixin, Page):
 
     @path("")
     def search(self, request):
-        from atlas_pages.atlas_front import search_context
+        from atlas_pages.atlas.front import search_context
 
         return self._render(request, "atlas_pages/atlas/search.html", search_context(self, request))
 
     @path("projet/<int:project_id>/", name="project")
     def project(self, request, project_id: int):
-        from atlas_pages.atlas_front import project_context
+        from atlas_pages.atlas.front import project_context
 
         return self._render(request, "atlas_pages/atlas/project.html", project_context(self, request, project_id))
 
     @path("pays/<str:iso2>/", name="country")
     def country(self, request, iso2: str):
-        from atlas_pages.atlas_front import country_context
+        from atlas_pages.atlas.front import country_context
 
         if iso2 != iso2.upper():
             raise Http404
@@ -49,12 +49,12 @@ class AtlasPage(RoutablePageMixin, Page):
 
     @path("bourse-projets/", name="bourse")
     def bourse(self, request):
-        from atlas_pages.atlas_front import bourse_context
+        from atlas_pages.atlas.front import bourse_context
 
         return self._render(request, "atlas_pages/atlas/bourse.html", bourse_context(self, request))
 
     @path("continent/<slug:slug>/", name="continent")
     def continent(self, request, slug: str):
-        from atlas_pages.atlas_front import continent_context
+        from atlas_pages.atlas.front import continent_context
 
         return self._render(request, "atlas_pages/atlas/continent.html", continent_context(self, request, slug))

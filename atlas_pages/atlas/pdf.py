@@ -17,9 +17,9 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from atlas_pages import atlas_search
-from atlas_pages.atlas_data import CONTINENT_LABELS, departments, regions
-from atlas_pages.atlas_index import summary
+from atlas_pages.atlas import search as atlas_search
+from atlas_pages.atlas.geography import CONTINENT_LABELS, departments, regions
+from atlas_pages.atlas.index import summary
 from atlas_pages.core.countries import country_name
 from atlas_pages.core.themes import LABELS as THEME_LABELS
 from atlas_pages.models import AtlasExport, Project
@@ -178,7 +178,7 @@ def keep_export(owner, params, scope: str = "country", ids: list[int] | None = N
     """Keeps the PDF of a search for the member, with the filters that made it: made at once
     up to ``IMMEDIATE_LIMIT`` projects, else in the background and announced by e-mail.
     ``ids``: the search's results when the caller has them already."""
-    from atlas_pages.tasks import build_atlas_export
+    from atlas_pages.atlas.tasks import build_atlas_export
 
     query = atlas_search.clean_query(params)
     if ids is None:

@@ -16,12 +16,12 @@ from django.db.models import Q, QuerySet
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
-from atlas_pages.atlas_data import CONTINENTS, departments, regions
-from atlas_pages.atlas_data import countries as atlas_countries
+from atlas_pages.atlas.geography import CONTINENTS, departments, regions
+from atlas_pages.atlas.geography import countries as atlas_countries
+from atlas_pages.atlas.models import folded
 from atlas_pages.core.countries import country_name
 from atlas_pages.core.themes import THEMES
 from atlas_pages.models import Project, Theme
-from atlas_pages.models.atlas import folded
 
 #: Projects with no end year are counted in the year facet at least up to this year.
 CURRENT_YEAR_FOR_FACETS = 2026
@@ -242,7 +242,7 @@ def summary_rows(ids: list[int]) -> list[dict[str, Any]]:
 def facets(ids: list[int]) -> dict[str, list[dict[str, Any]]]:
     """How many of the results ``ids`` fall under each value of every filter (a project with
     several themes or authorities counts under each), from the in-memory summary."""
-    from atlas_pages import atlas_index
+    from atlas_pages.atlas import index as atlas_index
 
     counts = atlas_index.count(ids)
     data = atlas_index.summary()

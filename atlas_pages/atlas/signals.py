@@ -3,7 +3,7 @@ its own fields, its authorities, and the names of those authorities."""
 
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
-from atlas_pages import atlas_index
+from atlas_pages.atlas import index as atlas_index
 from atlas_pages.models import FrenchAuthority, PartnerAuthority, Project
 
 

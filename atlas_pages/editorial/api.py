@@ -8,14 +8,14 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from wagtail.models import Page
 
-from atlas_pages import services
 from atlas_pages.core.auth import any_caller
 from atlas_pages.core.countries import country_name
 from atlas_pages.core.exceptions import NotFound
 from atlas_pages.core.schemas import InputSchema
 from atlas_pages.core.themes import LABELS as THEME_LABELS
-from atlas_pages.permissions import Reader, refusal_status
-from atlas_pages.representation import page_fields
+from atlas_pages.editorial import services
+from atlas_pages.editorial.padlock import Reader, refusal_status
+from atlas_pages.editorial.representation import page_fields
 
 router = Router(tags=["pages"])
 

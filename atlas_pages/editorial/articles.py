@@ -16,8 +16,8 @@ from wagtail.models import Page
 from wagtail.search import index
 from wagtailgeowidget.panels import LeafletPanel
 
-from atlas_pages.blocks import BodyBlock, KeyFigureBlock
 from atlas_pages.core.countries import country_name, is_country_code, lazy_country_choices
+from atlas_pages.editorial.blocks import BodyBlock, KeyFigureBlock
 
 
 def validate_country_code(value: str) -> None:
@@ -65,18 +65,18 @@ class RubricIndexPage(RoutablePageMixin, Page):
 
     @path("rss/", name="rss")
     def rss(self, request):
-        from atlas_pages.feeds import RubricFeed
+        from atlas_pages.editorial.feeds import RubricFeed
 
         return RubricFeed(self, request)(request)
 
     @path("atom/", name="atom")
     def atom(self, request):
-        from atlas_pages.feeds import RubricAtomFeed
+        from atlas_pages.editorial.feeds import RubricAtomFeed
 
         return RubricAtomFeed(self, request)(request)
 
     def get_context(self, request, *args, **kwargs):
-        from atlas_pages import services
+        from atlas_pages.editorial import services
 
         context = super().get_context(request, *args, **kwargs)
         context["listing"] = services.rubric_listing(

@@ -11,14 +11,14 @@ class APIImageChooserBlock(ImageChooserBlock):
     """An image chooser whose API output carries rendition URLs, not just an id."""
 
     def get_api_representation(self, value, context=None):
-        from atlas_pages.representation import image_json
+        from atlas_pages.editorial.representation import image_json
 
         return image_json(value, (context or {}).get("request"))
 
 
 class APIDocumentChooserBlock(DocumentChooserBlock):
     def get_api_representation(self, value, context=None):
-        from atlas_pages.representation import document_json
+        from atlas_pages.editorial.representation import document_json
 
         return document_json(value, (context or {}).get("request"))
 

@@ -7,7 +7,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
-from atlas_pages.blocks import BodyBlock
+from atlas_pages.editorial.blocks import BodyBlock
 
 
 class HomePage(Page):
@@ -25,7 +25,7 @@ class HomePage(Page):
     template = "atlas_pages/home_page.html"
 
     def get_context(self, request, *args, **kwargs):
-        from atlas_pages import services
+        from atlas_pages.editorial import services
 
         context = super().get_context(request, *args, **kwargs)
         context["sections"] = services.home_sections(self, request.user)

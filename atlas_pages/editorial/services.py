@@ -19,8 +19,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.models import Page, Site, get_page_models
 
 from atlas_pages.core.exceptions import DomainError, NotFound
+from atlas_pages.editorial.padlock import Reader, is_locked, locked_page_ids, readable
 from atlas_pages.models import ArticlePage, ContactSettings, EditorialPage, RubricIndexPage
-from atlas_pages.permissions import Reader, is_locked, locked_page_ids, readable
 
 logger = logging.getLogger(__name__)
 

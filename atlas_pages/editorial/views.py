@@ -3,8 +3,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from wagtail.models import Page
 
-from atlas_pages import services
-from atlas_pages.permissions import Reader
+from atlas_pages.editorial import services
+from atlas_pages.editorial.padlock import Reader
 
 
 def search(request: HttpRequest) -> HttpResponse:

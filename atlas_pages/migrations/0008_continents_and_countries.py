@@ -4,7 +4,7 @@ from django.db import migrations
 
 
 def create(apps, schema_editor):
-    from atlas_pages.atlas_data import CONTINENTS, countries
+    from atlas_pages.atlas.geography import CONTINENTS, countries
     from atlas_pages.core.countries import country_name
 
     Continent = apps.get_model("atlas_pages", "Continent")

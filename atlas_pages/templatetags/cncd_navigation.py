@@ -2,7 +2,7 @@ from django import template
 from django.utils.safestring import mark_safe
 from wagtail import hooks
 
-from atlas_pages import services
+from atlas_pages.editorial import services
 
 register = template.Library()
 

@@ -18,8 +18,8 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFi
 from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page
 
-from atlas_pages.blocks import BodyBlock
 from atlas_pages.core.uploads import private_storage
+from atlas_pages.editorial.blocks import BodyBlock
 
 
 class CallForProjectsIndexPage(Page):

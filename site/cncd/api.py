@@ -9,9 +9,9 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
-from atlas_pages.api import router as atlas_pages_router
-from atlas_pages.atlas_api import router as atlas_router
+from atlas_pages.atlas.api import router as atlas_router
 from atlas_pages.core.exceptions import DomainError
+from atlas_pages.editorial.api import router as atlas_pages_router
 from extranet.api import router as extranet_router
 from forms.apd_api import router as apd_router
 from forms.api import router as forms_router

@@ -5,7 +5,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
-from atlas_pages import views as atlas_views
+from atlas_pages.editorial import views as atlas_views
 from cncd.api import api, not_found
 from cncd.health import healthz
 from extranet.views import RegistrationView, admin_login

@@ -3,8 +3,8 @@ and who changed a project last."""
 
 import pytest
 
+from atlas_pages.atlas.models import point
 from atlas_pages.models import Country, FrenchAuthority, Project, Theme
-from atlas_pages.models.atlas import point
 
 pytestmark = pytest.mark.django_db
 

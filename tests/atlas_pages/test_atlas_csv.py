@@ -6,8 +6,8 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 
-from atlas_pages.atlas_csv import export, import_csv
-from atlas_pages.atlas_generate import clear, generate
+from atlas_pages.atlas.csv_files import export, import_csv
+from atlas_pages.atlas.generate import clear, generate
 from atlas_pages.models import FrenchAuthority, PartnerAuthority, Project
 
 pytestmark = pytest.mark.django_db

@@ -37,7 +37,7 @@ def test_search_page_lists_filters_and_maps_the_results(client, atlas, atlas_pag
 
 
 def test_search_page_pages_through_results(client, atlas, atlas_page, monkeypatch):  # noqa: F811
-    from atlas_pages import atlas_front
+    from atlas_pages.atlas import front as atlas_front
 
     monkeypatch.setattr(atlas_front, "PER_PAGE", 2)
     first = html(client.get("/atlas/?ordering=title"))

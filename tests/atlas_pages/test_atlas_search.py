@@ -6,8 +6,8 @@ from types import SimpleNamespace
 import pytest
 from django.core.management import call_command
 
+from atlas_pages.atlas.models import point
 from atlas_pages.models import BourseProject, Country, FrenchAuthority, PartnerAuthority, Project, Theme
-from atlas_pages.models.atlas import point
 
 pytestmark = pytest.mark.django_db
 

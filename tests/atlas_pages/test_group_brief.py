@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 from django.contrib.auth.models import Group
 
-from atlas_pages.services import group_brief
+from atlas_pages.editorial.services import group_brief
 from tests.factories import add_article, add_rubric
 
 pytestmark = pytest.mark.django_db

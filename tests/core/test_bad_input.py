@@ -5,7 +5,7 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
-from atlas_pages import atlas_pdf
+from atlas_pages.atlas import pdf as atlas_pdf
 from tests.atlas_pages.test_atlas_pdf import atlas  # noqa: F401 (fixture)
 from tests.factories import add_article, add_rubric
 

@@ -9,7 +9,7 @@ import datetime as dt
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from atlas_pages.atlas_generate import generate
+from atlas_pages.atlas.generate import generate
 from atlas_pages.models import (
     AtlasExport,
     BourseProject,

@@ -3,7 +3,7 @@ for a visitor and for a member."""
 
 import pytest
 
-from atlas_pages.atlas_generate import generate
+from atlas_pages.atlas.generate import generate
 from atlas_pages.models import AtlasPage
 from tests.e2e.conftest import accessibility_violations
 from tests.e2e.test_cofinancing_dossier import log_in

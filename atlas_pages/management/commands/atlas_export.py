@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from atlas_pages.atlas_csv import KINDS, export
+from atlas_pages.atlas.csv_files import KINDS, export
 
 
 class Command(BaseCommand):

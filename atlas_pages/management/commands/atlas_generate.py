@@ -4,7 +4,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from atlas_pages.atlas_generate import generate
+from atlas_pages.atlas.generate import generate
 
 
 class Command(BaseCommand):

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from atlas_pages.atlas_csv import KINDS, import_csv
+from atlas_pages.atlas.csv_files import KINDS, import_csv
 
 
 class Command(BaseCommand):
