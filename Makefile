@@ -52,9 +52,11 @@ $(VENV)/.installed: requirements.txt requirements-nodeps.txt
 	$(BIN)/python -m pip install -q --no-deps -r requirements-nodeps.txt
 	touch $@
 
-lint: install
+lint: install  ## ruff, the import contracts (lint-imports) and the types (mypy)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	PYTHONPATH=site $(BIN)/lint-imports
+	$(BIN)/mypy
 
 format: install
 	$(BIN)/ruff format .

@@ -7,18 +7,17 @@ from django.utils import timezone
 from wagtail.models import Page, PageViewRestriction, Site
 
 from atlas_pages.atlas.generate import generate
-from atlas_pages.models import (
+from atlas_pages.atlas.models import FrenchAuthority
+from atlas_pages.atlas.page import AtlasPage
+from atlas_pages.core.taxonomy import Theme
+from atlas_pages.editorial.articles import (
     ArticlePage,
-    AtlasPage,
     CountryZoomPage,
-    FrenchAuthority,
     GoodPracticePage,
-    HomePage,
     RubricIndexPage,
-    StandardPage,
     TestimonyPage,
-    Theme,
 )
+from atlas_pages.editorial.pages import HomePage, StandardPage
 
 DEMO_PASSWORD = "Cncd-demo-2026"
 

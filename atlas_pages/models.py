@@ -1,5 +1,4 @@
 from atlas_pages.atlas.models import (
-    AtlasExport,
     BourseProject,
     Continent,
     Country,
@@ -22,7 +21,6 @@ from atlas_pages.editorial.pages import HomePage, StandardPage
 from atlas_pages.editorial.site_settings import ContactSettings
 
 __all__ = [
-    "AtlasExport",
     "AtlasPage",
     "BourseProject",
     "Continent",

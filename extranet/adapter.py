@@ -6,6 +6,8 @@ from django.conf import settings
 from django.contrib.sites.shortcuts import get_current_site
 from django.db import transaction
 
+from atlas_pages.core import mail
+
 
 class AccountAdapter(DefaultAccountAdapter):
     """allauth, with a registration into an actor group that staff approve after the e-mail
@@ -23,10 +25,11 @@ class AccountAdapter(DefaultAccountAdapter):
         return user
 
     def send_mail(self, template_prefix, email, context):
-        """allauth's mails sign with the site's name, not the bare host name."""
+        """allauth's mails sign with the site's name, not the bare host name, and go out through
+        the mail room (queued, sent by the worker) as every other e-mail of the site."""
         domain = get_current_site(allauth_context.request).domain
         site = SimpleNamespace(name=settings.WAGTAIL_SITE_NAME, domain=domain)
-        return super().send_mail(template_prefix, email, {"current_site": site, **context})
+        mail.send_rendered(self.render_mail(template_prefix, email, {"current_site": site, **context}))
 
     def get_login_stages(self) -> list[str]:
         return [

@@ -7,7 +7,7 @@ shows the same filters and the same view, with the markers of the live Atlas.
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.http import QueryDict
@@ -52,12 +52,12 @@ def view_of(saved: SavedMap, base_url: str) -> MapView:
     )
 
 
-def albums(user: AbstractBaseUser) -> list[MapAlbum]:
+def albums(user: User) -> list[MapAlbum]:
     """The member's albums in their order, each with its maps (two queries)."""
     return list(MapAlbum.objects.filter(user=user).prefetch_related("maps"))
 
 
-def album(user: AbstractBaseUser, album_id: int) -> MapAlbum:
+def album(user: User, album_id: int) -> MapAlbum:
     found = MapAlbum.objects.filter(user=user, pk=album_id).prefetch_related("maps").first()
     if found is None:
         raise NotFound()  # someone else's album is not found either
@@ -82,14 +82,14 @@ def _named(save):
         raise ValidationError({"name": [_("You already have an album with this name.")]}) from error
 
 
-def create_album(user: AbstractBaseUser, name: str) -> MapAlbum:
+def create_album(user: User, name: str) -> MapAlbum:
     name = _clean_name(name)
     position = next_position(MapAlbum.objects.filter(user=user))
     return _named(lambda: MapAlbum.objects.create(user=user, name=name, position=position))
 
 
 @transaction.atomic
-def update_album(user: AbstractBaseUser, album_id: int, *, name: str | None = None, position: int | None = None):
+def update_album(user: User, album_id: int, *, name: str | None = None, position: int | None = None):
     """Renames the album, or moves it to ``position`` (1 = first) among the member's albums."""
     target = album(user, album_id)
     if name is not None:
@@ -101,7 +101,7 @@ def update_album(user: AbstractBaseUser, album_id: int, *, name: str | None = No
 
 
 @transaction.atomic
-def delete_album(user: AbstractBaseUser, album_id: int) -> None:
+def delete_album(user: User, album_id: int) -> None:
     """Deletes the album and the maps in it."""
     target = album(user, album_id)
     target.delete()
@@ -146,7 +146,7 @@ def _clean_map(title: str, query: str, view_bbox: str, zoom: int) -> dict:
 
 @transaction.atomic
 def save_map(
-    user: AbstractBaseUser,
+    user: User,
     *,
     title: str,
     query: str,
@@ -170,7 +170,7 @@ def save_map(
     )
 
 
-def saved_map(user: AbstractBaseUser, map_id: int, album_id: int | None = None) -> SavedMap:
+def saved_map(user: User, map_id: int, album_id: int | None = None) -> SavedMap:
     found = SavedMap.objects.filter(album__user=user, pk=map_id).select_related("album").first()
     if found is None or (album_id is not None and found.album_id != album_id):
         raise NotFound()
@@ -179,7 +179,7 @@ def saved_map(user: AbstractBaseUser, map_id: int, album_id: int | None = None) 
 
 @transaction.atomic
 def update_map(
-    user: AbstractBaseUser,
+    user: User,
     map_id: int,
     *,
     album_id: int | None = None,
@@ -207,7 +207,7 @@ def update_map(
 
 
 @transaction.atomic
-def delete_map(user: AbstractBaseUser, map_id: int, album_id: int | None = None) -> None:
+def delete_map(user: User, map_id: int, album_id: int | None = None) -> None:
     target = saved_map(user, map_id, album_id)
     target.delete()
     close_gap(SavedMap.objects.filter(album_id=target.album_id), target.position)

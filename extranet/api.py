@@ -1,6 +1,6 @@
 from datetime import date as date_type
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 from django.contrib.auth import logout
 from django.core.exceptions import ValidationError
@@ -10,7 +10,7 @@ from django.utils.translation import gettext
 from ninja import Field, Query, Router, Schema, Status
 from wagtail.models import Page
 
-from atlas_pages.core.auth import member_auth
+from atlas_pages.core.auth import member, member_auth
 from atlas_pages.core.exceptions import NotFound
 from atlas_pages.core.paging import Paging
 from atlas_pages.core.schemas import InputSchema
@@ -124,7 +124,7 @@ def get_group(request: HttpRequest, slug: str):
 
 def _me_out(user) -> MeOut:
     profile = services.profile_of(user)
-    details = {name: getattr(profile, name) if profile else "" for name in services.PROFILE_ONLY_FIELDS}
+    details: dict[str, Any] = {name: getattr(profile, name) if profile else "" for name in services.PROFILE_ONLY_FIELDS}
     details["newsletter_opt_in"] = bool(profile and profile.newsletter_opt_in)
     return MeOut(
         id=user.pk,
@@ -155,7 +155,7 @@ def me(request: HttpRequest):
 def update_me(request: HttpRequest, payload: MeIn):
     """Changes only the fields sent, validated with the rest of the profile by the rules of
     the member's group; a field at fault is named in a 422 and nothing is saved."""
-    user = services.update_profile(request.user, **payload.dict(exclude_unset=True))
+    user = services.update_profile(member(request), **payload.dict(exclude_unset=True))
     return _me_out(user)
 
 
@@ -168,7 +168,7 @@ def export_me(request: HttpRequest):
 @router.post("/me/delete/", response={204: None}, summary="Delete my account", auth=member_auth)
 def delete_me(request: HttpRequest, payload: AccountDeletionIn):
     """Deletes the account after checking the password; what others rely on is kept anonymised."""
-    services.delete_account(request.user, payload.password)
+    services.delete_account(member(request), payload.password)
     logout(request)
     return Status(204, None)
 
@@ -191,7 +191,7 @@ def _group_request_out(item) -> GroupRequestOut:
 
 @router.get("/me/group-requests/", response=list[GroupRequestOut], summary="My group change requests", auth=member_auth)
 def list_group_requests(request: HttpRequest):
-    return [_group_request_out(item) for item in services.group_requests(request.user)]
+    return [_group_request_out(item) for item in services.group_requests(member(request))]
 
 
 @router.post(
@@ -204,7 +204,7 @@ def create_group_request(request: HttpRequest, payload: GroupRequestIn):
     """The CNCD team verifies the change like a registration; 409 while one is pending. Until
     they approve it, the verified affiliation stays what decides what the member sees."""
     affiliation = payload.dict(include=set(services.AFFILIATION_FIELDS), exclude_unset=True)
-    item = services.request_group_change(request.user, payload.group, payload.motivation, **affiliation)
+    item = services.request_group_change(member(request), payload.group, payload.motivation, **affiliation)
     return Status(201, _group_request_out(item))
 
 
@@ -252,22 +252,22 @@ def _bookmark_out(row) -> dict:
 
 @router.get("/me/bookmarks/", response=list[BookmarkOut], summary="My selection", auth=member_auth)
 def list_bookmarks(request: HttpRequest):
-    return [_bookmark_out(row) for row in bookmarks.selection(request.user, request)]
+    return [_bookmark_out(row) for row in bookmarks.selection(member(request), request)]
 
 
 @router.post("/me/bookmarks/", response={201: BookmarkOut}, summary="Add a page to my selection", auth=member_auth)
 def add_bookmark(request: HttpRequest, payload: BookmarkIn):
     """409 if the page is already there; 403 for a page padlocked away from the member."""
-    created = bookmarks.add(request.user, payload.page_id, payload.note)
-    row = next(row for row in bookmarks.selection(request.user, request) if row.bookmark.pk == created.pk)
+    created = bookmarks.add(member(request), payload.page_id, payload.note)
+    row = next(row for row in bookmarks.selection(member(request), request) if row.bookmark.pk == created.pk)
     return Status(201, _bookmark_out(row))
 
 
 @router.patch("/me/bookmarks/{bookmark_id}/", response=BookmarkOut, summary="Annotate or move", auth=member_auth)
 def update_bookmark(request: HttpRequest, bookmark_id: int, payload: BookmarkPatch):
-    bookmarks.update(request.user, bookmark_id, **payload.dict(exclude_unset=True))
+    bookmarks.update(member(request), bookmark_id, **payload.dict(exclude_unset=True))
     return next(
-        _bookmark_out(row) for row in bookmarks.selection(request.user, request) if row.bookmark.pk == bookmark_id
+        _bookmark_out(row) for row in bookmarks.selection(member(request), request) if row.bookmark.pk == bookmark_id
     )
 
 
@@ -275,7 +275,7 @@ def update_bookmark(request: HttpRequest, bookmark_id: int, payload: BookmarkPat
     "/me/bookmarks/{bookmark_id}/", response={204: None}, summary="Remove from my selection", auth=member_auth
 )
 def delete_bookmark(request: HttpRequest, bookmark_id: int):
-    bookmarks.remove(request.user, bookmark_id)
+    bookmarks.remove(member(request), bookmark_id)
     return Status(204, None)
 
 
@@ -356,30 +356,30 @@ def _album_out(album, base_url: str) -> dict:
 @router.get("/me/albums/", response=list[AlbumOut], summary="My albums of maps", auth=member_auth)
 def list_albums(request: HttpRequest):
     base_url = albums.atlas_url()
-    return [_album_out(album, base_url) for album in albums.albums(request.user)]
+    return [_album_out(album, base_url) for album in albums.albums(member(request))]
 
 
 @router.post("/me/albums/", response={201: AlbumOut}, summary="Create an album", auth=member_auth)
 def create_album(request: HttpRequest, payload: AlbumIn):
     """422 naming ``name`` when it is empty or already one of my albums."""
-    album = albums.create_album(request.user, payload.name)
-    return Status(201, _album_out(albums.album(request.user, album.pk), albums.atlas_url()))
+    album = albums.create_album(member(request), payload.name)
+    return Status(201, _album_out(albums.album(member(request), album.pk), albums.atlas_url()))
 
 
 @router.get("/me/albums/{album_id}/", response=AlbumOut, summary="One of my albums", auth=member_auth)
 def get_album(request: HttpRequest, album_id: int):
-    return _album_out(albums.album(request.user, album_id), albums.atlas_url())
+    return _album_out(albums.album(member(request), album_id), albums.atlas_url())
 
 
 @router.patch("/me/albums/{album_id}/", response=AlbumOut, summary="Rename or move an album", auth=member_auth)
 def update_album(request: HttpRequest, album_id: int, payload: AlbumPatch):
-    albums.update_album(request.user, album_id, **payload.dict(exclude_unset=True))
-    return _album_out(albums.album(request.user, album_id), albums.atlas_url())
+    albums.update_album(member(request), album_id, **payload.dict(exclude_unset=True))
+    return _album_out(albums.album(member(request), album_id), albums.atlas_url())
 
 
 @router.delete("/me/albums/{album_id}/", response={204: None}, summary="Delete an album and its maps", auth=member_auth)
 def delete_album(request: HttpRequest, album_id: int):
-    albums.delete_album(request.user, album_id)
+    albums.delete_album(member(request), album_id)
     return Status(204, None)
 
 
@@ -389,13 +389,13 @@ def delete_album(request: HttpRequest, album_id: int):
 def save_map(request: HttpRequest, album_id: int, payload: MapIn):
     """“Enregistrer cette carte dans mon espace personnel”: the Atlas search's filters, the area
     shown and the zoom. A bad filter is named ``query.<filter>``."""
-    saved = albums.save_map(request.user, album_id=album_id, **payload.dict())
+    saved = albums.save_map(member(request), album_id=album_id, **payload.dict())
     return Status(201, _map_out(saved, albums.atlas_url()))
 
 
 @router.get("/me/albums/{album_id}/maps/{map_id}/", response=MapOut, summary="One of my maps", auth=member_auth)
 def get_map(request: HttpRequest, album_id: int, map_id: int):
-    return _map_out(albums.saved_map(request.user, map_id, album_id), albums.atlas_url())
+    return _map_out(albums.saved_map(member(request), map_id, album_id), albums.atlas_url())
 
 
 @router.patch("/me/albums/{album_id}/maps/{map_id}/", response=MapOut, summary="Rename or move a map", auth=member_auth)
@@ -403,13 +403,13 @@ def update_map(request: HttpRequest, album_id: int, map_id: int, payload: MapPat
     changes = payload.dict(exclude_unset=True)
     if "album_id" in changes:
         changes["move_to_album"] = changes.pop("album_id")
-    saved = albums.update_map(request.user, map_id, album_id=album_id, **changes)
+    saved = albums.update_map(member(request), map_id, album_id=album_id, **changes)
     return _map_out(saved, albums.atlas_url())
 
 
 @router.delete("/me/albums/{album_id}/maps/{map_id}/", response={204: None}, summary="Delete a map", auth=member_auth)
 def delete_map(request: HttpRequest, album_id: int, map_id: int):
-    albums.delete_map(request.user, map_id, album_id)
+    albums.delete_map(member(request), map_id, album_id)
     return Status(204, None)
 
 
@@ -472,7 +472,7 @@ def _export_out(request: HttpRequest, item) -> dict:
 
 @router.get("/me/exports/", response=ExportListOut, summary="My saved PDF exports", auth=member_auth)
 def list_exports(request: HttpRequest, paging: Query[Paging]):
-    queryset = exports.exports(request.user)
+    queryset = exports.exports(member(request))
     page = queryset[paging.offset : paging.offset + paging.limit]
     return {"count": queryset.count(), "items": [_export_out(request, item) for item in page]}
 
@@ -487,7 +487,7 @@ def create_export(request: HttpRequest, payload: ExportIn):
     """201 with the PDF ready; 202 when it is large and made in the background (an e-mail tells
     when it is ready). A bad filter is named ``query.<filter>``."""
     try:
-        item = exports.keep(request.user, payload.query, payload.scope)
+        item = exports.keep(member(request), payload.query, payload.scope)
     except ValidationError as error:
         raise ValidationError(
             {name if name == "scope" else f"query.{name}": messages for name, messages in error.message_dict.items()}
@@ -497,12 +497,12 @@ def create_export(request: HttpRequest, payload: ExportIn):
 
 @router.get("/me/exports/{export_id}/", response=ExportOut, summary="One of my saved exports", auth=member_auth)
 def get_export(request: HttpRequest, export_id: int):
-    return _export_out(request, exports.export(request.user, export_id))
+    return _export_out(request, exports.export(member(request), export_id))
 
 
 @router.delete("/me/exports/{export_id}/", response={204: None}, summary="Delete a saved export", auth=member_auth)
 def delete_export(request: HttpRequest, export_id: int):
-    exports.delete(request.user, export_id)
+    exports.delete(member(request), export_id)
     return Status(204, None)
 
 
@@ -515,7 +515,7 @@ def delete_export(request: HttpRequest, export_id: int):
 )
 def download_export(request: HttpRequest, export_id: int):
     """409 while the export is being prepared."""
-    item, handle = exports.pdf_file(request.user, export_id)
+    item, handle = exports.pdf_file(member(request), export_id)
     return FileResponse(handle, as_attachment=True, filename=f"atlas-cncd-{item.pk}.pdf")
 
 
@@ -528,9 +528,9 @@ def download_export(request: HttpRequest, export_id: int):
 def send_export(request: HttpRequest, export_id: int, payload: ExportSendIn):
     """“L'adresser par courriel à un ami”: attached up to a few megabytes, else a link valid for
     a week; the colleague's reply goes to me. Limited to a few sendings an hour (429)."""
-    exports.export(request.user, export_id)  # 404 before spending the allowance
+    exports.export(member(request), export_id)  # 404 before spending the allowance
     limited(request, "send_export")
-    attached = exports.send(request.user, export_id, payload.email, payload.message)
+    attached = exports.send(member(request), export_id, payload.email, payload.message)
     return {
         "detail": gettext("The export has been sent to %(email)s.") % {"email": payload.email},
         "attached": attached,
@@ -558,7 +558,7 @@ class BriefOut(Schema):
 @router.get("/me/brief/", response=BriefOut, summary="The news brief of my group", auth=member_auth)
 def my_brief(request: HttpRequest, limit: int = Query(10, ge=1, le=brief.BRIEF_MAX)):  # noqa: B008
     """The latest articles editors targeted to my groups, newest first, unread ones marked."""
-    rows = brief.brief(request.user, limit)
+    rows = brief.brief(member(request), limit)
     return {
         "unread": sum(row.unread for row in rows),
         "items": [
@@ -580,7 +580,7 @@ def my_brief(request: HttpRequest, limit: int = Query(10, ge=1, le=brief.BRIEF_M
 def read_brief_item(request: HttpRequest, page_id: int):
     """For front ends that show the article themselves (the site marks it when it is opened)."""
     page = Page.objects.filter(pk=page_id).first()
-    if page is None or not brief.mark_read(request.user, page):
+    if page is None or not brief.mark_read(member(request), page):
         raise NotFound(gettext("This article is not in your brief."))
     return Status(204, None)
 
@@ -612,7 +612,7 @@ class DeclarationListOut(Schema):
 def my_declarations(request: HttpRequest, paging: Query[Paging]):
     """Every teleprocedure I or my organisation filed (co-financing dossiers, e-APD, Atlas
     updates, Bourse-projets), newest first, with its state and receipt."""
-    items = declarations.declarations(request.user)
+    items = declarations.declarations(member(request))
     return {"count": len(items), "items": [vars(item) for item in items[paging.offset : paging.offset + paging.limit]]}
 
 
@@ -637,11 +637,11 @@ class NoticeListOut(Schema):
 @router.get("/me/notifications/", response=NoticeListOut, summary="What the site told me by e-mail", auth=member_auth)
 def my_notifications(request: HttpRequest, paging: Query[Paging]):
     """Newest first: each e-mail of the procedures (a dossier filed, an opinion asked, a decision…)."""
-    queryset = notices.notices(request.user)
+    queryset = notices.notices(member(request))
     page = queryset[paging.offset : paging.offset + paging.limit]
     return {
         "count": queryset.count(),
-        "unread": notices.unread_count(request.user),
+        "unread": notices.unread_count(member(request)),
         "items": [
             {
                 "id": item.pk,
@@ -658,5 +658,5 @@ def my_notifications(request: HttpRequest, paging: Query[Paging]):
 
 @router.post("/me/notifications/read", response={204: None}, summary="Mark my notifications read", auth=member_auth)
 def read_notifications(request: HttpRequest):
-    notices.mark_all_read(request.user)
+    notices.mark_all_read(member(request))
     return Status(204, None)

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
@@ -31,7 +31,7 @@ class BookmarkRow:
     teaser: str
 
 
-def selection(user: AbstractBaseUser, request=None) -> list[BookmarkRow]:
+def selection(user: User, request=None) -> list[BookmarkRow]:
     """The selection in its order; pages gone or padlocked away are listed as unavailable,
     without their content. Three queries, whatever the number of bookmarks."""
     bookmarks = list(Bookmark.objects.filter(user=user).select_related("page"))
@@ -60,7 +60,7 @@ def selection(user: AbstractBaseUser, request=None) -> list[BookmarkRow]:
     return rows
 
 
-def add(user: AbstractBaseUser, page_id: int, note: str = "") -> Bookmark:
+def add(user: User, page_id: int, note: str = "") -> Bookmark:
     page = Page.objects.live().filter(pk=page_id, depth__gt=1).first()
     if page is None:
         raise ValidationError({"page_id": [_("No published page has this id.")]})
@@ -74,7 +74,7 @@ def add(user: AbstractBaseUser, page_id: int, note: str = "") -> Bookmark:
         raise AlreadyBookmarked() from error
 
 
-def _own(user: AbstractBaseUser, bookmark_id: int) -> Bookmark:
+def _own(user: User, bookmark_id: int) -> Bookmark:
     bookmark = Bookmark.objects.filter(user=user, pk=bookmark_id).first()
     if bookmark is None:
         raise NotFound()  # someone else's bookmark is not found either
@@ -82,7 +82,7 @@ def _own(user: AbstractBaseUser, bookmark_id: int) -> Bookmark:
 
 
 @transaction.atomic
-def update(user: AbstractBaseUser, bookmark_id: int, *, note: str | None = None, position: int | None = None):
+def update(user: User, bookmark_id: int, *, note: str | None = None, position: int | None = None):
     """Changes the note, or moves the bookmark to ``position`` (1 = first), the others following."""
     bookmark = _own(user, bookmark_id)
     if note is not None:
@@ -93,7 +93,7 @@ def update(user: AbstractBaseUser, bookmark_id: int, *, note: str | None = None,
     return bookmark
 
 
-def remove(user: AbstractBaseUser, bookmark_id: int) -> None:
+def remove(user: User, bookmark_id: int) -> None:
     bookmark = _own(user, bookmark_id)
     bookmark.delete()
     close_gap(Bookmark.objects.filter(user=user), bookmark.position)

@@ -3,7 +3,7 @@ ones not yet opened marked as new."""
 
 from dataclasses import dataclass
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from wagtail.models import Page
 
@@ -22,11 +22,11 @@ class BriefRow:
     unread: bool
 
 
-def _group_ids(user: AbstractBaseUser) -> frozenset[int]:
+def _group_ids(user: User) -> frozenset[int]:
     return Reader.of(user).group_ids if user.is_authenticated else frozenset()
 
 
-def brief(user: AbstractBaseUser, limit: int = 10) -> list[BriefRow]:
+def brief(user: User, limit: int = 10) -> list[BriefRow]:
     """Newest first; four queries whatever the number of articles."""
     group_ids = _group_ids(user)
     if not group_ids:
@@ -39,12 +39,12 @@ def brief(user: AbstractBaseUser, limit: int = 10) -> list[BriefRow]:
     return [BriefRow(page=page, locked=page.pk in locked, unread=page.pk not in read) for page in pages]
 
 
-def in_brief_of(user: AbstractBaseUser, page: Page) -> bool:
+def in_brief_of(user: User, page: Page) -> bool:
     group_ids = _group_ids(user)
     return bool(group_ids) and ArticlePage.objects.filter(pk=page.pk, target_groups__in=group_ids).exists()
 
 
-def mark_read(user: AbstractBaseUser, page: Page) -> bool:
+def mark_read(user: User, page: Page) -> bool:
     """Remembers that the member opened this article of their brief (once); False when the
     page is not in their brief or is padlocked away from them."""
     if not in_brief_of(user, page) or locked_page_ids([page], Reader.of(user)):

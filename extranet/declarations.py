@@ -8,8 +8,9 @@ The teleprocedures live in other apps (``forms``): each registers the Wagtail ho
 import datetime as dt
 from dataclasses import dataclass
 
-from django.contrib.auth.models import AbstractBaseUser
-from wagtail import hooks
+from django.contrib.auth.models import User
+
+from atlas_pages.core import hooks as cncd_hooks
 
 
 @dataclass
@@ -26,6 +27,6 @@ class Declaration:
     receipt_url: str = ""  # its receipt (PDF), when there is one
 
 
-def declarations(user: AbstractBaseUser) -> list[Declaration]:
-    items = [item for contribute in hooks.get_hooks("cncd_declarations") for item in contribute(user)]
+def declarations(user: User) -> list[Declaration]:
+    items = [item for contribute in cncd_hooks.implementations(cncd_hooks.DECLARATIONS) for item in contribute(user)]
     return sorted(items, key=lambda item: item.updated_at, reverse=True)

@@ -241,3 +241,40 @@ class Notice(models.Model):
 
     def __str__(self) -> str:
         return self.subject
+
+
+class AtlasExport(models.Model):
+    """A PDF of Atlas search results kept for a member (made in the background when large).
+
+    The personal space owns it: the Atlas renders the PDF (``atlas_pages.atlas.pdf``); the
+    table keeps the name it had when the Atlas kept it."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Being prepared")
+        READY = "ready", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    class Scope(models.TextChoices):
+        COUNTRY = "country", _("By country")
+        CONTINENT = "continent", _("By continent")
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="atlas_exports", verbose_name=_("member")
+    )
+    title = models.CharField(_("title"), max_length=255, blank=True)
+    query = models.TextField(_("filters (query string)"), blank=True)
+    scope = models.CharField(_("grouped"), max_length=10, choices=Scope.choices, default=Scope.COUNTRY)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    project_count = models.PositiveIntegerField(_("number of projects"), default=0)
+    file = models.FileField(_("PDF"), upload_to="atlas-exports/%Y/%m/", blank=True)
+    created_at = models.DateTimeField(_("asked at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("ready at"), null=True, blank=True)
+
+    class Meta:
+        db_table = "atlas_pages_atlasexport"
+        ordering = ["-created_at"]
+        verbose_name = _("Atlas PDF export")
+        verbose_name_plural = _("Atlas PDF exports")
+
+    def __str__(self) -> str:
+        return self.title or f"Atlas {self.created_at:%Y-%m-%d}"

@@ -2,7 +2,7 @@
 Other apps call ``record`` with the addresses they wrote to."""
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -17,13 +17,13 @@ def record(addresses: list[str], subject: str, body: str, url: str = "") -> int:
     return len(notices)
 
 
-def notices(user: AbstractBaseUser) -> QuerySet[Notice]:
+def notices(user: User) -> QuerySet[Notice]:
     return Notice.objects.filter(user=user)
 
 
-def unread_count(user: AbstractBaseUser) -> int:
+def unread_count(user: User) -> int:
     return Notice.objects.filter(user=user, read_at=None).count()
 
 
-def mark_all_read(user: AbstractBaseUser) -> int:
+def mark_all_read(user: User) -> int:
     return Notice.objects.filter(user=user, read_at=None).update(read_at=timezone.now())

@@ -7,18 +7,18 @@ procedures must keep, anonymised). Staff accounts are left to administrators.
 ``manage.py prune_inactive_accounts`` does both, daily from cron.
 """
 
+import datetime as dt
 from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mail
 from django.db.models import F, Q
 from django.db.models.functions import Coalesce
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
+from atlas_pages.core import mail
 from atlas_pages.core.links import site_url
 from extranet.models import MemberProfile
 
@@ -67,13 +67,19 @@ def prune(now=None, dry_run: bool = False) -> Pruned:
 
 
 def _warn(user, deletion_on) -> None:
-    context = {
-        "user": user,
-        "deletion_on": deletion_on,
+    mail.send(
+        "extranet/email/account_unused",
+        [user.email],
+        context_from="extranet.retention.warning_context",
+        context_args={"user_id": user.pk, "deletion_on": deletion_on.isoformat()},
+    )
+
+
+def warning_context(user_id: int, deletion_on: str) -> dict:
+    """What the warning says, read when it is sent."""
+    return {
+        "user": get_user_model().objects.get(pk=user_id),
+        "deletion_on": dt.datetime.fromisoformat(deletion_on),
         "months": settings.CNCD_ACCOUNT_RETENTION_DAYS // 30,
         "login_url": site_url(reverse("account_login")),
     }
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = render_to_string("extranet/email/account_unused_subject.txt", context).strip()
-        body = render_to_string("extranet/email/account_unused.txt", context)
-    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])

@@ -11,30 +11,26 @@ from typing import Any
 from allauth.account.adapter import get_adapter
 from allauth.account.models import EmailAddress
 from django.conf import settings
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Model
-from django.template.loader import render_to_string
+from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from wagtail import hooks
 from wagtail.log_actions import log
 from wagtail.models import ModelLogEntry
 
 from atlas_pages.atlas.geography import regions
+from atlas_pages.core import hooks as cncd_hooks
+from atlas_pages.core import mail
 from atlas_pages.core.countries import country_name, is_country_code
 from atlas_pages.core.exceptions import Forbidden
 from atlas_pages.core.links import site_url
 from extranet.exceptions import GroupRequestPending, ReasonRequired, RegistrationAlreadyDecided
 from extranet.models import ActorGroup, GroupChangeRequest, MemberProfile
-
-User = get_user_model()
 
 
 def actor_groups() -> list[ActorGroup]:
@@ -42,7 +38,7 @@ def actor_groups() -> list[ActorGroup]:
     return list(ActorGroup.objects.select_related("group").order_by("position"))
 
 
-def member_groups(user: AbstractBaseUser) -> list[ActorGroup]:
+def member_groups(user: User) -> list[ActorGroup]:
     """The actor groups this user belongs to."""
     if not user.is_authenticated:
         return []
@@ -73,13 +69,13 @@ ORGANISATION_CODE = re.compile(r"^(\d{9}|\d{14}|(\d{2}|2A|2B)\d{3}|R\d{2}|D(\d{2
 PHONE = re.compile(r"^\+?[\d\s().-]{6,25}$")
 
 
-def profile_of(user: AbstractBaseUser) -> MemberProfile | None:
+def profile_of(user: User) -> MemberProfile | None:
     if not user.is_authenticated:
         return None
     return MemberProfile.objects.select_related("actor_group__group").filter(user=user).first()
 
 
-def verified_profile(user: AbstractBaseUser) -> MemberProfile | None:
+def verified_profile(user: User) -> MemberProfile | None:
     """The member's profile as staff verified it: only an approved registration's values
     (group, organisation, official code, country, region) may decide what the member sees."""
     profile = profile_of(user)
@@ -115,7 +111,7 @@ def validate_member_details(group_slug: str, details: dict[str, Any]) -> dict[st
     field at fault.
     """
     errors: dict[str, list] = {}
-    cleaned = {}
+    cleaned: dict[str, Any] = {}
     for name, value in details.items():
         if name == "newsletter_opt_in":
             cleaned[name] = bool(value)
@@ -175,7 +171,7 @@ def _check_against_the_atlas(cleaned: dict[str, Any], errors: dict[str, list]) -
         )
 
 
-def create_registration(user: AbstractBaseUser, data: dict[str, Any]) -> MemberProfile:
+def create_registration(user: User, data: dict[str, Any]) -> MemberProfile:
     """The registration of a new account: pending until staff verify it."""
     group_slug = data.get("group") or ""
     actor = ActorGroup.objects.filter(slug=group_slug).first()
@@ -190,7 +186,7 @@ def create_registration(user: AbstractBaseUser, data: dict[str, Any]) -> MemberP
     )
 
 
-def clean_new_username(user: AbstractBaseUser, username: str) -> str:
+def clean_new_username(user: User, username: str) -> str:
     """A new username for ``user``: allauth's rules, unique whatever the case."""
     username = (username or "").strip()
     if not username:
@@ -203,7 +199,7 @@ def clean_new_username(user: AbstractBaseUser, username: str) -> str:
         raise ValidationError({"username": error.messages}) from error
 
 
-def update_profile(user: AbstractBaseUser, **changes: Any) -> AbstractBaseUser:
+def update_profile(user: User, **changes: Any) -> User:
     """Saves the fields given (and only those) after validating them with the rest of the profile.
 
     ``username`` is validated like at registration; the member details by the rules of the
@@ -250,7 +246,7 @@ def update_profile(user: AbstractBaseUser, **changes: Any) -> AbstractBaseUser:
     return user
 
 
-def _merged(user: AbstractBaseUser, profile: MemberProfile | None, changes: dict[str, Any]) -> dict[str, Any]:
+def _merged(user: User, profile: MemberProfile | None, changes: dict[str, Any]) -> dict[str, Any]:
     current: dict[str, Any] = {name: getattr(user, name) for name in USER_FIELDS}
     if profile is not None:
         current.update({name: getattr(profile, name) for name in PROFILE_ONLY_FIELDS})
@@ -260,13 +256,13 @@ def _merged(user: AbstractBaseUser, profile: MemberProfile | None, changes: dict
 # --- registrations and group changes: staff decide ----------------------------------------------
 
 
-def approval_status(user: AbstractBaseUser) -> str:
+def approval_status(user: User) -> str:
     """Where the user's registration stands; accounts made by staff (no profile) count as approved."""
     profile = MemberProfile.objects.filter(user=user).only("status").first()
     return profile.status if profile is not None else MemberProfile.Status.APPROVED
 
 
-def _decide(model: type[Model], pk: int, by: AbstractBaseUser, approve: bool, reason: str):
+def _decide(model: type[MemberProfile] | type[GroupChangeRequest], pk: int, by: User, approve: bool, reason: str):
     """Records staff's decision once (a second decision is a conflict) and logs it."""
     with transaction.atomic():
         request = model.objects.select_for_update().get(pk=pk)
@@ -294,7 +290,7 @@ def _decide(model: type[Model], pk: int, by: AbstractBaseUser, approve: bool, re
     return request
 
 
-def _join_group(user: AbstractBaseUser, actor: ActorGroup, *, only: bool) -> None:
+def _join_group(user: User, actor: ActorGroup, *, only: bool) -> None:
     if only:  # a change of group: the member leaves the actor groups they were in
         user.groups.remove(*[group.pk for group in user.groups.filter(actor_group__isnull=False)])
         MemberProfile.objects.filter(user=user).update(actor_group=actor)
@@ -308,23 +304,21 @@ def _rejection_reason(reason: str) -> str:
     return reason
 
 
-def approve_registration(profile: MemberProfile, by: AbstractBaseUser) -> MemberProfile:
+def approve_registration(profile: MemberProfile, by: User) -> MemberProfile:
     """Staff verified the registration: the member joins the group and is told by e-mail."""
     profile = _decide(MemberProfile, profile.pk, by, True, "")
     _notify(profile, "registration_approved")
     return profile
 
 
-def reject_registration(profile: MemberProfile, by: AbstractBaseUser, reason: str) -> MemberProfile:
+def reject_registration(profile: MemberProfile, by: User, reason: str) -> MemberProfile:
     """Staff could not verify the registration: the applicant receives the reason."""
     profile = _decide(MemberProfile, profile.pk, by, False, _rejection_reason(reason))
     _notify(profile, "registration_rejected")
     return profile
 
 
-def request_group_change(
-    user: AbstractBaseUser, group_slug: str | None, motivation: str, **affiliation: Any
-) -> GroupChangeRequest:
+def request_group_change(user: User, group_slug: str | None, motivation: str, **affiliation: Any) -> GroupChangeRequest:
     """A member asks to change group, organisation, official code, country or region; staff
     verify it like a registration. What is not given stays as it is; the new values are
     checked by the rules of the group asked for."""
@@ -361,6 +355,7 @@ def request_group_change(
         errors["motivation"] = [_("Say why your affiliation changes: the CNCD team will verify it.")]
     if errors:
         raise ValidationError(errors)
+    assert actor is not None  # an unknown group is one of the errors above
     try:
         with transaction.atomic():
             return GroupChangeRequest.objects.create(user=user, actor_group=actor, motivation=motivation, **asked)
@@ -368,37 +363,50 @@ def request_group_change(
         raise GroupRequestPending() from error
 
 
-def group_requests(user: AbstractBaseUser) -> list[GroupChangeRequest]:
+def group_requests(user: User) -> list[GroupChangeRequest]:
     return list(GroupChangeRequest.objects.filter(user=user).select_related("actor_group__group"))
 
 
-def approve_group_change(request: GroupChangeRequest, by: AbstractBaseUser) -> GroupChangeRequest:
+def approve_group_change(request: GroupChangeRequest, by: User) -> GroupChangeRequest:
     request = _decide(GroupChangeRequest, request.pk, by, True, "")
     _notify(request, "group_change_approved")
     return request
 
 
-def reject_group_change(request: GroupChangeRequest, by: AbstractBaseUser, reason: str) -> GroupChangeRequest:
+def reject_group_change(request: GroupChangeRequest, by: User, reason: str) -> GroupChangeRequest:
     request = _decide(GroupChangeRequest, request.pk, by, False, _rejection_reason(reason))
     _notify(request, "group_change_rejected")
     return request
 
 
 def _notify(request: MemberProfile | GroupChangeRequest, template: str) -> None:
-    """The decision e-mail, in French (the language of the extranet), never with a password."""
-    base_url = site_url()
-    context = {
+    """The decision e-mail (through the mail room), never with a password."""
+    mail.send(
+        f"extranet/email/{template}",
+        [request.user.email],
+        context_from="extranet.services.decision_context",
+        context_args={"model": request._meta.model_name, "pk": request.pk},
+        keep_notice=True,
+    )
+
+
+def decision_context(model: str, pk: int) -> dict:
+    """What a decision e-mail says, read when it is sent."""
+    models: dict[str, type[MemberProfile] | type[GroupChangeRequest]] = {
+        "memberprofile": MemberProfile,
+        "groupchangerequest": GroupChangeRequest,
+    }
+    found = models[model].objects.select_related("user", "actor_group__group")
+    request = found.get(pk=pk)
+    return {
         "request": request,
         "user": request.user,
         "group_name": request.actor_group.group.name,
         "reason": request.decision_reason,
-        "personal_space_url": base_url + reverse("extranet:personal_space"),
-        "login_url": base_url + reverse("account_login"),
+        "personal_space_url": site_url(reverse("extranet:personal_space")),
+        "login_url": site_url(reverse("account_login")),
+        "url": reverse("extranet:personal_space"),
     }
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = render_to_string(f"extranet/email/{template}_subject.txt", context).strip()
-        body = render_to_string(f"extranet/email/{template}.txt", context)
-    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [request.user.email])
 
 
 # --- personal data ------------------------------------------------------------------------------
@@ -408,7 +416,7 @@ def _when(value) -> str | None:
     return value.isoformat() if value else None
 
 
-def personal_data(user: AbstractBaseUser) -> dict[str, Any]:
+def personal_data(user: User) -> dict[str, Any]:
     """Everything the site holds about the member, for them to download (JSON-ready).
 
     Other apps add their part with the ``cncd_personal_data`` hook: ``fn(user) -> dict``.
@@ -492,12 +500,12 @@ def personal_data(user: AbstractBaseUser) -> dict[str, Any]:
         {"provider": item.provider, "uid": item.uid, "last_login": _when(item.last_login)}
         for item in SocialAccount.objects.filter(user=user).order_by("pk")
     ]
-    for contribute in hooks.get_hooks("cncd_personal_data"):
+    for contribute in cncd_hooks.implementations(cncd_hooks.PERSONAL_DATA):
         data.update(contribute(user))
     return data
 
 
-def delete_account(user: AbstractBaseUser, password: str) -> None:
+def delete_account(user: User, password: str) -> None:
     """The member deletes their account, after typing their password.
 
     Apps keep what others rely on (dossiers, opinions) through the
@@ -511,10 +519,10 @@ def delete_account(user: AbstractBaseUser, password: str) -> None:
     delete_account_for_good(user)
 
 
-def delete_account_for_good(user: AbstractBaseUser) -> None:
+def delete_account_for_good(user: User) -> None:
     """The deletion itself, once it is decided (by the member, or for an unused account)."""
     with transaction.atomic():
-        for anonymise in hooks.get_hooks("cncd_before_account_deletion"):
+        for anonymise in cncd_hooks.implementations(cncd_hooks.BEFORE_ACCOUNT_DELETION):
             anonymise(user)
         deleted = gettext("Deleted account")
         for model, ids in (
@@ -527,7 +535,7 @@ def delete_account_for_good(user: AbstractBaseUser) -> None:
         user.delete()
 
 
-def personal_space_counts(user: AbstractBaseUser) -> dict[str, int]:
+def personal_space_counts(user: User) -> dict[str, Any]:
     """What the personal-space home counts, in one query."""
     counts = (
         User.objects.filter(pk=user.pk)
@@ -539,4 +547,4 @@ def personal_space_counts(user: AbstractBaseUser) -> dict[str, int]:
         .values("selection", "albums", "exports")
         .first()
     )
-    return counts or {"selection": 0, "albums": 0, "exports": 0}
+    return dict(counts) if counts else {"selection": 0, "albums": 0, "exports": 0}

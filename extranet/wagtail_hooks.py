@@ -17,12 +17,13 @@ from wagtail_modeladmin.helpers import ButtonHelper
 from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup, modeladmin_register
 
 from atlas_pages.atlas.pdf import export_title
+from atlas_pages.core import hooks as cncd_hooks
 from atlas_pages.core.admin_helpers import ReadOnlyPermissionHelper
 from atlas_pages.core.exceptions import DomainError
 from atlas_pages.models import ArticlePage, EditorialPage
 from extranet import albums, brief, services
 from extranet.forms import DecisionForm, SaveMapForm
-from extranet.models import Bookmark, GroupChangeRequest, MemberProfile
+from extranet.models import AtlasExport, Bookmark, GroupChangeRequest, MemberProfile
 
 
 @hooks.register("register_log_actions")
@@ -240,7 +241,7 @@ class MembersAdminGroup(ModelAdminGroup):
 # --- the personal space on the editorial pages and the Atlas ----------------------------------
 
 
-@hooks.register("cncd_page_actions")
+@cncd_hooks.register(cncd_hooks.PAGE_ACTIONS)
 def bookmark_button(request, page):
     """“Ajouter cet article à ma sélection” on every article the reader may read (the padlocked
     page's teaser view never gets here)."""
@@ -252,7 +253,7 @@ def bookmark_button(request, page):
     )
 
 
-@hooks.register("cncd_atlas_search_actions")
+@cncd_hooks.register(cncd_hooks.ATLAS_SEARCH_ACTIONS)
 def atlas_search_buttons(request, search):
     """Under the Atlas map: save the map into an album, keep the PDF of the results."""
     if not search:
@@ -293,6 +294,7 @@ ACCOUNT_COVERAGE = {
     "extranet.MapAlbum.user": "export: map_albums; deletion: deleted with the account",
     "extranet.BriefReading.user": "which brief items were opened; deletion: deleted with the account",
     "extranet.Notice.user": "export: notifications; deletion: deleted with the account",
+    "extranet.AtlasExport.owner": "export: atlas_exports; deletion: deleted with the account, files included",
     # Wagtail keeps what editors (staff) did; members have no access to the admin.
     "wagtailcore.Page.owner": "the editor who created a page; deletion: unlinked",
     "wagtailcore.Page.locked_by": "the editor who locked a page; deletion: unlinked",
@@ -313,11 +315,55 @@ ACCOUNT_COVERAGE = {
     "wagtaildocs.Document.uploaded_by_user": "the editor who uploaded a document; deletion: unlinked",
     "wagtailimages.Image.uploaded_by_user": "the editor who uploaded an image; deletion: unlinked",
 }
-hooks.register("cncd_personal_data_coverage", lambda: ACCOUNT_COVERAGE)
+cncd_hooks.register(cncd_hooks.PERSONAL_DATA_COVERAGE, lambda: ACCOUNT_COVERAGE)
+
+
+# --- personal data (RGPD): the member's kept Atlas exports --------------------------------------
+
+
+@cncd_hooks.register(cncd_hooks.PERSONAL_DATA)
+def atlas_personal_data(user) -> dict:
+    return {
+        "atlas_exports": [
+            {
+                "title": item.title,
+                "filters": item.query,
+                "scope": item.scope,
+                "asked_at": item.created_at.isoformat() if item.created_at else None,
+            }
+            for item in AtlasExport.objects.filter(owner=user).order_by("-created_at")
+        ]
+    }
+
+
+@cncd_hooks.register(cncd_hooks.BEFORE_ACCOUNT_DELETION)
+def atlas_before_deletion(user) -> None:
+    """The exports go with the account (the database cascade), their PDF files once it is gone."""
+    from django.db import transaction
+
+    files = [item.file for item in AtlasExport.objects.filter(owner=user).exclude(file="")]
+    transaction.on_commit(lambda: [file.delete(save=False) for file in files])
 
 
 # --- multi-factor authentication where the policy requires it (extranet.mfa) -------------------
 
 from extranet import mfa  # noqa: E402
 
-hooks.register("cncd_refuse_api_caller", mfa.api_refusal)
+cncd_hooks.register(cncd_hooks.REFUSE_API_CALLER, mfa.api_refusal)
+
+
+@cncd_hooks.register(cncd_hooks.MAIL_SENT)
+def keep_notice(addresses, subject, body, url):
+    """What the site told a member by e-mail, kept in their personal space."""
+    from extranet import notices
+
+    notices.record(addresses, subject, body, url=url)
+
+
+@cncd_hooks.register(cncd_hooks.KEEP_ATLAS_EXPORT)
+def keep_large_atlas_export(user, params, scope, ids) -> dict:
+    """A search too large for one PDF at once: kept in “Mes exports”, made in the background."""
+    from extranet.exports import keep_export
+
+    item = keep_export(user, params, scope, ids=ids)
+    return {"id": item.pk, "status": item.status, "project_count": item.project_count}

@@ -11,8 +11,8 @@ from atlas_pages.atlas.geography import regions
 from atlas_pages.demo import ensure_child, paragraphs
 from atlas_pages.models import Country, FrenchAuthority, HomePage
 from extranet.models import MemberProfile
-from forms import services
-from forms.models import CallForProjectsIndexPage, CallForProjectsPage, Dossier, RequiredOpinion
+from forms.dossiers import services
+from forms.dossiers.models import CallForProjectsIndexPage, CallForProjectsPage, Dossier, RequiredOpinion
 
 User = get_user_model()
 
@@ -26,8 +26,8 @@ def load(report) -> None:
 
 def _atlas_update(report) -> None:
     """A change of one of the demo authority's projects, waiting for moderation."""
-    from forms import atlas_updates
-    from forms.models import AtlasUpdate
+    from forms.atlas_updates import services as atlas_updates
+    from forms.atlas_updates.models import AtlasUpdate
 
     member = User.objects.filter(username="demo-collectivites").first()
     if member is None or AtlasUpdate.objects.filter(proposed_by=member).exists():
@@ -48,7 +48,7 @@ def _atlas_update(report) -> None:
 def _bourse(report) -> None:
     """A Bourse-projets entry recorded by the embassy in Senegal, waiting for moderation."""
     from atlas_pages.models import BourseProject
-    from forms import bourse
+    from forms.bourse import services as bourse
 
     member = User.objects.filter(username="demo-ambassades").first()
     if member is None or not bourse.embassy_country(member):
@@ -79,8 +79,9 @@ def _apd(report) -> None:
     from django.utils import timezone
 
     from atlas_pages.models import FrenchAuthority
-    from forms import apd, codelists, pdf
-    from forms.models import ApdCampaign, ApdDeclaration
+    from forms.apd import codelists, pdf
+    from forms.apd import services as apd
+    from forms.apd.models import ApdCampaign, ApdDeclaration
 
     member = User.objects.filter(username="demo-collectivites").first()
     code = getattr(getattr(member, "member_profile", None), "organisation_code", "")

@@ -21,10 +21,10 @@ import json
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.utils import timezone
 
-from forms.models import Dossier, DossierEvent
+from forms.dossiers.models import Dossier, DossierEvent
 
 
 def history_key() -> bytes:
@@ -60,14 +60,14 @@ def _digest(event: DossierEvent, key=None) -> str:
     )
 
 
-def actor_name(user: AbstractBaseUser | None) -> str:
+def actor_name(user: User | None) -> str:
     if user is None:
         return "CNCD"
     return user.get_full_name() or user.get_username()
 
 
 def record(
-    dossier: Dossier, actor: AbstractBaseUser | None, action: str, detail: dict | None = None, confidential=False
+    dossier: Dossier, actor: User | None, action: str, detail: dict | None = None, confidential=False
 ) -> DossierEvent:
     """Appends an entry and moves the head. Call it in the transaction that changed the dossier
     (its version claim keeps two entries from taking the same number)."""

@@ -8,26 +8,21 @@ delete dossiers, declarations or opinions. Their link to the account is emptied 
 messages the member wrote are signed "Deleted account".
 """
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db.models import Q
 from django.utils.translation import gettext
 
-from forms.models import (
-    ApdDeclaration,
-    AtlasUpdate,
-    BourseInterest,
-    Dossier,
-    DossierAttachment,
-    DossierMessage,
-    Opinion,
-)
+from forms.apd.models import ApdDeclaration
+from forms.atlas_updates.models import AtlasUpdate
+from forms.bourse.models import BourseInterest
+from forms.dossiers.models import Dossier, DossierAttachment, DossierMessage, Opinion
 
 
 def _when(value) -> str | None:
     return value.isoformat() if value else None
 
 
-def export(user: AbstractBaseUser) -> dict:
+def export(user: User) -> dict:
     """Everything the teleprocedures hold that the member wrote or filed (one query per kind)."""
     from atlas_pages.models import BourseProject
 
@@ -95,7 +90,7 @@ def export(user: AbstractBaseUser) -> dict:
     }
 
 
-def before_deletion(user: AbstractBaseUser) -> None:
+def before_deletion(user: User) -> None:
     DossierMessage.objects.filter(author=user).update(author_name=gettext("Deleted account"))
 
 

@@ -1,6 +1,9 @@
 from django.urls import path
 
-from forms import apd_views, atlas_updates_views, bourse_views, views
+from forms.apd import views as apd_views
+from forms.atlas_updates import views as atlas_updates_views
+from forms.bourse import views as bourse_views
+from forms.dossiers import views
 
 app_name = "cncd_forms"
 urlpatterns = [

@@ -7,7 +7,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext
 from ninja import Field, Query, Router, Schema, Status
 
-from atlas_pages.core.auth import any_caller, member_auth
+from atlas_pages.core.auth import any_caller, member, member_auth
 from atlas_pages.core.exceptions import NotFound
 from atlas_pages.core.paging import Paging
 from atlas_pages.core.schemas import InputSchema
@@ -105,7 +105,7 @@ def confirm(request: HttpRequest, payload: ConfirmIn):
     "/newsletter/subscriptions/me", response={200: SubscriptionOut, 404: DetailOut}, summary="Mine", auth=member_auth
 )
 def my_subscription(request: HttpRequest):
-    found = services.member_subscription(request.user)
+    found = services.member_subscription(member(request))
     if found is None:
         raise NotFound()
     return _subscription_out(found)
@@ -114,7 +114,7 @@ def my_subscription(request: HttpRequest):
 @router.put("/newsletter/subscriptions/me", response=SubscriptionOut, summary="Turn mine on or off", auth=member_auth)
 def set_my_subscription(request: HttpRequest, payload: MySubscriptionIn):
     """With the address the member verified: no confirmation needed."""
-    found = services.set_member_subscription(request.user, payload.subscribed, payload.rubrics, payload.language)
+    found = services.set_member_subscription(member(request), payload.subscribed, payload.rubrics, payload.language)
     if found is None:
         raise NotFound()
     return _subscription_out(found)

@@ -1,7 +1,7 @@
 """The newsletter's part of a member's personal data: the subscription tied to the account or
 to its address is in the download, and goes with the account (its deliveries with it)."""
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db.models import Count, Q
 
 from newsletter.models import Subscription
@@ -11,12 +11,12 @@ def _when(value) -> str | None:
     return value.isoformat() if value else None
 
 
-def _of(user: AbstractBaseUser):
+def _of(user: User):
     address = (user.email or "").strip().lower()
     return Subscription.objects.filter(Q(user=user) | Q(email=address) if address else Q(user=user))
 
 
-def export(user: AbstractBaseUser) -> dict:
+def export(user: User) -> dict:
     return {
         "newsletter_subscriptions": [
             {
@@ -35,7 +35,7 @@ def export(user: AbstractBaseUser) -> dict:
     }
 
 
-def before_deletion(user: AbstractBaseUser) -> None:
+def before_deletion(user: User) -> None:
     _of(user).delete()
 
 

@@ -17,18 +17,17 @@ from dataclasses import dataclass, field
 
 from allauth.core import ratelimit
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMultiAlternatives
 from django.core.validators import validate_email
 from django.db import transaction
 from django.http import HttpRequest
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from atlas_pages.core import mail
 from atlas_pages.core.exceptions import NotFound, TooManyRequests
 from atlas_pages.core.links import site_url
 from newsletter.models import CONSENT_TEXT_VERSION, RUBRICS, Subscription, new_token
@@ -77,17 +76,28 @@ def confirmation_url(subscription: Subscription) -> str:
     return site_url(reverse("newsletter:confirm", args=[confirmation_token(subscription)]))
 
 
+def confirmation_context(subscription_id: int, nonce: str) -> dict:
+    """The double opt-in e-mail, unless the subscription was confirmed or asked again since."""
+    subscription = Subscription.objects.filter(pk=subscription_id, confirm_nonce=nonce).first()
+    if subscription is None or subscription.state != Subscription.State.PENDING:
+        raise mail.Skip()
+    return {
+        "url": confirmation_url(subscription),
+        "days": settings.NEWSLETTER_CONFIRM_DAYS,
+        "consent": CONSENT_TEXT,
+    }
+
+
 def send_confirmation(subscription: Subscription) -> None:
-    """The double opt-in e-mail (run by the ``send_confirmation`` task)."""
-    with translation.override(subscription.language):
-        context = {
-            "url": confirmation_url(subscription),
-            "days": settings.NEWSLETTER_CONFIRM_DAYS,
-            "consent": CONSENT_TEXT,
-        }
-        subject = render_to_string("newsletter/confirm_subject.txt", context).strip()
-        body = render_to_string("newsletter/confirm.txt", context)
-    EmailMultiAlternatives(subject, body, settings.NEWSLETTER_FROM_EMAIL, [subscription.email]).send()
+    """Queues the confirmation e-mail, in the subscription's language, from the newsletter's address."""
+    mail.send(
+        "newsletter/email/confirm",
+        [subscription.email],
+        context_from="newsletter.services.confirmation_context",
+        context_args={"subscription_id": subscription.pk, "nonce": subscription.confirm_nonce},
+        language=subscription.language,
+        from_email=settings.NEWSLETTER_FROM_EMAIL,
+    )
 
 
 def subscribe(
@@ -116,9 +126,7 @@ def subscribe(
         subscription.confirm_nonce = new_token()
         subscription.save()
         # Queued with the change (the worker sends it, and a failed send is retried there).
-        from newsletter.tasks import send_confirmation as send_confirmation_task
-
-        send_confirmation_task.enqueue(subscription.pk, subscription.confirm_nonce)
+        send_confirmation(subscription)
 
 
 def pending_confirmation(token: str) -> Subscription:
@@ -178,13 +186,13 @@ def unsubscribe(token: str) -> Subscription:
 # --- members ------------------------------------------------------------------------------------
 
 
-def member_subscription(user: AbstractBaseUser) -> Subscription | None:
+def member_subscription(user: User) -> Subscription | None:
     return (
         Subscription.objects.filter(user=user).first() or Subscription.objects.filter(email=user.email.lower()).first()
     )
 
 
-def _member_group(user: AbstractBaseUser) -> str:
+def _member_group(user: User) -> str:
     from extranet.services import member_groups
 
     groups = [group.slug for group in member_groups(user)]
@@ -192,7 +200,7 @@ def _member_group(user: AbstractBaseUser) -> str:
 
 
 def set_member_subscription(
-    user: AbstractBaseUser, subscribed: bool, rubrics=None, language: str | None = None
+    user: User, subscribed: bool, rubrics=None, language: str | None = None
 ) -> Subscription | None:
     """A member turns the letter on or off from the personal space, with their verified address."""
     rubrics = clean_rubrics(rubrics) if rubrics is not None else None
@@ -251,7 +259,7 @@ class ImportReport:
     skipped: list[str] = field(default_factory=list)  # why, by line
 
 
-def import_csv(content: str, consent: str, user: AbstractBaseUser) -> ImportReport:
+def import_csv(content: str, consent: str, user: User) -> ImportReport:
     """Columns ``email`` (required), ``language``, ``rubrics`` (separated by ``|``). The consent
     (how and when these people agreed) is required and kept on each subscription. Addresses that
     unsubscribed, bounced or complained are left as they are."""

@@ -14,16 +14,3 @@ def send_issue(sending_id: int) -> dict:
     if progress.state == "running" and limit is not None and progress.queued:
         send_issue.enqueue(sending_id)
     return {"sent": progress.sent, "failed": progress.failed, "total": progress.total}
-
-
-@task()
-def send_confirmation(subscription_id: int, nonce: str) -> bool:
-    """The confirmation e-mail of a subscription, unless it was confirmed or asked again since."""
-    from newsletter import services
-    from newsletter.models import Subscription
-
-    subscription = Subscription.objects.filter(pk=subscription_id, confirm_nonce=nonce).first()
-    if subscription is None or subscription.state != Subscription.State.PENDING:
-        return False
-    services.send_confirmation(subscription)
-    return True

@@ -17,6 +17,7 @@ from wagtail.admin.widgets import Button
 from wagtail_modeladmin.options import ModelAdmin, modeladmin_register
 from wagtail_modeladmin.views import IndexView
 
+from atlas_pages.core import hooks as cncd_hooks
 from atlas_pages.core.exceptions import DomainError
 from atlas_pages.core.feedback import report_refusal
 from extranet.navigation import space_link
@@ -24,7 +25,7 @@ from newsletter import sending, services
 from newsletter.models import NewsletterIssuePage, Sending, Subscription
 
 
-@hooks.register("cncd_personal_space_links")
+@cncd_hooks.register(cncd_hooks.PERSONAL_SPACE_LINKS, order=20)
 def newsletter_link(request, subject=None):
     """“Ma lettre d'information” in every member's personal space."""
     url = reverse("newsletter_member")
@@ -187,6 +188,15 @@ def issue_header_button(page, user, view_name=None, next_url=None):
 
 from newsletter import personal_data  # noqa: E402
 
-hooks.register("cncd_personal_data", personal_data.export)
-hooks.register("cncd_before_account_deletion", personal_data.before_deletion)
-hooks.register("cncd_personal_data_coverage", lambda: personal_data.COVERAGE)
+cncd_hooks.register(cncd_hooks.PERSONAL_DATA, personal_data.export)
+cncd_hooks.register(cncd_hooks.BEFORE_ACCOUNT_DELETION, personal_data.before_deletion)
+cncd_hooks.register(cncd_hooks.PERSONAL_DATA_COVERAGE, lambda: personal_data.COVERAGE)
+
+
+@cncd_hooks.register(cncd_hooks.RECIPIENT_LANGUAGES)
+def subscribers_languages(addresses) -> dict:
+    """A subscriber reads the site's e-mails in the language they chose for the newsletter."""
+    from newsletter.models import Subscription
+
+    found = Subscription.objects.filter(email__in=addresses, state=Subscription.State.CONFIRMED)
+    return dict(found.values_list("email", "language"))

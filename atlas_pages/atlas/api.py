@@ -8,7 +8,6 @@ import datetime as dt
 from decimal import Decimal
 from typing import Literal
 
-from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -16,14 +15,15 @@ from ninja import Field, Query, Router, Schema, Status
 
 from atlas_pages.atlas import pdf as atlas_pdf
 from atlas_pages.atlas import search as atlas_search
-from atlas_pages.atlas.models import folded
+from atlas_pages.atlas import services
+from atlas_pages.atlas.models import Country, Project
+from atlas_pages.core import hooks as cncd_hooks
 from atlas_pages.core import throttle
 from atlas_pages.core.auth import any_caller
 from atlas_pages.core.countries import country_name
-from atlas_pages.core.exceptions import NotAuthenticated
+from atlas_pages.core.exceptions import Conflict, NotAuthenticated
 from atlas_pages.core.paging import Paging
 from atlas_pages.core.schemas import InputSchema
-from atlas_pages.models import BourseProject, Country, FrenchAuthority, Project
 
 router = Router(tags=["atlas"])
 
@@ -239,11 +239,12 @@ def projects_pdf(request: HttpRequest, filters: Query[ProjectQuery], options: Qu
         raise NotAuthenticated(
             _("Large exports are prepared in the background for members: log in, or narrow the search.")
         )
-    export = atlas_pdf.keep_export(request.user, request.GET, options.scope, ids=ids)
+    keepers = cncd_hooks.implementations(cncd_hooks.KEEP_ATLAS_EXPORT)
+    if not keepers:  # no personal space installed to keep it
+        raise Conflict(_("This search has too many projects for one PDF: narrow it."))
+    kept = keepers[0](request.user, request.GET, options.scope, ids)
     message = _("The PDF is being prepared: you will receive an e-mail when it is ready.")
-    return Status(
-        202, {"id": export.pk, "status": export.status, "project_count": export.project_count, "detail": message}
-    )
+    return Status(202, {**kept, "detail": message})
 
 
 @router.get("/atlas/projects/{project_id}/", response=ProjectDetailOut, summary="A project sheet", auth=None)
@@ -276,11 +277,6 @@ def project_facets(request: HttpRequest, filters: Query[ProjectQuery]):
 def list_countries(
     request: HttpRequest, continent: str | None = Query(None, max_length=20), with_projects: bool = False
 ):
-    qs = Country.objects.select_related("continent").annotate(project_count=Count("projects"))
-    if continent:
-        qs = qs.filter(continent__slug=continent)
-    if with_projects:
-        qs = qs.filter(project_count__gt=0)
     return [
         CountryOut(
             code=country.iso2,
@@ -290,29 +286,17 @@ def list_countries(
             lat=country.latitude,
             lng=country.longitude,
             bbox=list(country.bbox),
-            projects=country.project_count,
+            projects=country.project_count,  # type: ignore[attr-defined]  # annotated by services.countries
         )
-        for country in sorted(qs, key=lambda item: folded(item.name))
+        for country in services.countries(continent=continent, with_projects=with_projects)
     ]
 
 
 @router.get("/atlas/authorities/", response=AuthorityListOut, summary="French local authorities", auth=None)
 def list_authorities(request: HttpRequest, filters: Query[AuthorityQuery], paging: Query[Paging]):
-    qs = FrenchAuthority.objects.all()
-    if filters.q:
-        qs = qs.filter(Q(name__icontains=filters.q.strip()) | Q(code__iexact=filters.q.strip()))
-    if filters.kind:
-        qs = qs.filter(kind=filters.kind)
-    if filters.region:
-        from atlas_pages.atlas.geography import regions
-
-        qs = qs.filter(region=regions().get(filters.region, "?"))
-    if filters.department:
-        qs = qs.filter(department_code=filters.department)
-    count = qs.count()
-    rows = qs.annotate(project_count=Count("projects")).order_by("name", "pk")[
-        paging.offset : paging.offset + paging.limit
-    ]
+    found = services.authorities(q=filters.q, kind=filters.kind, region=filters.region, department=filters.department)
+    count = found.count()
+    rows = found[paging.offset : paging.offset + paging.limit]
     return AuthorityListOut(
         count=count,
         limit=paging.limit,
@@ -335,15 +319,7 @@ def list_authorities(request: HttpRequest, filters: Query[AuthorityQuery], pagin
 
 @router.get("/bourse/projects/", response=BourseListOut, summary="Bourse-projets: partners sought", auth=None)
 def list_bourse(request: HttpRequest, filters: Query[BourseQuery], paging: Query[Paging]):
-    qs = BourseProject.objects.filter(moderation=BourseProject.Moderation.PUBLISHED).select_related(
-        "partner_authority", "country", "theme"
-    )
-    if filters.country:
-        qs = qs.filter(country__iso2=filters.country.upper())
-    if filters.theme:
-        qs = qs.filter(theme__slug=filters.theme)
-    if filters.status:
-        qs = qs.filter(status=filters.status)
+    qs = services.bourse_entries(country=filters.country, theme=filters.theme, status=filters.status)
     count = qs.count()
     return BourseListOut(
         count=count,

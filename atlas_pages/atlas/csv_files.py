@@ -25,8 +25,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from atlas_pages.atlas import index as atlas_index
-from atlas_pages.atlas.models import point
-from atlas_pages.models import Country, FrenchAuthority, PartnerAuthority, Project, Theme
+from atlas_pages.atlas.models import Country, FrenchAuthority, PartnerAuthority, Project, point
+from atlas_pages.core.taxonomy import Theme
 
 COLUMNS = {
     "authorities": [

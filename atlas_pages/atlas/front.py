@@ -12,10 +12,13 @@ from django.utils.translation import gettext_lazy
 
 from atlas_pages.atlas import index as atlas_index
 from atlas_pages.atlas import search as atlas_search
+from atlas_pages.atlas import services
 from atlas_pages.atlas.geography import CONTINENT_LABELS, CONTINENTS, departments, regions
+from atlas_pages.atlas.models import Continent, Country, Project
+from atlas_pages.core import hooks as cncd_hooks
 from atlas_pages.core.countries import country_name
+from atlas_pages.core.feedback import report_refusal
 from atlas_pages.core.themes import LABELS as THEME_LABELS
-from atlas_pages.models import Continent, Country, Project
 
 PER_PAGE = 20
 FACETS_SHOWN = 8
@@ -173,14 +176,12 @@ def country_context(page, request, iso2: str) -> dict:
     data = country_figures(iso2)
     if data is None:
         raise Http404
-    from atlas_pages.models import CountryZoomPage
-
     latest = list(
         Project.objects.filter(country=data["country"])
         .order_by("-start_year", "title")
         .values_list("pk", flat=True)[:10]
     )
-    zooms = CountryZoomPage.objects.live().public().filter(country=iso2).order_by("-date")[:3]
+    zooms = [page for pages in cncd_hooks.implementations(cncd_hooks.ATLAS_COUNTRY_PAGES) for page in pages(iso2)]
     return {
         **data,
         "latest": atlas_search.summary_rows(latest),
@@ -224,19 +225,18 @@ BOURSE_PER_PAGE = 20
 
 def bourse_context(page, request) -> dict:
     """Bourse-projets: foreign authorities' projects looking for a French partner, on a map."""
-    from atlas_pages.models import BourseProject, Theme
+    from atlas_pages.atlas.models import BourseProject
+    from atlas_pages.core.taxonomy import Theme
 
-    published = BourseProject.objects.filter(moderation=BourseProject.Moderation.PUBLISHED)
-    entries = published.select_related("partner_authority", "country", "theme")
     country = (request.GET.get("country") or "").upper()
     theme = request.GET.get("theme") or ""
     status = request.GET.get("status") or BourseProject.Status.OPEN
-    if country:
-        entries = entries.filter(country__iso2=country)
-    if theme:
-        entries = entries.filter(theme__slug=theme)
-    if status != "all":
-        entries = entries.filter(status=status)
+    try:
+        entries = services.bourse_entries(country=country, theme=theme, status=status)
+    except ValidationError as error:
+        report_refusal(request, error)
+        status = BourseProject.Status.OPEN
+        entries = services.bourse_entries(country=country, theme=theme, status=status)
     current = Paginator(entries, BOURSE_PER_PAGE).get_page(request.GET.get("page"))
     features = [
         {
@@ -248,14 +248,14 @@ def bourse_context(page, request) -> dict:
         for entry in current.object_list
         if entry.latitude is not None
     ]
-    used = published.values_list("country__iso2", flat=True).distinct()
     return {
         "page_obj": current,
         "entries": list(current.object_list),
         "features": {"type": "FeatureCollection", "features": features},
         "map": map_settings(),
         "countries": sorted(
-            ((code, country_name(code)) for code in set(used)), key=lambda item: atlas_search.folded(item[1])
+            ((code, country_name(code)) for code in services.bourse_countries()),
+            key=lambda item: atlas_search.folded(item[1]),
         ),
         "themes": [(item.slug, item.label) for item in Theme.objects.all()],
         "statuses": [*BourseProject.Status.choices, ("all", _("All"))],

@@ -13,9 +13,17 @@ from django.db import transaction
 
 from atlas_pages.atlas import index as atlas_index
 from atlas_pages.atlas.geography import REGION_CAPITALS, departments, regions
-from atlas_pages.atlas.models import point, search_text
+from atlas_pages.atlas.models import (
+    BourseProject,
+    Country,
+    FrenchAuthority,
+    PartnerAuthority,
+    Project,
+    point,
+    search_text,
+)
+from atlas_pages.core.taxonomy import Theme
 from atlas_pages.core.themes import THEMES
-from atlas_pages.models import BourseProject, Country, FrenchAuthority, PartnerAuthority, Project, Theme
 
 #: Where French decentralised cooperation is densest: always among the chosen countries, first.
 CORE_COUNTRIES = [

@@ -58,7 +58,7 @@ def summary() -> Summary:
 
 
 def _build(version: str) -> Summary:
-    from atlas_pages.models import Country, FrenchAuthority, PartnerAuthority, Project
+    from atlas_pages.atlas.models import Country, FrenchAuthority, PartnerAuthority, Project
 
     result = Summary(version=version)
     result.continent_of = dict(Country.objects.values_list("iso2", "continent__slug"))

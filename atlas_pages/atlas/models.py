@@ -177,6 +177,12 @@ class PartnerAuthority(index.Indexed, Located):
     def __str__(self) -> str:
         return f"{self.name} ({self.country})"
 
+    @classmethod
+    def named(cls, name: str, country: "Country") -> "PartnerAuthority":
+        """The foreign authority of that name (whatever its case) in the country, created if new."""
+        found = cls.objects.filter(name__iexact=name, country=country).first()
+        return found or cls.objects.create(name=name, country=country)
+
 
 class Project(models.Model):
     """A decentralised-cooperation project (or twinning) between French and foreign authorities."""
@@ -337,36 +343,3 @@ class BourseProject(index.Indexed, Located):
 
     def __str__(self) -> str:
         return self.title
-
-
-class AtlasExport(models.Model):
-    """A PDF of Atlas search results kept for a member (made in the background when large)."""
-
-    class Status(models.TextChoices):
-        PENDING = "pending", _("Being prepared")
-        READY = "ready", _("Ready")
-        FAILED = "failed", _("Failed")
-
-    class Scope(models.TextChoices):
-        COUNTRY = "country", _("By country")
-        CONTINENT = "continent", _("By continent")
-
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="atlas_exports", verbose_name=_("member")
-    )
-    title = models.CharField(_("title"), max_length=255, blank=True)
-    query = models.TextField(_("filters (query string)"), blank=True)
-    scope = models.CharField(_("grouped"), max_length=10, choices=Scope.choices, default=Scope.COUNTRY)
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
-    project_count = models.PositiveIntegerField(_("number of projects"), default=0)
-    file = models.FileField(_("PDF"), upload_to="atlas-exports/%Y/%m/", blank=True)
-    created_at = models.DateTimeField(_("asked at"), auto_now_add=True)
-    finished_at = models.DateTimeField(_("ready at"), null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at"]
-        verbose_name = _("Atlas PDF export")
-        verbose_name_plural = _("Atlas PDF exports")
-
-    def __str__(self) -> str:
-        return self.title or f"Atlas {self.created_at:%Y-%m-%d}"

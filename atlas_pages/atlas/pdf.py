@@ -11,8 +11,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.core.files.base import ContentFile
-from django.http import QueryDict
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -20,13 +18,15 @@ from django.utils.translation import gettext as _
 from atlas_pages.atlas import search as atlas_search
 from atlas_pages.atlas.geography import CONTINENT_LABELS, departments, regions
 from atlas_pages.atlas.index import summary
+from atlas_pages.atlas.models import Project
 from atlas_pages.core.countries import country_name
 from atlas_pages.core.themes import LABELS as THEME_LABELS
-from atlas_pages.models import AtlasExport, Project
 
 #: Above this many projects the PDF is made in the background and the member told when ready:
 #: what a request renders stays well within gunicorn's timeout (2,000 projects took 36 s).
 IMMEDIATE_LIMIT = settings.CNCD_PDF_IMMEDIATE_LIMIT
+#: A kept export is named by its filters, within this many characters.
+TITLE_MAX = 255
 
 logger = logging.getLogger(__name__)
 
@@ -157,38 +157,4 @@ def export_title(params) -> str:
     with translation.override(settings.LANGUAGE_CODE):
         words = [text for _label, text in describe_filters(params)]
         title = _("Atlas: %(filters)s") % {"filters": ", ".join(words)} if words else _("Atlas: every project")
-    return title[: AtlasExport._meta.get_field("title").max_length]
-
-
-def make_export_file(export: AtlasExport) -> None:
-    """Renders the export's PDF and keeps it with the export; a failure marks it failed."""
-    try:
-        pdf = render_pdf(QueryDict(export.query), export.scope)
-    except Exception:
-        logger.exception("Atlas export %s failed", export.pk)
-        AtlasExport.objects.filter(pk=export.pk).update(status=AtlasExport.Status.FAILED, finished_at=timezone.now())
-        raise
-    export.file.save(f"atlas-cncd-{export.pk}.pdf", ContentFile(pdf), save=False)
-    export.status = AtlasExport.Status.READY
-    export.finished_at = timezone.now()
-    export.save(update_fields=["file", "status", "finished_at"])
-
-
-def keep_export(owner, params, scope: str = "country", ids: list[int] | None = None) -> AtlasExport:
-    """Keeps the PDF of a search for the member, with the filters that made it: made at once
-    up to ``IMMEDIATE_LIMIT`` projects, else in the background and announced by e-mail.
-    ``ids``: the search's results when the caller has them already."""
-    from atlas_pages.atlas.tasks import build_atlas_export
-
-    query = atlas_search.clean_query(params)
-    if ids is None:
-        ids = atlas_search.matching_ids(atlas_search.search(QueryDict(query)))
-    export = AtlasExport.objects.create(
-        owner=owner, query=query, scope=scope, project_count=len(ids), title=export_title(QueryDict(query))
-    )
-    if len(ids) <= IMMEDIATE_LIMIT:
-        make_export_file(export)
-    else:
-        build_atlas_export.enqueue(export.pk)
-        export.refresh_from_db()
-    return export
+    return title[:TITLE_MAX]

@@ -18,10 +18,10 @@ from django.utils.translation import gettext_lazy as _
 
 from atlas_pages.atlas.geography import CONTINENTS, departments, regions
 from atlas_pages.atlas.geography import countries as atlas_countries
-from atlas_pages.atlas.models import folded
+from atlas_pages.atlas.models import Project, folded
 from atlas_pages.core.countries import country_name
+from atlas_pages.core.taxonomy import Theme
 from atlas_pages.core.themes import THEMES
-from atlas_pages.models import Project, Theme
 
 #: Projects with no end year are counted in the year facet at least up to this year.
 CURRENT_YEAR_FOR_FACETS = 2026
@@ -142,7 +142,7 @@ class ProjectFilter(django_filters.FilterSet):
         fields: list[str] = []
 
     def filter_continent(self, qs, name, value):
-        from atlas_pages.models import Country
+        from atlas_pages.atlas.models import Country
 
         return qs.filter(
             country_id__in=list(Country.objects.filter(continent__slug=value).values_list("pk", flat=True))

@@ -4,7 +4,7 @@ its own fields, its authorities, and the names of those authorities."""
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from atlas_pages.atlas import index as atlas_index
-from atlas_pages.models import FrenchAuthority, PartnerAuthority, Project
+from atlas_pages.atlas.models import FrenchAuthority, PartnerAuthority, Project
 
 
 def refresh_projects(project_ids) -> None:

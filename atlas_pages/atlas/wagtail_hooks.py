@@ -8,8 +8,9 @@ from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup, modeladmin_r
 from wagtail_modeladmin.views import CreateView, EditView
 
 from atlas_pages.atlas.geography import CONTINENTS
+from atlas_pages.atlas.models import BourseProject, FrenchAuthority, PartnerAuthority, Project
+from atlas_pages.core import hooks as cncd_hooks
 from atlas_pages.core.themes import THEMES
-from atlas_pages.models import AtlasExport, BourseProject, FrenchAuthority, PartnerAuthority, Project
 
 
 class ContinentFilter(SimpleListFilter):
@@ -129,36 +130,11 @@ def remember_who_updated(request, instance):
         Project.objects.filter(pk=instance.pk).update(updated_by=request.user)
 
 
-# --- personal data (RGPD): the member's Atlas exports -------------------------------------------
-
-
-@hooks.register("cncd_personal_data")
-def atlas_personal_data(user) -> dict:
-    return {
-        "atlas_exports": [
-            {
-                "title": item.title,
-                "filters": item.query,
-                "scope": item.scope,
-                "asked_at": item.created_at.isoformat() if item.created_at else None,
-            }
-            for item in AtlasExport.objects.filter(owner=user).order_by("-created_at")
-        ]
-    }
-
-
-@hooks.register("cncd_before_account_deletion")
-def atlas_before_deletion(user) -> None:
-    """The exports go with the account (the database cascade), their PDF files once it is gone."""
-    from django.db import transaction
-
-    files = [item.file for item in AtlasExport.objects.filter(owner=user).exclude(file="")]
-    transaction.on_commit(lambda: [file.delete(save=False) for file in files])
+# --- personal data (RGPD) ----------------------------------------------------------------------
 
 
 ATLAS_COVERAGE = {
-    "atlas_pages.AtlasExport.owner": "export: atlas_exports; deletion: deleted with the account, files included",
     "atlas_pages.Project.updated_by": "who last changed an Atlas project; deletion: unlinked",
     "atlas_pages.ContactSettings.email": "the CNCD's own contact address, not an account",
 }
-hooks.register("cncd_personal_data_coverage", lambda: ATLAS_COVERAGE)
+cncd_hooks.register(cncd_hooks.PERSONAL_DATA_COVERAGE, lambda: ATLAS_COVERAGE)

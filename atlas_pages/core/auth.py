@@ -4,12 +4,12 @@ Every app's router uses these, so they live in the base app that all may import.
 """
 
 from allauth.headless.contrib.ninja.security import XSessionTokenAuth
-from django.contrib.auth.models import AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.http import HttpRequest
 from ninja.security import SessionAuth
-from wagtail import hooks
 
-from atlas_pages.core.exceptions import Forbidden
+from atlas_pages.core import hooks as cncd_hooks
+from atlas_pages.core.exceptions import Forbidden, NotAuthenticated
 
 
 class SessionTokenAuth(XSessionTokenAuth):
@@ -25,7 +25,7 @@ class SessionTokenAuth(XSessionTokenAuth):
         if user is not None:
             # What holds for sessions in the middleware holds for app tokens here: an app may
             # refuse the caller (multi-factor authentication required and not set up).
-            for refusal in hooks.get_hooks("cncd_refuse_api_caller"):
+            for refusal in cncd_hooks.implementations(cncd_hooks.REFUSE_API_CALLER):
                 message = refusal(user)
                 if message:
                     raise Forbidden(message)
@@ -60,3 +60,16 @@ class AnyCaller(MemberSessionAuth):
 member_auth = [SessionTokenAuth(), MemberSessionAuth()]
 #: Endpoints open to everybody that still answer according to who asks.
 any_caller = [SessionTokenAuth(), AnyCaller()]
+
+
+#: Who calls a service: a member (or staff), or an anonymous visitor where the service allows it.
+Caller = User | AnonymousUser
+
+
+def member(request: HttpRequest) -> User:
+    """The logged-in member behind an endpoint that requires one (``member_auth``): the auth class
+    has already refused anyone else, this says so to the type checker and holds if it did not."""
+    user = request.user
+    if not isinstance(user, User) or not user.is_authenticated:
+        raise NotAuthenticated()
+    return user

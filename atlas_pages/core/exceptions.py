@@ -4,6 +4,7 @@ A service raises one of these; the API maps it once to its HTTP status and the f
 shows its message. Subclass them per rule (``class DossierClosed(Conflict)``).
 """
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 
@@ -11,7 +12,7 @@ class DomainError(Exception):
     status_code = 400
     default_message = _("This request cannot be processed.")
 
-    def __init__(self, message: str | None = None, *, field: str | None = None) -> None:
+    def __init__(self, message: str | Promise | None = None, *, field: str | None = None) -> None:
         self.message = message or self.default_message
         self.field = field
         super().__init__(self.message)

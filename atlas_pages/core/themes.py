@@ -1,8 +1,9 @@
 """The fixed list of cooperation sectors, shared by editorial pages and the Atlas."""
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-THEMES: list[tuple[str, str]] = [
+THEMES: list[tuple[str, Promise]] = [
     ("gouvernance-locale", _("Local governance and institutional support")),
     ("developpement-economique", _("Economic development")),
     ("eau-assainissement", _("Water and sanitation")),

@@ -4,8 +4,8 @@ from django.contrib.syndication.views import Feed
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.translation import gettext as _
 
+from atlas_pages.editorial.articles import EditorialPage, RubricIndexPage
 from atlas_pages.editorial.padlock import ANONYMOUS, locked_page_ids
-from atlas_pages.models import EditorialPage, RubricIndexPage
 
 FEED_LENGTH = 30
 

@@ -19,8 +19,9 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.models import Page, Site, get_page_models
 
 from atlas_pages.core.exceptions import DomainError, NotFound
+from atlas_pages.editorial.articles import ArticlePage, EditorialPage, RubricIndexPage
 from atlas_pages.editorial.padlock import Reader, is_locked, locked_page_ids, readable
-from atlas_pages.models import ArticlePage, ContactSettings, EditorialPage, RubricIndexPage
+from atlas_pages.editorial.site_settings import ContactSettings
 
 logger = logging.getLogger(__name__)
 
@@ -67,7 +68,7 @@ def site_for(request: HttpRequest) -> Site | None:
         site = Site.find_for_request(request)
         if site is not None:
             cache.set(key, site, SITE_CACHE_SECONDS)
-    request._wagtail_site = site
+    request._wagtail_site = site  # type: ignore[attr-defined]  # where Wagtail looks first
     return site
 
 

@@ -5,6 +5,7 @@ from django.utils.cache import add_never_cache_headers
 from wagtail import hooks
 from wagtail.models import PageViewRestriction
 
+from atlas_pages.core import hooks as cncd_hooks
 from atlas_pages.editorial.padlock import Reader, admitted_group_names, refusal_status, restriction_admits
 
 
@@ -41,3 +42,11 @@ def locked_response(page, request, reader: Reader) -> TemplateResponse:
         },
         status=200 if refusal_status(reader) == 401 else 403,
     )
+
+
+@cncd_hooks.register(cncd_hooks.ATLAS_COUNTRY_PAGES)
+def country_zooms(iso2: str) -> list:
+    """The country's three latest zooms, on its page of the Atlas."""
+    from atlas_pages.editorial.articles import CountryZoomPage
+
+    return list(CountryZoomPage.objects.live().public().filter(country=iso2).order_by("-date")[:3])

@@ -1,7 +1,7 @@
 from django import template
 from django.utils.safestring import mark_safe
-from wagtail import hooks
 
+from atlas_pages.core import hooks as cncd_hooks
 from atlas_pages.editorial import services
 
 register = template.Library()
@@ -43,4 +43,6 @@ def plugin_blocks(context, hook_name: str, subject=None):
     request = context.get("request")
     if request is None:
         return ""
-    return mark_safe("".join(str(render(request, subject) or "") for render in hooks.get_hooks(hook_name)))  # noqa: S308
+    return mark_safe(  # noqa: S308
+        "".join(str(render(request, subject) or "") for render in cncd_hooks.implementations(hook_name))
+    )

@@ -2,7 +2,7 @@
 
 from django import template
 
-from forms import codelists
+from forms.apd import codelists
 
 register = template.Library()
 

@@ -1,5 +1,7 @@
 """The one headless API: the apps' routers, one error format, OpenAPI at /api/openapi.json."""
 
+from collections.abc import Callable
+
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -13,10 +15,10 @@ from atlas_pages.atlas.api import router as atlas_router
 from atlas_pages.core.exceptions import DomainError
 from atlas_pages.editorial.api import router as atlas_pages_router
 from extranet.api import router as extranet_router
-from forms.apd_api import router as apd_router
-from forms.api import router as forms_router
-from forms.atlas_updates_api import router as atlas_updates_router
-from forms.bourse_api import router as bourse_router
+from forms.apd.api import router as apd_router
+from forms.atlas_updates.api import router as atlas_updates_router
+from forms.bourse.api import router as bourse_router
+from forms.dossiers.api import router as forms_router
 from newsletter.api import router as newsletter_router
 
 # django-ninja's own English messages, translated through our catalogue.
@@ -99,7 +101,7 @@ def install_error_handlers(target: NinjaAPI) -> None:
             return error(request, detail, exc.status_code)
         return error(request, str(exc.message), exc.status_code)
 
-    handlers = [
+    handlers: list[tuple[type[Exception], Callable[..., HttpResponse]]] = [
         (NinjaValidationError, on_validation_error),
         (DjangoValidationError, on_model_validation_error),
         (DomainError, on_domain_error),

@@ -10,7 +10,7 @@ from django.test import Client
 from pypdf import PdfReader
 
 from atlas_pages.atlas import pdf as atlas_pdf
-from atlas_pages.models import AtlasExport
+from extranet.models import AtlasExport
 from tests.atlas_pages.test_atlas_search import atlas  # noqa: F401 (fixture)
 from tests.factories import MemberFactory
 

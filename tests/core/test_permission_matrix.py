@@ -11,7 +11,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from atlas_pages.atlas.generate import generate
 from atlas_pages.models import (
-    AtlasExport,
     BourseProject,
     Country,
     FrenchAuthority,
@@ -20,8 +19,8 @@ from atlas_pages.models import (
     Theme,
 )
 from cncd.api import api
-from extranet.models import Bookmark, MapAlbum, SavedMap
-from forms import services
+from extranet.models import AtlasExport, Bookmark, MapAlbum, SavedMap
+from forms.dossiers import services
 from forms.models import ApdDeclaration, Dossier, Opinion
 from tests.factories import (
     PASSWORD,
@@ -66,7 +65,7 @@ def pages():
     campaign = add_apd_campaign(2026)
     declaration = ApdDeclaration.objects.create(campaign=campaign, authority=dossier.authority, created_by=lyon)
     line = declaration.lines.create(title="Eau potable", recipient="SN", purpose_code="14030", disbursed=1000)
-    from forms import atlas_updates
+    from forms.atlas_updates import services as atlas_updates
 
     project = Project.objects.order_by("pk").first()
     project.french_authorities.add(dossier.authority)

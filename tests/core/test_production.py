@@ -49,9 +49,9 @@ def test_healthz_is_503_when_the_cache_is_down_and_tells_no_address(client):
 def test_healthz_is_503_when_no_worker_consumes_the_queue(client):
     from django_tasks_db.models import DBTaskResult
 
-    from newsletter.tasks import send_confirmation
+    from atlas_pages.core import mail
 
-    send_confirmation.enqueue(1, "nonce")
+    mail.send("newsletter/email/confirm", ["someone@example.org"], context={"url": "", "days": 7})
     assert client.get("/healthz").json()["checks"]["tasks"]["status"] == "ok"  # just queued
 
     DBTaskResult.objects.update(enqueued_at=timezone.now() - timedelta(hours=1))

@@ -5,7 +5,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from forms import services
+from forms.dossiers import services
 from forms.models import Dossier
 from tests.e2e.conftest import screenshot
 from tests.factories import PASSWORD, UserFactory, add_call, member_of_authority, member_with_profile

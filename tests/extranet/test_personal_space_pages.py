@@ -9,8 +9,8 @@ import pytest
 from django.core import mail
 from django.test import Client
 
-from atlas_pages.models import AtlasExport, AtlasPage
-from extranet.models import Bookmark, MapAlbum, SavedMap
+from atlas_pages.models import AtlasPage
+from extranet.models import AtlasExport, Bookmark, MapAlbum, SavedMap
 from tests.atlas_pages.test_atlas_search import atlas  # noqa: F401 (fixture)
 from tests.factories import MemberFactory, add_article, add_page, add_rubric, home_page, padlock
 

@@ -10,8 +10,8 @@ from django.core import mail
 from django.test import Client
 from pypdf import PdfReader
 
-from atlas_pages.models import AtlasExport
 from extranet import exports
+from extranet.models import AtlasExport
 from tests.atlas_pages.test_atlas_search import atlas  # noqa: F401 (fixture)
 from tests.factories import MemberFactory
 

@@ -139,7 +139,7 @@ def test_progress_counts_declarations_and_totals_by_country_and_sector(people, c
 
 
 def test_staff_see_the_progress_in_the_admin(people, campaign):
-    from forms.wagtail_hooks import ApdCampaignAdmin
+    from forms.apd.wagtail_hooks import ApdCampaignAdmin
 
     url = ApdCampaignAdmin().url_helper.get_action_url("inspect", campaign.pk)
     page = people.staff.get(url)

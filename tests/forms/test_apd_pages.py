@@ -121,3 +121,15 @@ def test_declarations_appear_in_the_member_s_history(people, campaign):
     assert "/teleprocedures/apd/" in space
     assert "/teleprocedures/apd/" not in people.ngo.get("/espace-personnel/").content.decode()
     assert people.rennes.get("/api/me/declarations/").json()["count"] == 0
+
+
+def test_a_filter_that_is_not_valid_is_named_on_the_page_and_in_the_api(people, campaign):
+    start(people.lyon, campaign)
+    page = people.lyon.get("/teleprocedures/apd/?etat=perdu&campagne=x")
+    assert page.status_code == 400
+    text = page.content.decode()
+    assert "Choisissez une campagne dans la liste" in text and "Choisissez l’un des états" in text
+    assert "APD-2026-69123" in text  # the list, unfiltered
+    refused = people.lyon.get("/api/declarations/apd/?state=perdu")
+    assert refused.status_code == 422 and refused.json()["detail"][0]["field"] == "state"
+    assert people.lyon.get("/api/declarations/apd/?state=draft").json()["count"] == 1

@@ -166,3 +166,11 @@ def test_the_census_on_the_site(people):
     lyon_history = people.lyon.get("/api/me/declarations/").json()["items"]
     assert [item["kind"] for item in lyon_history] == ["bourse_interest"]
     assert people.ngo.get("/teleprocedures/bourse-projets/").status_code == 403
+
+
+def test_the_public_list_names_a_status_that_is_not_valid(client, people):
+    published(people)
+    refused = client.get("/api/bourse/projects/?status=lost")
+    assert refused.status_code == 422 and list(errors_by_field(refused)) == ["status"]
+    assert client.get("/api/bourse/projects/?status=open").json()["count"] == 1
+    assert client.get("/api/bourse/projects/?status=matched").json()["count"] == 0

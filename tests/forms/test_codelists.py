@@ -5,7 +5,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
-from forms import codelists
+from forms.apd import codelists
 
 
 def refusal(kind, code) -> str:

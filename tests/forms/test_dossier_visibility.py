@@ -117,3 +117,15 @@ def test_the_dossiers_page_lists_what_the_member_may_see(people, call, dossiers,
 def test_the_personal_space_links_to_the_dossiers_for_those_concerned(people):
     assert "/teleprocedures/dossiers/" in people.embassy_sn.get("/espace-personnel/").content.decode()
     assert "/teleprocedures/dossiers/" not in people.ngo.get("/espace-personnel/").content.decode()
+
+
+def test_a_filter_that_is_not_valid_is_named_by_the_api_and_the_page(people, call, dossiers):
+    refused = people.lyon.get("/api/dossiers/?state=nonsense")
+    assert refused.status_code == 422
+    assert [item["field"] for item in refused.json()["detail"]] == ["state"]
+
+    page = people.lyon.get("/teleprocedures/dossiers/?etat=nonsense&appel=abc")
+    assert page.status_code == 400
+    text = page.content.decode()
+    assert "Choisissez un appel dans la liste" in text and "Choisissez l’un des états" in text
+    assert "Brouillon de Lyon" in text and "Eau potable à Dakar" in text  # the list, unfiltered

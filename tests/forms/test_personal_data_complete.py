@@ -14,8 +14,8 @@ from django.core.management import call_command
 from django.db import models
 from django.test import Client
 from django.utils import timezone
-from wagtail import hooks
 
+from atlas_pages.core import hooks as cncd_hooks
 from extranet import services
 from extranet.models import MemberProfile
 from forms.models import Dossier, DossierMessage
@@ -43,7 +43,7 @@ def personal_fields() -> set[str]:
 
 def coverage() -> dict[str, str]:
     covered: dict[str, str] = {}
-    for contribute in hooks.get_hooks("cncd_personal_data_coverage"):
+    for contribute in cncd_hooks.implementations(cncd_hooks.PERSONAL_DATA_COVERAGE):
         covered.update(contribute())
     return covered
 
@@ -122,7 +122,7 @@ def test_the_atlas_exports_are_in_the_download_and_their_files_go_with_the_accou
     atlas,  # noqa: F811
     django_capture_on_commit_callbacks,
 ):
-    from atlas_pages.models import AtlasExport
+    from extranet.models import AtlasExport
     from tests.factories import MemberFactory
 
     member = MemberFactory(username="exportatrice", groups=["collectivites"])

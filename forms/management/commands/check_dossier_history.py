@@ -13,7 +13,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from forms import history
-from forms.models import DossierEvent
+from forms.dossiers.models import DossierEvent
 
 _EPOCH = datetime(2026, 1, 1, tzinfo=UTC)
 

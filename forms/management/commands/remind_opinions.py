@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from forms.services import remind_opinions
+from forms.dossiers.services import remind_opinions
 
 
 class Command(BaseCommand):

@@ -113,8 +113,19 @@ TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [SITE_DIR / "templates"],
-        "APP_DIRS": True,
         "OPTIONS": {
+            # The site's own templates, then each app's, then each room's (<app>/<room>/templates/,
+            # atlas_pages.core.templates), all cached.
+            "loaders": [
+                (
+                    "django.template.loaders.cached.Loader",
+                    [
+                        "django.template.loaders.filesystem.Loader",
+                        "django.template.loaders.app_directories.Loader",
+                        "atlas_pages.core.templates.RoomsLoader",
+                    ],
+                )
+            ],
             "context_processors": [
                 "django.template.context_processors.debug",
                 "django.template.context_processors.request",

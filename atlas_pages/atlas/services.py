@@ -1,0 +1,63 @@
+"""The Atlas's reference lists as the API and the front end ask for them: countries with their
+number of projects, French local authorities, published Bourse-projets entries. Each takes its
+filters, checks them (a bad one is named in a ``ValidationError``) and returns a queryset or a
+list; callers parse, call and render."""
+
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from atlas_pages.atlas.geography import regions
+from atlas_pages.atlas.models import BourseProject, Country, FrenchAuthority, folded
+
+
+def countries(*, continent: str | None = None, with_projects: bool = False) -> list[Country]:
+    """Countries in alphabetical order (accents folded), each with ``project_count``."""
+    found = Country.objects.select_related("continent").annotate(project_count=Count("projects"))
+    if continent:
+        found = found.filter(continent__slug=continent)
+    if with_projects:
+        found = found.filter(project_count__gt=0)
+    return sorted(found, key=lambda item: folded(item.name))
+
+
+def authorities(
+    *, q: str | None = None, kind: str | None = None, region: str | None = None, department: str | None = None
+) -> QuerySet[FrenchAuthority]:
+    """French local authorities by name or official code, kind, region (INSEE code) and
+    department, in alphabetical order, each with ``project_count``."""
+    found = FrenchAuthority.objects.all()
+    if q and q.strip():
+        found = found.filter(Q(name__icontains=q.strip()) | Q(code__iexact=q.strip()))
+    if kind:
+        found = found.filter(kind=kind)
+    if region:
+        found = found.filter(region=regions().get(region, "?"))
+    if department:
+        found = found.filter(department_code=department)
+    return found.annotate(project_count=Count("projects")).order_by("name", "pk")
+
+
+def bourse_entries(
+    *, country: str | None = None, theme: str | None = None, status: str | None = None
+) -> QuerySet[BourseProject]:
+    """Published Bourse-projets entries, newest first; ``status`` "all" or empty for every status."""
+    found = BourseProject.objects.filter(moderation=BourseProject.Moderation.PUBLISHED).select_related(
+        "partner_authority", "country", "theme"
+    )
+    if status and status != "all":
+        if status not in BourseProject.Status.values:
+            choices = ", ".join([*BourseProject.Status.values, "all"])
+            raise ValidationError({"status": [_("Choose one of: %(choices)s.") % {"choices": choices}]})
+        found = found.filter(status=status)
+    if country:
+        found = found.filter(country__iso2=country.upper())
+    if theme:
+        found = found.filter(theme__slug=theme)
+    return found
+
+
+def bourse_countries() -> list[str]:
+    """The codes of the countries that have published entries."""
+    published = BourseProject.objects.filter(moderation=BourseProject.Moderation.PUBLISHED)
+    return sorted(set(published.values_list("country__iso2", flat=True)))

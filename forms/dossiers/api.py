@@ -1,0 +1,611 @@
+"""Teleprocedures in the API: calls for projects and co-financing dossiers.
+
+Every change of a dossier carries the ``version`` the caller read: if someone changed the
+dossier since, the answer is 409 and nothing is overwritten.
+"""
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Literal
+
+from django.http import FileResponse, HttpRequest, HttpResponse
+from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
+
+from atlas_pages.core.auth import any_caller, member, member_auth
+from atlas_pages.core.paging import Paging
+from atlas_pages.core.schemas import InputSchema
+from forms.dossiers import services
+from forms.dossiers.models import CallForProjectsPage, Dossier
+
+router = Router(tags=["teleprocedures"])
+
+
+class RequiredOpinionOut(Schema):
+    body: str = Field(description="ambassades, prefectures or ministeres-operateurs")
+    label: str
+    days: int
+
+
+class CallOut(Schema):
+    id: int
+    title: str
+    url: str
+    kind: str = Field(description="annual or triennial")
+    intro: str
+    status: str = Field(description="upcoming, open or closed")
+    opens_at: datetime
+    closes_at: datetime
+    budget_envelope: Decimal
+    max_share: int = Field(description="Largest share of a project's budget the State may fund (%)")
+    eligible_countries: list[str] = Field(description="ISO codes; empty: every country")
+    eligible_themes: list[str] = Field(description="Theme slugs; empty: every theme")
+    required_opinions: list[RequiredOpinionOut]
+
+
+class CallListOut(Schema):
+    count: int
+    items: list[CallOut]
+
+
+def _call_out(request: HttpRequest, page: CallForProjectsPage) -> dict:
+    return {
+        "id": page.pk,
+        "title": page.title,
+        "url": page.get_url(request) or "",
+        "kind": page.kind,
+        "intro": page.intro,
+        "status": page.status,
+        "opens_at": page.opens_at,
+        "closes_at": page.closes_at,
+        "budget_envelope": page.budget_envelope,
+        "max_share": page.max_share,
+        "eligible_countries": [country.iso2 for country in page.eligible_countries.all()],
+        "eligible_themes": [theme.slug for theme in page.eligible_themes.all()],
+        "required_opinions": [
+            {"body": item.body, "label": str(item.get_body_display()), "days": item.days}
+            for item in page.required_opinions.all()
+        ],
+    }
+
+
+@router.get("/calls/", response=CallListOut, summary="Calls for projects", auth=any_caller)
+def list_calls(request: HttpRequest, paging: Query[Paging]):
+    queryset = services.calls().prefetch_related("eligible_countries", "eligible_themes", "required_opinions")
+    page = list(queryset[paging.offset : paging.offset + paging.limit])
+    return {"count": queryset.count(), "items": [_call_out(request, item) for item in page]}
+
+
+@router.get("/calls/{call_id}/", response=CallOut, summary="A call for projects", auth=any_caller)
+def get_call(request: HttpRequest, call_id: int):
+    return _call_out(request, services.call(call_id))
+
+
+# --- dossiers ---------------------------------------------------------------------------------
+
+
+#: How many items a dossier's lists take at most (a 422 naming the list beyond).
+MAX_BUDGET_LINES, MAX_CONTACTS, MAX_THEMES = 200, 20, 20
+
+
+class BudgetLineIn(InputSchema):
+    kind: str = Field(max_length=10, description="expense or resource")
+    year: int = Field(1, description="Year of the project: 1, 2 or 3")
+    label: str = Field(max_length=255)
+    source: str = Field("", max_length=10, description="For a resource: requested, own, partner, public or private")
+    amount: str | int | float = Field(description="Euros, at most two decimals")
+
+
+class ContactIn(InputSchema):
+    name: str = Field(max_length=255)
+    role: str = Field("", max_length=255)
+    email: str = Field("", max_length=254)
+    phone: str = Field("", max_length=40)
+
+
+class DossierContentIn(InputSchema):
+    """Only the fields sent change; budget and contacts, when sent, replace the lists."""
+
+    title: str | None = Field(None, max_length=255)
+    partner_name: str | None = Field(None, max_length=255)
+    partner_country: str | None = Field(None, max_length=2, description="ISO 3166 alpha-2 code")
+    themes: list[str] | None = Field(None, max_length=MAX_THEMES, description="Theme slugs")
+    description: str | None = Field(None, max_length=10000)
+    objectives: str | None = Field(None, max_length=5000)
+    start_year: int | None = None
+    duration_years: int | None = Field(None, description="1 to 3 (at most 1 for an annual call)")
+    budget: list[BudgetLineIn] | None = Field(None, max_length=MAX_BUDGET_LINES)
+    contacts: list[ContactIn] | None = Field(None, max_length=MAX_CONTACTS)
+
+
+class DossierCreateIn(DossierContentIn):
+    call_id: int
+
+
+class DossierUpdateIn(DossierContentIn):
+    version: int = Field(description="The version you read; 409 if the dossier changed since")
+
+
+class VersionIn(InputSchema):
+    version: int
+
+
+class DossierReasonIn(VersionIn):
+    reason: str = Field(max_length=5000)
+
+
+class DecisionIn(VersionIn):
+    decision: Literal["accepted", "refused", "closed"]
+    motivation: str = Field(max_length=5000)
+
+
+class BudgetLineOut(Schema):
+    kind: str
+    year: int
+    label: str
+    source: str
+    amount: Decimal
+
+
+class BudgetOut(Schema):
+    lines: list[BudgetLineOut]
+    expenses: Decimal
+    resources: Decimal
+    requested: Decimal
+    balanced: bool
+
+
+class DossierContactOut(Schema):
+    name: str
+    role: str
+    email: str
+    phone: str
+
+
+class DossierNamedOut(Schema):
+    code: str
+    name: str
+
+
+class DossierSummaryOut(Schema):
+    id: int
+    reference: str
+    call_id: int
+    call_title: str
+    state: str = Field(description="draft, filed, correction, under_review, accepted, refused or closed")
+    state_label: str
+    version: int
+    title: str
+    authority: DossierNamedOut
+    partner_country: DossierNamedOut | None
+    filed_at: datetime | None
+    updated_at: datetime
+
+
+class OpinionDocumentOut(Schema):
+    id: int
+    name: str
+    url: str
+
+
+class OpinionOut(Schema):
+    id: int
+    body: str = Field(description="ambassades, prefectures or ministeres-operateurs")
+    body_label: str
+    due_date: date
+    overdue: bool
+    given: bool
+    verdict: str = Field(description="favourable, reserved, unfavourable; empty while awaited")
+    verdict_label: str
+    text: str
+    confidential: bool
+    given_at: datetime | None
+    documents: list[OpinionDocumentOut]
+
+
+class DossierOut(DossierSummaryOut):
+    partner_name: str
+    themes: list[str]
+    description: str
+    objectives: str
+    start_year: int | None
+    duration_years: int | None
+    budget: BudgetOut
+    contacts: list[DossierContactOut]
+    correction_reason: str
+    decision_motivation: str
+    decided_at: datetime | None
+    can_edit: bool
+    waiting_for: list[str] = Field(description="The bodies whose opinion is awaited, overdue ones first")
+    opinions: list[OpinionOut] = Field(description="The opinions I may read")
+    missing: dict[str, list[str]] = Field(description="What stops the dossier from being filed, by field")
+
+
+class DossierListOut(Schema):
+    count: int
+    items: list[DossierSummaryOut]
+
+
+class DossierEventOut(Schema):
+    sequence: int
+    at: datetime
+    by: str
+    action: str
+    detail: dict
+    hash: str
+
+
+def _opinion_out(opinion) -> dict:
+    return {
+        "id": opinion.pk,
+        "body": opinion.body,
+        "body_label": str(opinion.get_body_display()),
+        "due_date": opinion.due_date,
+        "overdue": opinion.is_overdue,
+        "given": opinion.is_given,
+        "verdict": opinion.verdict,
+        "verdict_label": str(opinion.get_verdict_display()) if opinion.verdict else "",
+        "text": opinion.text,
+        "confidential": opinion.confidential,
+        "given_at": opinion.given_at,
+        "documents": [
+            {"id": item.pk, "name": item.name, "url": f"/api/dossiers/{opinion.dossier_id}/attachments/{item.pk}/file"}
+            for item in opinion.attachments.all()
+        ],
+    }
+
+
+def _summary(item: Dossier) -> dict:
+    return {
+        "id": item.pk,
+        "reference": item.reference or "",
+        "call_id": item.call_id,
+        "call_title": item.call.title,
+        "state": item.state,
+        "state_label": str(item.get_state_display()),
+        "version": item.version,
+        "title": item.title,
+        "authority": {"code": item.authority.code, "name": item.authority.name},
+        "partner_country": {"code": item.partner_country.iso2, "name": item.partner_country.name}
+        if item.partner_country
+        else None,
+        "filed_at": item.filed_at,
+        "updated_at": item.updated_at,
+    }
+
+
+def _detail(request: HttpRequest, item: Dossier) -> dict:
+    lines = list(item.budget_lines.all())
+    totals = services.budget_totals(lines)
+    return {
+        **_summary(item),
+        "partner_name": item.partner_name,
+        "themes": [theme.slug for theme in item.themes.all()],
+        "description": item.description,
+        "objectives": item.objectives,
+        "start_year": item.start_year,
+        "duration_years": item.duration_years,
+        "budget": {
+            "lines": lines,
+            "expenses": totals.expenses,
+            "resources": totals.resources,
+            "requested": totals.requested,
+            "balanced": bool(totals.expenses) and totals.expenses == totals.resources,
+        },
+        "contacts": list(item.contacts.all()),
+        "correction_reason": item.correction_reason,
+        "decision_motivation": item.decision_motivation,
+        "decided_at": item.decided_at,
+        "can_edit": services.can_edit(request.user, item),
+        "waiting_for": [opinion.body for opinion in services.waiting_for(item)],
+        "opinions": [_opinion_out(opinion) for opinion in services.visible_opinions(request.user, item)],
+        "missing": {name: [str(message) for message in messages] for name, messages in services.missing(item).items()}
+        if item.state in (Dossier.State.DRAFT, Dossier.State.CORRECTION)
+        else {},
+    }
+
+
+class DossierQuery(InputSchema):
+    call: int | None = Field(None, description="Id of a call")
+    state: Literal[tuple(Dossier.State.values)] | None = Field(None, description="One of the states")  # type: ignore[valid-type]
+
+
+@router.get("/dossiers/", response=DossierListOut, summary="The dossiers I may see", auth=member_auth)
+def list_dossiers(request: HttpRequest, filters: Query[DossierQuery], paging: Query[Paging]):
+    """Mine and my authority's; the filed ones of my country (embassies), of my region
+    (prefectures), all filed ones (ministries and operators, staff)."""
+    queryset = services.dossiers(member(request), call=filters.call, state=filters.state)
+    page = list(queryset[paging.offset : paging.offset + paging.limit])
+    return {"count": queryset.count(), "items": [_summary(item) for item in page]}
+
+
+@router.post("/dossiers/", response={201: DossierOut}, summary="Start a dossier (draft)", auth=member_auth)
+def create_dossier(request: HttpRequest, payload: DossierCreateIn):
+    """For members of local authorities whose profile names their authority; the call must be
+    open. Whatever is given is kept as a draft: nothing is required yet."""
+    data = payload.dict(exclude_unset=True)
+    call_id = data.pop("call_id")
+    created = services.create_dossier(member(request), call_id, data)
+    return Status(201, _detail(request, services.dossier(member(request), created.pk)))
+
+
+@router.get("/dossiers/{dossier_id}/", response=DossierOut, summary="A dossier", auth=member_auth)
+def get_dossier(request: HttpRequest, dossier_id: int):
+    return _detail(request, services.dossier(member(request), dossier_id))
+
+
+@router.patch("/dossiers/{dossier_id}/", response=DossierOut, summary="Change a dossier", auth=member_auth)
+def update_dossier(request: HttpRequest, dossier_id: int, payload: DossierUpdateIn):
+    """A draft or a dossier sent back for correction at any time, a filed one until the call
+    closes. 409 when the version is not the current one."""
+    data = payload.dict(exclude_unset=True)
+    version = data.pop("version")
+    return _detail(request, services.update_dossier(member(request), dossier_id, version, data))
+
+
+@router.post("/dossiers/{dossier_id}/submit/", response=DossierOut, summary="File the dossier", auth=member_auth)
+def submit_dossier(request: HttpRequest, dossier_id: int, payload: VersionIn):
+    """Everything is checked: each missing or faulty field is named (422) and the draft kept."""
+    return _detail(request, services.submit(member(request), dossier_id, payload.version))
+
+
+@router.post(
+    "/dossiers/{dossier_id}/review/", response=DossierOut, summary="Start the review (staff)", auth=member_auth
+)
+def review_dossier(request: HttpRequest, dossier_id: int, payload: VersionIn):
+    return _detail(request, services.start_review(member(request), dossier_id, payload.version))
+
+
+@router.post(
+    "/dossiers/{dossier_id}/send-back/",
+    response=DossierOut,
+    summary="Send back for correction (staff)",
+    auth=member_auth,
+)
+def send_back_dossier(request: HttpRequest, dossier_id: int, payload: DossierReasonIn):
+    return _detail(request, services.send_back(member(request), dossier_id, payload.version, payload.reason))
+
+
+@router.post("/dossiers/{dossier_id}/decision/", response=DossierOut, summary="Decide (staff)", auth=member_auth)
+def decide_dossier(request: HttpRequest, dossier_id: int, payload: DecisionIn):
+    """Final: a second decision, or one on a changed version, answers 409."""
+    return _detail(
+        request, services.decide(member(request), dossier_id, payload.version, payload.decision, payload.motivation)
+    )
+
+
+@router.post(
+    "/dossiers/{dossier_id}/reopen/", response=DossierOut, summary="Reopen a decided dossier (staff)", auth=member_auth
+)
+def reopen_dossier(request: HttpRequest, dossier_id: int, payload: DossierReasonIn):
+    return _detail(request, services.reopen(member(request), dossier_id, payload.version, payload.reason))
+
+
+@router.get(
+    "/dossiers/{dossier_id}/history/", response=list[DossierEventOut], summary="The dossier's history", auth=member_auth
+)
+def dossier_history(request: HttpRequest, dossier_id: int):
+    """Who did what and when; each entry carries its hash (the chain is checked by
+    ``manage.py check_dossier_history``)."""
+    _dossier, entries = services.events(member(request), dossier_id)
+    return [
+        {
+            "sequence": entry.sequence,
+            "at": entry.at,
+            "by": entry.actor_name,
+            "action": entry.action,
+            "detail": entry.detail,
+            "hash": entry.hash,
+        }
+        for entry in entries
+    ]
+
+
+class OpinionRequestIn(InputSchema):
+    bodies: list[str] = Field(
+        max_length=10,
+        default_factory=list,
+        description="ambassades, prefectures, ministeres-operateurs; empty: those the call requires",
+    )
+
+
+class OpinionIn(InputSchema):
+    verdict: Literal["favourable", "reserved", "unfavourable"]
+    text: str = Field(max_length=10000)
+    confidential: bool = False
+
+
+@router.get(
+    "/dossiers/{dossier_id}/opinions/", response=list[OpinionOut], summary="The dossier's opinions", auth=member_auth
+)
+def list_opinions(request: HttpRequest, dossier_id: int):
+    """The ones I may read: confidential opinions go to staff (and to whoever gave them)."""
+    item = services.dossier(member(request), dossier_id)
+    return [_opinion_out(opinion) for opinion in services.visible_opinions(member(request), item)]
+
+
+@router.post(
+    "/dossiers/{dossier_id}/opinions/",
+    response={201: list[OpinionOut]},
+    summary="Ask for opinions (staff)",
+    auth=member_auth,
+)
+def request_opinions(request: HttpRequest, dossier_id: int, payload: OpinionRequestIn):
+    """Each body asked is told by e-mail and reminded before the due date; asking twice adds nothing."""
+    created = services.request_opinions(member(request), dossier_id, payload.bodies)
+    return Status(201, [_opinion_out(opinion) for opinion in created])
+
+
+@router.put(
+    "/dossiers/{dossier_id}/opinions/{opinion_id}/",
+    response=OpinionOut,
+    summary="Give or change my body's opinion",
+    auth=member_auth,
+)
+def give_opinion(request: HttpRequest, dossier_id: int, opinion_id: int, payload: OpinionIn):
+    """By the embassy of the partner country, the prefecture of the region, or ministries and
+    operators, as asked; until the decision (409 after)."""
+    opinion = services.give_opinion(
+        member(request), dossier_id, opinion_id, payload.verdict, payload.text, payload.confidential
+    )
+    return _opinion_out(opinion)
+
+
+# --- documents and messages -------------------------------------------------------------------
+
+
+class AttachmentOut(Schema):
+    id: int
+    name: str
+    label: str
+    content_type: str
+    size: int
+    uploaded_at: datetime
+    url: str = Field(description="The file, for those who see the dossier")
+
+
+class MessageOut(Schema):
+    id: int
+    author: str
+    from_staff: bool
+    body: str
+    sent_at: datetime
+    attachments: list[AttachmentOut]
+
+
+def _attachment_out(item) -> dict:
+    return {
+        "id": item.pk,
+        "name": item.name,
+        "label": item.label,
+        "content_type": item.content_type,
+        "size": item.size,
+        "uploaded_at": item.uploaded_at,
+        "url": f"/api/dossiers/{item.dossier_id}/attachments/{item.pk}/file",
+    }
+
+
+@router.get(
+    "/dossiers/{dossier_id}/attachments/",
+    response=list[AttachmentOut],
+    summary="The dossier's documents",
+    auth=member_auth,
+)
+def list_attachments(request: HttpRequest, dossier_id: int):
+    item = services.dossier(member(request), dossier_id)
+    return [_attachment_out(attachment) for attachment in services.visible_attachments(member(request), item)]
+
+
+@router.post(
+    "/dossiers/{dossier_id}/attachments/",
+    response={201: AttachmentOut},
+    summary="Add a document (multipart)",
+    auth=member_auth,
+)
+def add_attachment(
+    request: HttpRequest, dossier_id: int, file: File[UploadedFile], label: str = Form("", max_length=255)
+):
+    """PDF, office documents or images, judged by their content; 10 MB at most (422 naming ``file``)."""
+    attachment = services.add_attachment(member(request), dossier_id, file, label)
+    return Status(201, _attachment_out(attachment))
+
+
+@router.get(
+    "/dossiers/{dossier_id}/attachments/{attachment_id}/file",
+    summary="Download a document",
+    auth=member_auth,
+    openapi_extra={"responses": {200: {"description": "The document", "content": {"application/octet-stream": {}}}}},
+)
+def download_attachment(request: HttpRequest, dossier_id: int, attachment_id: int):
+    attachment, handle = services.attachment_file(member(request), dossier_id, attachment_id)
+    return FileResponse(handle, as_attachment=True, filename=attachment.name, content_type=attachment.content_type)
+
+
+@router.delete(
+    "/dossiers/{dossier_id}/attachments/{attachment_id}/",
+    response={204: None},
+    summary="Remove a document",
+    auth=member_auth,
+)
+def remove_attachment(request: HttpRequest, dossier_id: int, attachment_id: int):
+    services.remove_attachment(member(request), dossier_id, attachment_id)
+    return Status(204, None)
+
+
+def _message_out(message) -> dict:
+    return {
+        "id": message.pk,
+        "author": message.author_name,
+        "from_staff": message.from_staff,
+        "body": message.body,
+        "sent_at": message.sent_at,
+        "attachments": [_attachment_out(item) for item in message.attachments.all()],
+    }
+
+
+@router.get(
+    "/dossiers/{dossier_id}/messages/",
+    response=list[MessageOut],
+    summary="Messages between the authority and the CNCD team",
+    auth=member_auth,
+)
+def list_messages(request: HttpRequest, dossier_id: int):
+    """For the filing authority and staff (403 for the others who see the dossier)."""
+    _dossier, messages = services.dossier_messages(member(request), dossier_id)
+    return [_message_out(message) for message in messages]
+
+
+@router.post(
+    "/dossiers/{dossier_id}/messages/",
+    response={201: MessageOut},
+    summary="Write a message (multipart, with a document if need be)",
+    auth=member_auth,
+)
+def send_message(
+    request: HttpRequest,
+    dossier_id: int,
+    body: str = Form(..., max_length=5000),
+    file: File[UploadedFile | None] = None,
+):
+    message = services.send_message(member(request), dossier_id, body, file)
+    return Status(201, _message_out(message))
+
+
+PDF_RESPONSE = {"responses": {200: {"description": "The PDF", "content": {"application/pdf": {}}}}}
+
+
+def _pdf_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@router.get("/dossiers/{dossier_id}/pdf", summary="The dossier as a PDF", auth=member_auth, openapi_extra=PDF_RESPONSE)
+def dossier_pdf(request: HttpRequest, dossier_id: int):
+    """Every field, the budget, the opinions I may read (staff's copy: the confidential ones
+    too) and the history."""
+    item, content = services.dossier_pdf(member(request), dossier_id)
+    return _pdf_response(content, f"dossier-{item.reference}.pdf")
+
+
+@router.get(
+    "/dossiers/{dossier_id}/decision-letter.pdf",
+    summary="The decision letter (PDF)",
+    auth=member_auth,
+    openapi_extra=PDF_RESPONSE,
+)
+def decision_letter(request: HttpRequest, dossier_id: int):
+    """For the filing authority and staff, once the dossier is decided (409 before)."""
+    item, content = services.decision_letter(member(request), dossier_id)
+    return _pdf_response(content, f"decision-{item.reference}.pdf")
+
+
+@router.post(
+    "/dossiers/{dossier_id}/opinions/{opinion_id}/documents/",
+    response={201: AttachmentOut},
+    summary="Add a document to my body's opinion (multipart)",
+    auth=member_auth,
+)
+def add_opinion_document(request: HttpRequest, dossier_id: int, opinion_id: int, file: File[UploadedFile]):
+    """By the body asked, until the decision; read by whoever may read the opinion."""
+    attachment = services.add_opinion_document(member(request), dossier_id, opinion_id, file)
+    return Status(201, _attachment_out(attachment))

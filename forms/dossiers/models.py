@@ -1,0 +1,433 @@
+"""Teleprocedures: calls for projects and the co-financing dossiers local authorities file.
+
+A call is a Wagtail page (editors write its rules, staff publish it); a dossier follows the
+life cycle of démarches-simplifiées: draft → filed → under review → accepted / refused /
+closed without action, with a way back for correction. Every change goes into the dossier's
+history, whose entries are chained by hashes so that an edit of the past shows.
+"""
+
+import uuid
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.fields import StreamField
+from wagtail.models import Orderable, Page
+
+from atlas_pages.core.uploads import private_storage
+from atlas_pages.editorial.blocks import BodyBlock
+
+
+class CallForProjectsIndexPage(Page):
+    """“Appels à projets”: the calls, open ones first."""
+
+    intro = models.TextField(_("introduction"), blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    subpage_types = ["cncd_forms.CallForProjectsPage"]
+    max_count = 1
+    template = "cncd_forms/call_index_page.html"
+
+    class Meta:
+        verbose_name = _("calls for projects")
+        verbose_name_plural = _("calls for projects (index)")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["calls"] = CallForProjectsPage.objects.child_of(self).live().order_by("-closes_at")
+        return context
+
+
+class CallForProjectsPage(Page):
+    """An annual or triennial call for projects: rules, dates, envelope, what is eligible and
+    which opinions each dossier needs. Local authorities file their dossiers while it is open."""
+
+    class Kind(models.TextChoices):
+        ANNUAL = "annual", _("Annual")
+        TRIENNIAL = "triennial", _("Triennial")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        UPCOMING = "upcoming", _("Not open yet")
+        OPEN = "open", _("Open")
+        CLOSED = "closed", _("Closed")
+
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.ANNUAL)
+    intro = models.TextField(_("introduction"), max_length=1000, help_text=_("Shown in listings and to visitors."))
+    rules = StreamField(BodyBlock(), verbose_name=_("rules and documents"), blank=True)
+    opens_at = models.DateTimeField(_("opens at"))
+    closes_at = models.DateTimeField(_("closes at"), help_text=_("After this, filed dossiers can no longer be edited."))
+    closed_early = models.BooleanField(_("closed before its date"), default=False)
+    budget_envelope = models.DecimalField(_("budget envelope (EUR)"), max_digits=14, decimal_places=2)
+    max_share = models.PositiveSmallIntegerField(
+        _("largest share of a project's budget the State may fund (%)"), default=50
+    )
+    eligible_countries = ParentalManyToManyField(
+        "atlas_pages.Country",
+        blank=True,
+        related_name="+",
+        verbose_name=_("eligible countries"),
+        help_text=_("Leave empty for every country."),
+    )
+    eligible_themes = ParentalManyToManyField(
+        "atlas_pages.Theme",
+        blank=True,
+        related_name="+",
+        verbose_name=_("eligible themes"),
+        help_text=_("Leave empty for every theme."),
+    )
+
+    content_panels = Page.content_panels + [
+        FieldPanel("kind"),
+        FieldPanel("intro"),
+        FieldRowPanel([FieldPanel("opens_at"), FieldPanel("closes_at")]),
+        FieldPanel("closed_early"),
+        FieldRowPanel([FieldPanel("budget_envelope"), FieldPanel("max_share")]),
+        MultiFieldPanel([FieldPanel("eligible_countries"), FieldPanel("eligible_themes")], heading=_("Eligibility")),
+        InlinePanel("required_opinions", label=_("Opinions each dossier needs")),
+        FieldPanel("rules"),
+    ]
+    parent_page_types = ["cncd_forms.CallForProjectsIndexPage"]
+    subpage_types: list[str] = []
+    template = "cncd_forms/call_page.html"
+
+    class Meta:
+        verbose_name = _("call for projects")
+        verbose_name_plural = _("calls for projects")
+
+    def get_context(self, request, *args, **kwargs):
+        from forms.dossiers.permissions import own
+        from forms.permissions import Viewer
+
+        context = super().get_context(request, *args, **kwargs)
+        viewer = Viewer.of(request.user)
+        context["can_file"] = "collectivites" in viewer.groups and bool(viewer.authority_code)
+        context["my_dossiers"] = self.dossiers.filter(own(viewer)) if viewer.user_id else []
+        return context
+
+    @property
+    def status(self) -> str:
+        now = timezone.now()
+        if not self.live:
+            return self.Status.DRAFT
+        if self.closed_early or now >= self.closes_at:
+            return self.Status.CLOSED
+        if now < self.opens_at:
+            return self.Status.UPCOMING
+        return self.Status.OPEN
+
+    @property
+    def status_label(self) -> str:
+        return str(self.Status(self.status).label)
+
+    @property
+    def years(self) -> int:
+        """How many years a project of this call spans at most."""
+        return 3 if self.kind == self.Kind.TRIENNIAL else 1
+
+
+class RequiredOpinion(Orderable):
+    """An opinion every dossier of the call needs: from embassies (of the partner country),
+    prefectures (of the authority's region) or ministries and operators, within so many days."""
+
+    class Body(models.TextChoices):
+        EMBASSY = "ambassades", _("Embassy of the partner country")
+        PREFECTURE = "prefectures", _("Prefecture of the authority's region")
+        MINISTRY = "ministeres-operateurs", _("Ministries and operators")
+
+    call = ParentalKey(CallForProjectsPage, on_delete=models.CASCADE, related_name="required_opinions")
+    body = models.CharField(_("from"), max_length=30, choices=Body.choices)
+    days = models.PositiveSmallIntegerField(_("days to give it"), default=30)
+
+    panels = [FieldRowPanel([FieldPanel("body"), FieldPanel("days")])]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("required opinion")
+        verbose_name_plural = _("required opinions")
+
+    def __str__(self) -> str:
+        return str(self.get_body_display())
+
+
+class Dossier(models.Model):
+    """A co-financing application of a local authority to a call for projects."""
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        FILED = "filed", _("Filed")
+        CORRECTION = "correction", _("Sent back for correction")
+        UNDER_REVIEW = "under_review", _("Under review")
+        ACCEPTED = "accepted", _("Accepted")
+        REFUSED = "refused", _("Refused")
+        CLOSED = "closed", _("Closed without action")
+
+    DECIDED = (State.ACCEPTED, State.REFUSED, State.CLOSED)
+
+    call = models.ForeignKey(
+        CallForProjectsPage, on_delete=models.PROTECT, related_name="dossiers", verbose_name=_("call")
+    )
+    reference = models.CharField(_("reference"), max_length=30, unique=True, null=True, blank=True)
+    authority = models.ForeignKey(
+        "atlas_pages.FrenchAuthority",
+        on_delete=models.PROTECT,
+        related_name="dossiers",
+        verbose_name=_("filing authority"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="dossiers",
+        verbose_name=_("created by"),
+    )
+    state = models.CharField(_("state"), max_length=15, choices=State.choices, default=State.DRAFT, db_index=True)
+    version = models.PositiveIntegerField(
+        _("version"),
+        default=1,
+        help_text=_("Goes up with every change, so that two people cannot overwrite each other."),
+    )
+
+    title = models.CharField(_("title of the project"), max_length=255, blank=True)
+    partner_name = models.CharField(_("partner authority"), max_length=255, blank=True)
+    partner_country = models.ForeignKey(
+        "atlas_pages.Country",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("partner country"),
+    )
+    themes = models.ManyToManyField("atlas_pages.Theme", blank=True, related_name="+", verbose_name=_("themes"))
+    description = models.TextField(_("description"), max_length=10000, blank=True)
+    objectives = models.TextField(_("objectives"), max_length=5000, blank=True)
+    start_year = models.PositiveSmallIntegerField(_("first year"), null=True, blank=True)
+    duration_years = models.PositiveSmallIntegerField(_("duration (years)"), null=True, blank=True)
+
+    decision_motivation = models.TextField(_("motivation of the decision"), blank=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    correction_reason = models.TextField(_("what to correct"), blank=True)
+    filed_at = models.DateTimeField(_("filed at"), null=True, blank=True)
+    # The head of the history's chain: the number and keyed hash of its last entry, so that an
+    # entry removed at the end (or every entry) shows (forms/history.py).
+    history_head_sequence = models.PositiveIntegerField(default=0, editable=False)
+    history_head_hash = models.CharField(max_length=64, blank=True, editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        ordering = ["-updated_at", "-pk"]
+        verbose_name = _("co-financing dossier")
+        verbose_name_plural = _("co-financing dossiers")
+
+    def __str__(self) -> str:
+        return f"{self.reference or _('draft')} — {self.title or _('(untitled)')}"
+
+    @property
+    def is_decided(self) -> bool:
+        return self.state in self.DECIDED
+
+
+class BudgetLine(models.Model):
+    """A line of the project's budget: an expense, or a resource from one source. Expenses and
+    resources must balance; the State's part is what the authority requests."""
+
+    class Kind(models.TextChoices):
+        EXPENSE = "expense", _("Expense")
+        RESOURCE = "resource", _("Resource")
+
+    class Source(models.TextChoices):
+        REQUESTED = "requested", _("Requested from the State (MEAE)")
+        OWN = "own", _("Own funds of the authority")
+        PARTNER = "partner", _("Partner authority")
+        PUBLIC = "public", _("Other public co-financing")
+        PRIVATE = "private", _("Private co-financing")
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="budget_lines")
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    year = models.PositiveSmallIntegerField(_("year of the project"), default=1)
+    label = models.CharField(_("label"), max_length=255)
+    source = models.CharField(_("source"), max_length=10, choices=Source.choices, blank=True)
+    amount = models.DecimalField(_("amount (EUR)"), max_digits=12, decimal_places=2, default=Decimal("0"))
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("budget line")
+        verbose_name_plural = _("budget lines")
+
+    def __str__(self) -> str:
+        return f"{self.label}: {self.amount}"
+
+
+class DossierContact(models.Model):
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="contacts")
+    name = models.CharField(_("name"), max_length=255)
+    role = models.CharField(_("role"), max_length=255, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("telephone"), max_length=40, blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+EVENT_LABELS = {
+    "created": _("Dossier created"),
+    "edited": _("Dossier changed"),
+    "filed": _("Dossier filed"),
+    "refiled": _("Dossier filed again"),
+    "review_started": _("Review started"),
+    "sent_back": _("Sent back for correction"),
+    "decided": _("Decision"),
+    "reopened": _("Decision reopened"),
+    "opinion_requested": _("Opinion asked"),
+    "opinion_given": _("Opinion given"),
+    "opinion_edited": _("Opinion changed"),
+    "message": _("Message"),
+    "attachment_added": _("Document added"),
+    "attachment_removed": _("Document removed"),
+}
+
+
+class DossierEvent(models.Model):
+    """One entry of a dossier's history: who, when, what. Each entry carries the keyed hash
+    (HMAC) of the previous one, and the dossier the head of the chain, so that an entry changed,
+    inserted or removed afterwards breaks it (``manage.py check_dossier_history``)."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="events")
+    sequence = models.PositiveIntegerField(_("number"))
+    at = models.DateTimeField(_("at"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    actor_name = models.CharField(_("by"), max_length=255)
+    action = models.CharField(_("action"), max_length=40)
+    detail = models.JSONField(_("detail"), default=dict, blank=True)
+    confidential = models.BooleanField(_("staff only"), default=False)
+    previous_hash = models.CharField(max_length=64, blank=True)
+    hash = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["dossier", "sequence"]
+        verbose_name = _("history entry")
+        verbose_name_plural = _("history entries")
+        constraints = [models.UniqueConstraint(fields=["dossier", "sequence"], name="one_event_per_dossier_sequence")]
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id} #{self.sequence} {self.action}"
+
+    @property
+    def label(self) -> str:
+        return str(EVENT_LABELS.get(self.action, self.action))
+
+
+class Opinion(models.Model):
+    """An opinion staff requested on a dossier from embassies (of the partner country),
+    prefectures (of the authority's region) or ministries and operators, due by a date.
+    Given, it can be edited until the decision; a confidential one is read by staff only."""
+
+    class Verdict(models.TextChoices):
+        FAVOURABLE = "favourable", _("Favourable")
+        RESERVED = "reserved", _("Favourable with reservations")
+        UNFAVOURABLE = "unfavourable", _("Unfavourable")
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="opinions")
+    body = models.CharField(_("from"), max_length=30, choices=RequiredOpinion.Body.choices)
+    due_date = models.DateField(_("due by"))
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("asked by")
+    )
+    requested_at = models.DateTimeField(_("asked at"), auto_now_add=True)
+    reminded_at = models.DateTimeField(_("reminded at"), null=True, blank=True)
+    verdict = models.CharField(_("opinion"), max_length=15, choices=Verdict.choices, blank=True)
+    text = models.TextField(_("text"), max_length=10000, blank=True)
+    confidential = models.BooleanField(_("confidential (staff only)"), default=False)
+    given_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    given_at = models.DateTimeField(_("given at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["requested_at", "pk"]
+        verbose_name = _("opinion")
+        verbose_name_plural = _("opinions")
+        constraints = [models.UniqueConstraint(fields=["dossier", "body"], name="one_opinion_per_body_and_dossier")]
+
+    def __str__(self) -> str:
+        return f"{self.get_body_display()} — {self.get_verdict_display() or _('waiting')}"
+
+    @property
+    def is_given(self) -> bool:
+        return bool(self.verdict)
+
+    @property
+    def is_overdue(self) -> bool:
+        return not self.is_given and timezone.localdate() > self.due_date
+
+
+def _attachment_path(instance, filename: str) -> str:
+    return f"dossiers/{instance.dossier_id}/{uuid.uuid4().hex}.{instance.extension}"
+
+
+class DossierAttachment(models.Model):
+    """A document of the dossier (a budget, a letter of the partner, a photo…), of one of its
+    messages or of an opinion. Kept in the private storage: handed out only to those who see
+    the dossier (message documents: the authority and staff; a confidential opinion's: staff
+    and the body that gave it)."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="attachments")
+    message = models.ForeignKey(
+        "DossierMessage", on_delete=models.CASCADE, null=True, blank=True, related_name="attachments"
+    )
+    opinion = models.ForeignKey("Opinion", on_delete=models.CASCADE, null=True, blank=True, related_name="attachments")
+    file = models.FileField(_("file"), upload_to=_attachment_path, storage=private_storage, max_length=255)
+    name = models.CharField(_("name"), max_length=200)
+    label = models.CharField(_("what it is"), max_length=255, blank=True)
+    extension = models.CharField(max_length=10)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("added by")
+    )
+    uploaded_at = models.DateTimeField(_("added at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+
+    def __str__(self) -> str:
+        return self.label or self.name
+
+
+class DossierMessage(models.Model):
+    """A message between the filing authority and the CNCD team about the dossier."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="messages")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("author")
+    )
+    author_name = models.CharField(_("author"), max_length=255)
+    from_staff = models.BooleanField(_("from the CNCD team"), default=False)
+    body = models.TextField(_("message"), max_length=5000)
+    sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["sent_at", "pk"]
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
+
+    def __str__(self) -> str:
+        return f"{self.author_name}: {self.body[:40]}"

@@ -1,0 +1,26 @@
+"""The dossier as a PDF (every field, the budget, the opinions the reader may read, the
+history) and the decision letter."""
+
+from forms.dossiers.models import Dossier
+from forms.pdf import render_pdf
+
+
+def dossier_pdf(dossier: Dossier, *, lines, totals, opinions, events, documents, staff_copy: bool) -> bytes:
+    """``opinions`` and ``events`` are those the reader may read: the staff's copy has the
+    confidential ones, the others do not."""
+    return render_pdf(
+        "cncd_forms/pdf/dossier.html",
+        {
+            "dossier": dossier,
+            "lines": lines,
+            "totals": totals,
+            "opinions": opinions,
+            "events": events,
+            "documents": documents,
+            "staff_copy": staff_copy,
+        },
+    )
+
+
+def decision_letter_pdf(dossier: Dossier, requested) -> bytes:
+    return render_pdf("cncd_forms/pdf/decision_letter.html", {"dossier": dossier, "requested": requested})

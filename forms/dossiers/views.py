@@ -1,0 +1,268 @@
+"""The teleprocedures in the reference front end: parse, call the service, render. Service
+errors come back next to their fields; a draft keeps what was typed."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from atlas_pages.core.exceptions import DomainError, NotFound
+from atlas_pages.core.feedback import report_refusal
+from forms.dossiers import services
+from forms.dossiers.forms import BudgetFormSet, ContactFormSet, DocumentForm, DossierForm, MessageForm, OpinionForm
+from forms.dossiers.models import CallForProjectsPage, Dossier, RequiredOpinion
+from forms.dossiers.permissions import speaks_for
+from forms.permissions import Viewer
+
+CONTENT = ("title", "partner_name", "partner_country", "themes", "description", "objectives", "start_year")
+
+
+def _dossier_or_404(request: HttpRequest, dossier_id: int) -> Dossier:
+    try:
+        return services.dossier(request.user, dossier_id)
+    except NotFound as error:
+        raise Http404 from error
+
+
+def _redirect_to(dossier_id: int):
+    return redirect("cncd_forms:dossier", dossier_id=dossier_id)
+
+
+PER_PAGE = 25
+
+
+@login_required
+def dossier_list(request: HttpRequest) -> HttpResponse:
+    """“Dossiers de cofinancement”: every dossier the member may see (their authority's, their
+    country's for an embassy, their region's for a prefecture, all for ministries), by call and state."""
+    call_id, state = request.GET.get("appel", ""), request.GET.get("etat", "")
+    status = 200
+    try:
+        queryset = services.dossiers(request.user, call=call_id, state=state)
+    except ValidationError as error:
+        report_refusal(request, error)
+        queryset, call_id, state, status = services.dossiers(request.user), "", "", 400
+    page = Paginator(queryset, PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "cncd_forms/dossier_list.html",
+        {
+            "page_obj": page,
+            "calls": services.calls(),
+            "states": Dossier.State.choices,
+            "chosen": {"appel": call_id, "etat": state},
+        },
+        status=status,
+    )
+
+
+@login_required
+def dossier_page(request: HttpRequest, dossier_id: int) -> HttpResponse:
+    """A dossier as the member may see it, with what they may do on it."""
+    try:
+        dossier, events = services.events(request.user, dossier_id)
+    except NotFound as error:
+        raise Http404 from error
+    lines = list(dossier.budget_lines.all())
+    viewer = Viewer.of(request.user)
+    in_messages = services.takes_part_in_messages(request.user, dossier)
+    editable = services.can_edit(request.user, dossier)
+    opinions = services.visible_opinions(request.user, dossier)
+    for opinion in opinions:
+        if speaks_for(viewer, opinion.body, dossier) and not dossier.is_decided:
+            opinion.form = OpinionForm(
+                initial={"verdict": opinion.verdict, "text": opinion.text, "confidential": opinion.confidential},
+                prefix=f"o{opinion.pk}",
+            )
+    return render(
+        request,
+        "cncd_forms/dossier.html",
+        {
+            "dossier": dossier,
+            "lines": lines,
+            "totals": services.budget_totals(lines),
+            "opinions": opinions,
+            "waiting": services.waiting_for(dossier),
+            "events": events,
+            "can_edit": editable,
+            "documents": services.visible_attachments(request.user, dossier),
+            "messages_": list(dossier.messages.prefetch_related("attachments")) if in_messages else None,
+            "message_form": MessageForm() if in_messages else None,
+            "document_form": DocumentForm() if editable or request.user.is_staff else None,
+            "bodies": RequiredOpinion.Body.choices,
+            "is_staff": request.user.is_staff,
+        },
+    )
+
+
+@login_required
+@require_POST
+def start_dossier(request: HttpRequest, call_id: int) -> HttpResponse:
+    """“Déposer un dossier” on the call's page: a draft, then its form."""
+    try:
+        created = services.create_dossier(request.user, call_id, {})
+    except DomainError as error:
+        report_refusal(request, error)
+        page = CallForProjectsPage.objects.filter(pk=call_id).first()
+        return redirect(page.url if page else "/")
+    return redirect("cncd_forms:edit_dossier", dossier_id=created.pk)
+
+
+def _content(form, budget, contacts) -> tuple[dict, list, list]:
+    data = {name: form.cleaned_data[name] for name in CONTENT}
+    data["duration_years"] = form.cleaned_data["duration_years"]
+    budget_forms = [line for line in budget if not line.is_blank()]
+    contact_forms = [contact for contact in contacts if not contact.is_blank()]
+    data["budget"] = [
+        {
+            "kind": line.cleaned_data["kind"],
+            "year": line.cleaned_data["year"],
+            "label": line.cleaned_data["label"],
+            "source": line.cleaned_data["source"],
+            "amount": "" if line.cleaned_data["amount"] is None else str(line.cleaned_data["amount"]),
+        }
+        for line in budget_forms
+    ]
+    data["contacts"] = [
+        {name: contact.cleaned_data[name] for name in ("name", "role", "email", "phone")} for contact in contact_forms
+    ]
+    return data, budget_forms, contact_forms
+
+
+def _place(error: ValidationError, form, budget_forms, contact_forms, lists: dict) -> None:
+    """Each service error next to its field: ``budget.2.amount`` on the third line typed."""
+    for key, field_messages in error.message_dict.items():
+        name, _dot, rest = key.partition(".")
+        rows = {"budget": budget_forms, "contacts": contact_forms}.get(name)
+        for message in field_messages:
+            if rows is not None and rest:
+                number, _dot, field = rest.partition(".")
+                if number.isdigit() and int(number) < len(rows) and field in rows[int(number)].fields:
+                    rows[int(number)].add_error(field, message)
+                    continue
+            if rows is not None:
+                lists[name].append(message)
+            elif name in form.fields:
+                form.add_error(name, message)
+            else:
+                form.add_error(None, message)
+
+
+@login_required
+def edit_dossier(request: HttpRequest, dossier_id: int) -> HttpResponse:
+    """The dossier's form: “Enregistrer le brouillon” keeps what was typed; “Déposer le
+    dossier” saves, then files it, or names what is missing next to each field."""
+    dossier = _dossier_or_404(request, dossier_id)
+    if not services.can_edit(request.user, dossier):
+        messages.error(request, _("This dossier can no longer be changed."))
+        return _redirect_to(dossier.pk)
+    lists = {"budget": [], "contacts": []}
+    if request.method == "POST":
+        form = DossierForm(request.POST)
+        budget = BudgetFormSet(request.POST, prefix="budget")
+        contacts = ContactFormSet(request.POST, prefix="contacts")
+        if form.is_valid() & budget.is_valid() & contacts.is_valid():
+            data, budget_forms, contact_forms = _content(form, budget, contacts)
+            saved = None
+            try:
+                saved = services.update_dossier(request.user, dossier.pk, form.cleaned_data["version"], data)
+                if "submit" in request.POST:
+                    services.submit(request.user, dossier.pk, saved.version)
+                    messages.success(
+                        request, _("Your dossier has been filed: you will receive an acknowledgement by e-mail.")
+                    )
+                else:
+                    messages.success(request, _("Your draft has been saved."))
+                return _redirect_to(dossier.pk) if "submit" in request.POST else redirect(request.path)
+            except ValidationError as error:
+                _place(error, form, budget_forms, contact_forms, lists)
+            except DomainError as error:
+                form.add_error(None, str(error.message))
+            if saved is not None:  # the draft was saved, the filing failed: the form goes on from there
+                form.data = form.data.copy()
+                form.data["version"] = saved.version
+    else:
+        form = DossierForm(initial=DossierForm.initial_of(dossier))
+        budget = BudgetFormSet(
+            prefix="budget",
+            initial=[
+                {
+                    "kind": line.kind,
+                    "year": line.year,
+                    "label": line.label,
+                    "source": line.source,
+                    "amount": line.amount,
+                }
+                for line in dossier.budget_lines.all()
+            ],
+        )
+        contacts = ContactFormSet(
+            prefix="contacts",
+            initial=[
+                {"name": contact.name, "role": contact.role, "email": contact.email, "phone": contact.phone}
+                for contact in dossier.contacts.all()
+            ],
+        )
+    return render(
+        request,
+        "cncd_forms/dossier_form.html",
+        {"dossier": dossier, "form": form, "budget": budget, "contacts": contacts, "lists": lists},
+        status=400
+        if form.errors or any(lists.values()) or budget.total_error_count() or contacts.total_error_count()
+        else 200,
+    )
+
+
+@login_required
+@require_POST
+def dossier_action(request: HttpRequest, dossier_id: int) -> HttpResponse:
+    """The buttons of the dossier's page: staff's instruction, an opinion, a message, a document."""
+    dossier = _dossier_or_404(request, dossier_id)
+    action = request.POST.get("action", "")
+    version = int(request.POST.get("version") or 0) if (request.POST.get("version") or "").isdigit() else 0
+    user = request.user
+    try:
+        if action == "review":
+            services.start_review(user, dossier.pk, version)
+        elif action == "send_back":
+            services.send_back(user, dossier.pk, version, request.POST.get("reason", ""))
+        elif action == "decide":
+            services.decide(
+                user, dossier.pk, version, request.POST.get("decision", ""), request.POST.get("motivation", "")
+            )
+        elif action == "reopen":
+            services.reopen(user, dossier.pk, version, request.POST.get("reason", ""))
+        elif action == "request_opinions":
+            services.request_opinions(user, dossier.pk, request.POST.getlist("bodies"))
+        elif action == "opinion":
+            opinion_id = int(request.POST.get("opinion") or 0)
+            form = OpinionForm(request.POST, request.FILES, prefix=f"o{opinion_id}")
+            form.is_valid()
+            data = getattr(form, "cleaned_data", {})
+            with transaction.atomic():  # the opinion and its document, or neither
+                services.give_opinion(
+                    user,
+                    dossier.pk,
+                    opinion_id,
+                    data.get("verdict", ""),
+                    data.get("text", ""),
+                    data.get("confidential", False),
+                )
+                if data.get("file"):
+                    services.add_opinion_document(user, dossier.pk, opinion_id, data["file"])
+        elif action == "message":
+            services.send_message(user, dossier.pk, request.POST.get("body", ""), request.FILES.get("file"))
+        elif action == "document":
+            services.add_attachment(user, dossier.pk, request.FILES.get("file"), request.POST.get("label", ""))
+        else:
+            raise Http404
+    except (DomainError, ValidationError) as error:
+        report_refusal(request, error)
+    else:
+        messages.success(request, _("Done."))
+    return _redirect_to(dossier.pk)

@@ -1,0 +1,257 @@
+"""Back-office screens and hooks of co-financing dossiers."""
+
+from django.contrib import messages
+from django.contrib.admin import SimpleListFilter
+from django.contrib.admin.utils import label_for_field
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Exists, OuterRef, Subquery, Sum
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import re_path, reverse
+from django.utils import timezone
+from django.utils.encoding import force_str
+from django.utils.text import capfirst
+from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext as _
+from wagtail_modeladmin.options import ModelAdmin, modeladmin_register
+from wagtail_modeladmin.views import IndexView
+
+from atlas_pages.core import hooks as cncd_hooks
+from atlas_pages.core.countries import country_name
+from atlas_pages.core.exceptions import DomainError
+from extranet.declarations import Declaration
+from extranet.navigation import space_link
+from forms.admin_helpers import ProcedurePermissionHelper
+from forms.dossiers import services
+from forms.dossiers.models import BudgetLine, CallForProjectsPage, Dossier, Opinion, RequiredOpinion
+from forms.dossiers.permissions import own
+from forms.permissions import Viewer
+
+
+@cncd_hooks.register(cncd_hooks.PERSONAL_SPACE_LINKS, order=10)
+def dossiers_link(request, subject=None):
+    """“Dossiers de cofinancement” in the personal space of those who file or read them."""
+    viewer = Viewer.of(request.user)
+    if not (viewer.is_staff or viewer.groups & {"collectivites", "ambassades", "prefectures", "ministeres-operateurs"}):
+        return ""
+    url = reverse("cncd_forms:dossiers")
+    label = _("Co-financing dossiers")
+    return space_link(request, url, label)
+
+
+@cncd_hooks.register(cncd_hooks.DECLARATIONS)
+def dossiers_in_the_history(user):
+    """The member's and their authority's co-financing dossiers, in “Mes télédéclarations”."""
+    viewer = Viewer.of(user)
+    if viewer.user_id is None:
+        return []
+    mine = Dossier.objects.filter(own(viewer)).select_related("call")
+    return [
+        Declaration(
+            kind="dossier",
+            kind_label=_("Co-financing dossier"),
+            reference=item.reference or "",
+            title=item.title or str(item.call.title),
+            status=item.state,
+            status_label=str(item.get_state_display()),
+            filed_at=item.filed_at,
+            updated_at=item.updated_at,
+            url=reverse("cncd_forms:dossier", args=[item.pk]),
+        )
+        for item in mine
+    ]
+
+
+class CallFilter(SimpleListFilter):
+    title = gettext_lazy("call")
+    parameter_name = "appel"
+
+    def lookups(self, request, model_admin):
+        return [(str(page.pk), page.title) for page in CallForProjectsPage.objects.order_by("-closes_at")]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(call_id=self.value()) if self.value() else queryset
+
+
+class CountryFilter(SimpleListFilter):
+    title = gettext_lazy("partner country")
+    parameter_name = "pays"
+
+    def lookups(self, request, model_admin):
+        codes = Dossier.objects.exclude(partner_country=None).values_list("partner_country__iso2", flat=True).distinct()
+        return sorted(((code, country_name(code)) for code in codes), key=lambda item: item[1])
+
+    def queryset(self, request, queryset):
+        return queryset.filter(partner_country__iso2=self.value()) if self.value() else queryset
+
+
+class RegionFilter(SimpleListFilter):
+    title = gettext_lazy("region of the authority")
+    parameter_name = "region"
+
+    def lookups(self, request, model_admin):
+        names = Dossier.objects.values_list("authority__region", flat=True).distinct()
+        return [(name, name) for name in sorted(name for name in names if name)]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(authority__region=self.value()) if self.value() else queryset
+
+
+class OpinionFilter(SimpleListFilter):
+    """Dossiers waiting for an opinion (from a given body), or whose opinion is overdue."""
+
+    title = gettext_lazy("opinions")
+    parameter_name = "avis"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("waiting", gettext_lazy("Waiting for an opinion")),
+            *[
+                (f"waiting-{body}", gettext_lazy("Waiting for: %(body)s") % {"body": label})
+                for body, label in RequiredOpinion.Body.choices
+            ],
+            ("overdue", gettext_lazy("An opinion is overdue")),
+        ]
+
+    def queryset(self, request, queryset):
+        value = self.value() or ""
+        waiting = Opinion.objects.filter(dossier=OuterRef("pk"), verdict="")
+        if value == "waiting":
+            return queryset.filter(Exists(waiting))
+        if value.startswith("waiting-"):
+            return queryset.filter(Exists(waiting.filter(body=value.removeprefix("waiting-"))))
+        if value == "overdue":
+            return queryset.filter(Exists(waiting.filter(due_date__lt=timezone.localdate())))
+        return queryset
+
+
+class DossierIndexView(IndexView):
+    def get_heading(self, queryset, field):
+        """Column headings as people write them (“Intitulé du projet”, not title case)."""
+        return capfirst(force_str(label_for_field(field, model=self.model, model_admin=self.model_admin)))
+
+
+class DossierAdmin(ModelAdmin):
+    model = Dossier
+    menu_label = gettext_lazy("Co-financing dossiers")
+    menu_icon = "folder-open-inverse"
+    menu_order = 260
+    permission_helper_class = ProcedurePermissionHelper
+    inspect_view_enabled = True
+    list_display = ("reference", "title", "authority", "partner_country", "state", "waiting", "filed_at")
+    list_filter = (CallFilter, "state", CountryFilter, RegionFilter, OpinionFilter)
+    search_fields = ("reference", "title", "partner_name", "authority__name", "authority__code")
+    list_export = (
+        "reference",
+        "call",
+        "state_label",
+        "title",
+        "authority",
+        "authority_code",
+        "region",
+        "partner_name",
+        "partner_country",
+        "expenses",
+        "requested",
+        "waiting",
+        "filed_at",
+        "decided_at",
+    )
+    export_filename = "dossiers-cofinancement"
+    index_template_name = "cncd_forms/admin/dossier_index.html"
+    index_view_class = DossierIndexView
+
+    def get_queryset(self, request):
+        waiting = Opinion.objects.filter(dossier=OuterRef("pk"), verdict="").values("dossier")
+        expenses = BudgetLine.objects.filter(dossier=OuterRef("pk"), kind="expense").values("dossier")
+        requested = BudgetLine.objects.filter(dossier=OuterRef("pk"), kind="resource", source="requested").values(
+            "dossier"
+        )
+        return (
+            super()
+            .get_queryset(request)
+            .exclude(state=Dossier.State.DRAFT)
+            .select_related("call", "authority", "partner_country")
+            .annotate(
+                waiting_count=Subquery(waiting.annotate(n=Count("pk")).values("n")[:1]),
+                expenses_total=Subquery(expenses.annotate(total=Sum("amount")).values("total")[:1]),
+                requested_total=Subquery(requested.annotate(total=Sum("amount")).values("total")[:1]),
+            )
+        )
+
+    def state_label(self, obj):
+        return obj.get_state_display()
+
+    state_label.short_description = gettext_lazy("state")
+
+    def waiting(self, obj):
+        return obj.waiting_count or 0
+
+    waiting.short_description = gettext_lazy("opinions awaited")
+
+    def authority_code(self, obj):
+        return obj.authority.code
+
+    authority_code.short_description = gettext_lazy("official code")
+
+    def region(self, obj):
+        return obj.authority.region
+
+    region.short_description = gettext_lazy("region")
+
+    def expenses(self, obj):
+        return obj.expenses_total or 0
+
+    expenses.short_description = gettext_lazy("expenses (EUR)")
+
+    def requested(self, obj):
+        return obj.requested_total or 0
+
+    requested.short_description = gettext_lazy("requested (EUR)")
+
+    def get_admin_urls_for_registration(self):
+        return (
+            *super().get_admin_urls_for_registration(),
+            re_path(
+                rf"^{self.opts.app_label}/{self.opts.model_name}/demander-les-avis/$",
+                self.request_opinions_view,
+                name=f"{self.opts.app_label}_{self.opts.model_name}_request_opinions",
+            ),
+        )
+
+    def request_opinions_view(self, request):
+        """“Ask for the opinions” of every dossier the filters show, as their calls require."""
+        if not self.permission_helper.user_can_list(request.user):
+            raise PermissionDenied
+        index = self.url_helper.index_url
+        query = request.GET.urlencode()
+        dossiers = self._filtered(request).filter(
+            state__in=[Dossier.State.FILED, Dossier.State.UNDER_REVIEW, Dossier.State.CORRECTION]
+        )
+        if request.method == "POST":
+            asked = 0
+            for item in dossiers:
+                try:
+                    asked += len(services.request_opinions(request.user, item.pk))
+                except (DomainError, ValidationError):
+                    continue
+            messages.success(request, gettext("%(count)d opinion(s) asked.") % {"count": asked})
+            return redirect(f"{index}?{query}" if query else index)
+        return TemplateResponse(
+            request,
+            "cncd_forms/admin/request_opinions.html",
+            {"dossiers": dossiers, "index_url": index, "query": query, "view": self},
+        )
+
+    def _filtered(self, request):
+        """The dossiers the index shows for these filters (its search aside)."""
+        queryset = self.get_queryset(request)
+        for filter_class in (CallFilter, CountryFilter, RegionFilter, OpinionFilter):
+            chosen = filter_class(request, request.GET.copy(), Dossier, self)
+            queryset = chosen.queryset(request, queryset)
+        if request.GET.get("state__exact"):
+            queryset = queryset.filter(state=request.GET["state__exact"])
+        return queryset
+
+
+modeladmin_register(DossierAdmin)
