@@ -444,7 +444,9 @@ def accept(user: User, update_id: int, override: bool = False) -> AtlasUpdate:
             )
             _apply(project, values)
         else:
-            found = Project.objects.select_for_update().select_related("country").filter(pk=item.project_id or 0).first()
+            found = (
+                Project.objects.select_for_update().select_related("country").filter(pk=item.project_id or 0).first()
+            )
             if found is None:
                 raise Conflict(_("The project is no longer in the Atlas."))
             project = found
