@@ -28,9 +28,12 @@ def registration(username, email):
 
 
 def run_worker():
+    """The real worker, in this process: it closes the database connection when it is done, so
+    the tests that run it do not hold their data in a transaction (transaction=True)."""
     call_command("db_worker", batch=True, startup_delay=False, verbosity=0)
 
 
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @override_settings(TASKS=DB_QUEUE)
 def test_a_decision_is_queued_with_the_change_and_sent_by_the_worker():
     profile = registration("adjointe", "adjointe@lyon.example.org")
@@ -48,6 +51,7 @@ def test_a_decision_is_queued_with_the_change_and_sent_by_the_worker():
     assert notice.subject == message.subject and notice.url == "/espace-personnel/"
 
 
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @override_settings(TASKS=DB_QUEUE)
 def test_a_change_that_fails_sends_nothing():
     with pytest.raises(RuntimeError), transaction.atomic():
