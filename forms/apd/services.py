@@ -24,6 +24,7 @@ from atlas_pages.core.exceptions import Conflict, Forbidden, NotFound
 from atlas_pages.models import FrenchAuthority, Project
 from forms.apd import codelists
 from forms.apd.models import MARKERS, ApdCampaign, ApdDeclaration, ApdEvent, ApdLine
+from forms.listing import narrowed
 from forms.permissions import Viewer
 
 State = ApdDeclaration.State
@@ -98,22 +99,14 @@ def declarations(
             queryset = queryset.filter(authority__code=viewer.authority_code)
         else:
             queryset = queryset.none()
-    errors: dict[str, list] = {}
-    if campaign not in (None, ""):
-        if not str(campaign).isdigit():
-            errors["campaign"] = [_("Choose a campaign from the list.")]
-        else:
-            queryset = queryset.filter(campaign_id=int(campaign))
-    if state:
-        if state not in ApdDeclaration.State.values:
-            errors["state"] = [
-                _("Choose one of the states: %(states)s.") % {"states": ", ".join(ApdDeclaration.State.values)}
-            ]
-        else:
-            queryset = queryset.filter(state=state)
-    if errors:
-        raise ValidationError(errors)
-    return queryset
+    return narrowed(
+        queryset,
+        field="campaign",
+        parent=campaign,
+        parent_message=_("Choose a campaign from the list."),
+        state=state,
+        states=ApdDeclaration.State.values,
+    )
 
 
 def declaration(user: User, declaration_id: int) -> ApdDeclaration:

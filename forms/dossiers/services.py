@@ -38,6 +38,7 @@ from forms.dossiers.models import (
     RequiredOpinion,
 )
 from forms.dossiers.permissions import is_filer, speaks_for, visible
+from forms.listing import narrowed
 from forms.permissions import Viewer
 
 State = Dossier.State
@@ -81,20 +82,14 @@ def dossiers(user: User, *, call: int | str | None = None, state: str | None = N
     """The dossiers the user may see, of one call and in one state if asked (each filter
     checked, and named when it is not valid)."""
     queryset = visible(Viewer.of(user)).select_related("call", "authority", "partner_country")
-    errors: dict[str, list] = {}
-    if call not in (None, ""):
-        if not str(call).isdigit():
-            errors["call"] = [_("Choose a call from the list.")]
-        else:
-            queryset = queryset.filter(call_id=int(call))
-    if state:
-        if state not in Dossier.State.values:
-            errors["state"] = [_("Choose one of the states: %(states)s.") % {"states": ", ".join(Dossier.State.values)}]
-        else:
-            queryset = queryset.filter(state=state)
-    if errors:
-        raise ValidationError(errors)
-    return queryset
+    return narrowed(
+        queryset,
+        field="call",
+        parent=call,
+        parent_message=_("Choose a call from the list."),
+        state=state,
+        states=Dossier.State.values,
+    )
 
 
 def dossier(user: User, dossier_id: int) -> Dossier:
