@@ -3,6 +3,7 @@ from django.contrib.auth.models import Group
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from atlas_pages.core.uploads import private_storage
 from extranet.groups import LABELS
 
 
@@ -266,7 +267,7 @@ class AtlasExport(models.Model):
     scope = models.CharField(_("grouped"), max_length=10, choices=Scope.choices, default=Scope.COUNTRY)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
     project_count = models.PositiveIntegerField(_("number of projects"), default=0)
-    file = models.FileField(_("PDF"), upload_to="atlas-exports/%Y/%m/", blank=True)
+    file = models.FileField(_("PDF"), upload_to="atlas-exports/%Y/%m/", storage=private_storage, blank=True)
     created_at = models.DateTimeField(_("asked at"), auto_now_add=True)
     finished_at = models.DateTimeField(_("ready at"), null=True, blank=True)
 

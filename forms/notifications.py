@@ -10,17 +10,22 @@ from atlas_pages.core import mail
 from extranet.models import MemberProfile
 
 
-def authority_members(item) -> list[str]:
-    """The addresses of whoever files for the dossier's (or declaration's) authority."""
+def approved_members(author, **lookups) -> list[str]:
+    """The addresses of the active, approved members that match ``lookups`` on the user (for
+    example an authority's code, or the embassies' group and a country: values staff verified on
+    approval), and of ``author`` when active."""
     users = get_user_model().objects.filter(
-        is_active=True,
-        member_profile__organisation_code=item.authority.code,
-        member_profile__status=MemberProfile.Status.APPROVED,
+        is_active=True, member_profile__status=MemberProfile.Status.APPROVED, **lookups
     )
     addresses = set(users.values_list("email", flat=True))
-    if item.created_by and item.created_by.is_active:
-        addresses.add(item.created_by.email)
+    if author is not None and author.is_active:
+        addresses.add(author.email)
     return sorted(address for address in addresses if address)
+
+
+def authority_members(item) -> list[str]:
+    """Whoever files for the dossier's (or declaration's) authority, and whoever created it."""
+    return approved_members(item.created_by, member_profile__organisation_code=item.authority.code)
 
 
 def staff_addresses() -> list[str]:

@@ -60,5 +60,5 @@ def check_upload(upload, field: str, allowed: dict[str, str] = DOCUMENTS, max_by
 
 
 def private_storage() -> FileSystemStorage:
-    """Files only the application hands out (dossiers' documents)."""
+    """Files only the application hands out (dossiers' documents, receipts, kept Atlas exports)."""
     return FileSystemStorage(location=settings.PRIVATE_MEDIA_ROOT, base_url=None)

@@ -18,6 +18,7 @@ from atlas_pages.models import Project
 from forms.apd import services as apd
 from forms.apd.forms import ApdLineForm
 from forms.apd.models import ApdDeclaration
+from forms.listing import listed
 from forms.permissions import Viewer
 
 PER_PAGE = 25
@@ -37,13 +38,9 @@ def apd_home(request: HttpRequest) -> HttpResponse:
     authority = apd.declarer_authority(request.user)
     if not (viewer.is_staff or authority is not None):
         return render(request, "cncd_forms/apd_not_for_you.html", status=403)
-    campaign_id, state = request.GET.get("campagne", ""), request.GET.get("etat", "")
-    status = 200
-    try:
-        queryset = apd.declarations(request.user, campaign=campaign_id, state=state)
-    except ValidationError as error:
-        report_refusal(request, error)
-        queryset, campaign_id, state, status = apd.declarations(request.user), "", "", 400
+    queryset, chosen, status = listed(
+        request, apd.declarations, campaign=request.GET.get("campagne", ""), state=request.GET.get("etat", "")
+    )
     mine = dict(apd.declarations(request.user).values_list("campaign_id", "pk")) if authority else {}
     campaigns = [(campaign, mine.get(campaign.pk)) for campaign in apd.campaigns()]
     return render(
@@ -54,7 +51,7 @@ def apd_home(request: HttpRequest) -> HttpResponse:
             "campaigns": campaigns,
             "page_obj": Paginator(queryset, PER_PAGE).get_page(request.GET.get("page")),
             "states": ApdDeclaration.State.choices,
-            "chosen": {"campagne": campaign_id, "etat": state},
+            "chosen": {"campagne": chosen["campaign"], "etat": chosen["state"]},
         },
         status=status,
     )

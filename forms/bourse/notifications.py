@@ -1,13 +1,11 @@
 """The e-mails of the Bourse-projets census (see ``forms.notifications``)."""
 
-from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from atlas_pages.core.links import site_url
 from atlas_pages.models import BourseProject
-from extranet.models import MemberProfile
 from forms.bourse.models import BourseInterest
-from forms.notifications import atlas_addresses, tell
+from forms.notifications import approved_members, atlas_addresses, tell
 
 CONTEXT = "forms.bourse.notifications.context"
 
@@ -27,16 +25,9 @@ def context(entry_id: int, interest_id: int | None = None) -> dict:
 
 def embassy_members(entry: BourseProject) -> list[str]:
     """The embassy of the entry's country, and whoever recorded the entry."""
-    users = get_user_model().objects.filter(
-        is_active=True,
-        groups__actor_group__slug="ambassades",
-        member_profile__country=entry.country.iso2,
-        member_profile__status=MemberProfile.Status.APPROVED,
+    return approved_members(
+        entry.recorded_by, groups__actor_group__slug="ambassades", member_profile__country=entry.country.iso2
     )
-    addresses = set(users.values_list("email", flat=True))
-    if entry.recorded_by and entry.recorded_by.is_active:
-        addresses.add(entry.recorded_by.email)
-    return sorted(address for address in addresses if address)
 
 
 def bourse_recorded(entry: BourseProject) -> None:

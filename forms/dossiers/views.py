@@ -17,6 +17,7 @@ from forms.dossiers import services
 from forms.dossiers.forms import BudgetFormSet, ContactFormSet, DocumentForm, DossierForm, MessageForm, OpinionForm
 from forms.dossiers.models import CallForProjectsPage, Dossier, RequiredOpinion
 from forms.dossiers.permissions import speaks_for
+from forms.listing import listed
 from forms.permissions import Viewer
 
 CONTENT = ("title", "partner_name", "partner_country", "themes", "description", "objectives", "start_year")
@@ -40,13 +41,9 @@ PER_PAGE = 25
 def dossier_list(request: HttpRequest) -> HttpResponse:
     """“Dossiers de cofinancement”: every dossier the member may see (their authority's, their
     country's for an embassy, their region's for a prefecture, all for ministries), by call and state."""
-    call_id, state = request.GET.get("appel", ""), request.GET.get("etat", "")
-    status = 200
-    try:
-        queryset = services.dossiers(request.user, call=call_id, state=state)
-    except ValidationError as error:
-        report_refusal(request, error)
-        queryset, call_id, state, status = services.dossiers(request.user), "", "", 400
+    queryset, chosen, status = listed(
+        request, services.dossiers, call=request.GET.get("appel", ""), state=request.GET.get("etat", "")
+    )
     page = Paginator(queryset, PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -55,7 +52,7 @@ def dossier_list(request: HttpRequest) -> HttpResponse:
             "page_obj": page,
             "calls": services.calls(),
             "states": Dossier.State.choices,
-            "chosen": {"appel": call_id, "etat": state},
+            "chosen": {"appel": chosen["call"], "etat": chosen["state"]},
         },
         status=status,
     )

@@ -4,8 +4,10 @@ attached, or by a link that expires; rate-limited; never reachable by another me
 
 import io
 import re
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.test import Client
 from pypdf import PdfReader
@@ -65,6 +67,10 @@ def test_kept_export_is_listed_with_its_filters_downloaded_and_deleted(elu_clien
 
     stored = AtlasExport.objects.get(pk=item["id"]).file
     assert stored.storage.exists(stored.name)
+    # The file is the member's: among the private files, at no public media address.
+    assert Path(stored.path).is_relative_to(settings.PRIVATE_MEDIA_ROOT)
+    assert not (Path(settings.MEDIA_ROOT) / stored.name).exists()
+    assert Client().get(f"{settings.MEDIA_URL}{stored.name}").status_code == 404
     assert elu_client.delete(f"/api/me/exports/{item['id']}/").status_code == 204
     assert not stored.storage.exists(stored.name)
     assert elu_client.get(f"/api/me/exports/{item['id']}/").status_code == 404
