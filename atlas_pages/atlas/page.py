@@ -9,8 +9,10 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.models import Page
 
+from atlas_pages.core.preview import FrontEndPreview
 
-class AtlasPage(RoutablePageMixin, Page):
+
+class AtlasPage(FrontEndPreview, RoutablePageMixin, Page):
     """“Atlas de la coopération décentralisée”: search, map, sheets, countries, continents."""
 
     intro = models.TextField(_("introduction"), blank=True)

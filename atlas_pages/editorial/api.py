@@ -3,11 +3,13 @@
 import datetime as dt
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from wagtail.models import Page
 
+from atlas_pages.core import preview
 from atlas_pages.core.auth import any_caller
 from atlas_pages.core.countries import country_name
 from atlas_pages.core.exceptions import NotFound
@@ -78,6 +80,11 @@ class PageDetailOut(PageSummaryOut):
     fields: dict[str, Any] = Field(description="Every field of the page type (StreamField as JSON, rich text as HTML)")
 
 
+class PreviewOut(PageDetailOut):
+    id: int | None = Field(description="None for a page not saved yet")  # type: ignore[assignment]
+    draft: bool = Field(True, description="Always true: this is the draft, not what is published")
+
+
 class LockedPageOut(Schema):
     detail: str
     page: PageSummaryOut
@@ -102,21 +109,25 @@ class PageListQuery(InputSchema):
 
 
 def summary(row: services.PageRow, request: HttpRequest) -> PageSummaryOut:
+    return PageSummaryOut(**summary_fields(row, request))
+
+
+def summary_fields(row: services.PageRow, request: HttpRequest) -> dict[str, Any]:
     page = row.page
-    return PageSummaryOut(
-        id=page.pk,
-        type=services.page_type_name(page.specific_class or type(page)),
-        title=page.title,
-        slug=page.slug,
-        url=page.get_url(request) or "",
-        parent_id=row.parent_id,
-        date=row.date,
-        first_published_at=page.first_published_at,
-        teaser=row.teaser or "",
-        locked=row.locked,
-        country=SiteCountryOut(code=row.country, name=country_name(row.country)) if row.country else None,
-        themes=[ThemeOut(slug=slug, name=str(THEME_LABELS.get(slug, slug))) for slug in row.theme_slugs],
-    )
+    return {
+        "id": page.pk,
+        "type": services.page_type_name(page.specific_class or type(page)),
+        "title": page.title,
+        "slug": page.slug,
+        "url": page.get_url(request) or "",
+        "parent_id": row.parent_id,
+        "date": row.date,
+        "first_published_at": page.first_published_at,
+        "teaser": row.teaser or "",
+        "locked": row.locked,
+        "country": SiteCountryOut(code=row.country, name=country_name(row.country)) if row.country else None,
+        "themes": [ThemeOut(slug=slug, name=str(THEME_LABELS.get(slug, slug))) for slug in row.theme_slugs],
+    }
 
 
 def detail_response(request: HttpRequest, page: Page):
@@ -177,6 +188,30 @@ def list_pages(request: HttpRequest, query: Query[PageListQuery]):
         limit=query.limit,
         offset=query.offset,
         items=[summary(row, request) for row in result.rows],
+    )
+
+
+@router.get(
+    "/pages/preview/",
+    response={200: PreviewOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    summary="The draft an editor is previewing (for the holder of the preview token)",
+    auth=None,
+)
+def preview_page(
+    request: HttpRequest,
+    response: HttpResponse,
+    content_type: str = Query(..., max_length=100, description="app_label.model, as in the preview address"),
+    token: str = Query(..., max_length=255, description="The token of the preview address"),
+):
+    """What the Wagtail admin's Preview sends the front end to: its preview address gets
+    ``?content_type=&token=`` and asks this with them. The token is signed and short-lived
+    (``CNCD_PREVIEW_MAX_AGE``); a forged or expired one gets 403, a deleted preview 404. The draft
+    is served whole, padlock or not, to the token's holder only, and is never cached."""
+    add_never_cache_headers(response)
+    found = preview.draft(content_type, token)
+    page = found.page
+    return PreviewOut(
+        **summary_fields(services.draft_row(page, found.parent_id), request), fields=page_fields(page, request)
     )
 
 

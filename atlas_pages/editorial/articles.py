@@ -17,6 +17,7 @@ from wagtail.search import index
 from wagtailgeowidget.panels import LeafletPanel
 
 from atlas_pages.core.countries import country_name, is_country_code, lazy_country_choices
+from atlas_pages.core.preview import FrontEndPreview
 from atlas_pages.editorial.blocks import BodyBlock, KeyFigureBlock
 
 
@@ -30,7 +31,7 @@ def country_panel(heading=None) -> FieldPanel:
     return FieldPanel("country", widget=widget, heading=heading)
 
 
-class RubricIndexPage(RoutablePageMixin, Page):
+class RubricIndexPage(FrontEndPreview, RoutablePageMixin, Page):
     """A rubric (“Témoignages”, “Zoom sur un pays”…): its pages listed by month, newest first."""
 
     class Kind(models.TextChoices):
@@ -85,7 +86,7 @@ class RubricIndexPage(RoutablePageMixin, Page):
         return context
 
 
-class EditorialPage(Page):
+class EditorialPage(FrontEndPreview, Page):
     """What every rubric page has: a date, a teaser anyone may read, a country, themes and a body."""
 
     date = models.DateField(

@@ -7,10 +7,11 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
+from atlas_pages.core.preview import FrontEndPreview
 from atlas_pages.editorial.blocks import BodyBlock
 
 
-class HomePage(Page):
+class HomePage(FrontEndPreview, Page):
     """The site's home: an introduction and the latest of each rubric."""
 
     intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
@@ -36,7 +37,7 @@ class HomePage(Page):
         verbose_name_plural = _("home pages")
 
 
-class StandardPage(Page):
+class StandardPage(FrontEndPreview, Page):
     """A plain content page: about the CNCD, the extranet, legal notices."""
 
     intro = models.TextField(_("introduction"), blank=True, help_text=_("Shown under the title and in listings."))

@@ -306,11 +306,20 @@ def list_pages(site: Site | None, filters: PageFilters, reader: Reader, limit: i
 
 def page_row(page: Page, reader: Reader) -> PageRow:
     """The listing row of one page already in hand (for detail answers)."""
+    return _row(page, locked=is_locked(page, reader), parent_id=parent_ids([page])[page.pk])
+
+
+def draft_row(page: Page, parent_id: int | None) -> PageRow:
+    """The row of a draft being previewed (saved or not): its holder reads it whole."""
+    return _row(page, locked=False, parent_id=parent_id)
+
+
+def _row(page: Page, *, locked: bool, parent_id: int | None) -> PageRow:
     editorial = page if isinstance(page, EditorialPage) else None
     return PageRow(
         page=page,
-        locked=is_locked(page, reader),
-        parent_id=parent_ids([page])[page.pk],
+        locked=locked,
+        parent_id=parent_id,
         date=editorial.date if editorial else None,
         teaser=editorial.teaser if editorial else page.search_description,
         country=editorial.country if editorial else "",

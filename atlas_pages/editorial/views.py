@@ -1,8 +1,13 @@
+from csp.decorators import csp_replace
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.cache import add_never_cache_headers
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 from wagtail.models import Page
 
+from atlas_pages.core import preview as preview_service
+from atlas_pages.core.exceptions import DomainError
 from atlas_pages.editorial import services
 from atlas_pages.editorial.padlock import Reader
 
@@ -19,3 +24,23 @@ def search(request: HttpRequest) -> HttpResponse:
     rows = [by_id[pk] for pk in window if pk in by_id]
     context = {"query": query, "rows": rows, "results": current, "count": len(ids)}
     return render(request, "atlas_pages/search.html", context)
+
+
+@xframe_options_sameorigin
+@csp_replace({"frame-ancestors": ["'self'"]})
+def preview(request: HttpRequest) -> HttpResponse:
+    """The reference front end's preview address (``/apercu/?content_type=&token=``): what the
+    Wagtail admin's Preview panel shows. The draft comes from the same token check as
+    ``/api/pages/preview/``; the admin frames this page, so it may be framed by the site only."""
+    try:
+        found = preview_service.draft(request.GET.get("content_type", ""), request.GET.get("token", ""))
+        response = found.page.specific.render_draft(request)
+    except DomainError as error:
+        response = render(
+            request, "atlas_pages/preview_refused.html", {"message": error.message}, status=error.status_code
+        )
+    if hasattr(response, "render"):
+        response.render()
+    add_never_cache_headers(response)
+    response["X-Robots-Tag"] = "noindex"
+    return response

@@ -18,11 +18,12 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFi
 from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page
 
+from atlas_pages.core.preview import FrontEndPreview
 from atlas_pages.core.uploads import private_storage
 from atlas_pages.editorial.blocks import BodyBlock
 
 
-class CallForProjectsIndexPage(Page):
+class CallForProjectsIndexPage(FrontEndPreview, Page):
     """“Appels à projets”: the calls, open ones first."""
 
     intro = models.TextField(_("introduction"), blank=True)
@@ -42,7 +43,7 @@ class CallForProjectsIndexPage(Page):
         return context
 
 
-class CallForProjectsPage(Page):
+class CallForProjectsPage(FrontEndPreview, Page):
     """An annual or triennial call for projects: rules, dates, envelope, what is eligible and
     which opinions each dossier needs. Local authorities file their dossiers while it is open."""
 

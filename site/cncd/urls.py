@@ -26,6 +26,7 @@ urlpatterns = [
     path("lettre-information/", include("newsletter.urls")),
     path("teleprocedures/", include("forms.urls")),
     path("recherche/", atlas_views.search, name="search"),
+    path("apercu/", atlas_views.preview, name="preview"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("sitemap.xml", sitemap),
 ]

@@ -79,7 +79,9 @@ def pages():
         description="Collecte",
         expected_partnership="Expertise",
     )
+    preview = local.specific.create_page_preview()  # the editor's Preview of the padlocked page
     return {
+        "preview_token": preview.token,
         "entry": entry.pk,
         "proposal": proposal.pk,
         "campaign": campaign.pk,
@@ -122,6 +124,20 @@ MATRIX = {
             "/api/pages/{local}/",
             None,
             lambda p: expect(p, default=403, anonymous=401, collectivites=200, staff=200),
+        ),
+    ],
+    ("GET", "/api/pages/preview/"): [
+        (
+            "the holder of a preview token, padlock or not",
+            "/api/pages/preview/?content_type=atlas_pages.articlepage&token={preview_token}",
+            None,
+            lambda p: 200,
+        ),
+        (
+            "a forged token",
+            "/api/pages/preview/?content_type=atlas_pages.articlepage&token=id=1:1xYlhP:forged",
+            None,
+            lambda p: 403,
         ),
     ],
     ("GET", "/api/atlas/projects/"): [("search", "/api/atlas/projects/?continent=afrique", None, lambda p: 200)],

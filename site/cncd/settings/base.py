@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "wagtail.admin",
     "wagtail",
     "wagtail_modeladmin",
+    "wagtail_headless_preview",
     "wagtailgeowidget",
     "modelcluster",
     "taggit",
@@ -70,6 +71,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
+    "cncd.middleware.FramedPreviews",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -248,6 +250,13 @@ WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 # The admin's login and password reset are allauth's (rate-limited, approval and MFA enforced):
 # /admin/login/ leads there (extranet.views.admin_login).
 WAGTAIL_PASSWORD_RESET_ENABLED = False
+# Draft preview (wagtail-headless-preview): the admin's Preview shows the draft as the front end
+# renders it. CNCD_PREVIEW_URL is an outside front end's preview address (it is given
+# ?content_type=&token= and asks /api/pages/preview/ for the draft); unset, the reference front
+# end's /apercu/. A token is signed and lives CNCD_PREVIEW_MAX_AGE seconds.
+CNCD_PREVIEW_URL = env("CNCD_PREVIEW_URL", default="")
+CNCD_PREVIEW_MAX_AGE = env.int("CNCD_PREVIEW_MAX_AGE", default=3600)
+WAGTAIL_HEADLESS_PREVIEW = {"CLIENT_URLS": {"default": CNCD_PREVIEW_URL or "/apercu/"}, "REDIRECT_ON_PREVIEW": False}
 
 # django-allauth: accounts and its headless API (browser and app clients).
 ACCOUNT_LOGIN_METHODS = {"username", "email"}
