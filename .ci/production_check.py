@@ -5,15 +5,21 @@ Every request says it came through the HTTPS reverse proxy (X-Forwarded-Proto), 
 README's deployment. Prints one line per check; exits 1 at the first that fails.
 """
 
+import base64
+import hashlib
+import hmac
 import json
 import mailbox
 import os
 import re
+import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
 import uuid
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 BASE = sys.argv[1].rstrip("/")
 PROXY = {"X-Forwarded-Proto": "https", "Accept-Language": "fr"}
@@ -77,6 +83,77 @@ def wait_until_served() -> None:
     check("/healthz says no more than the state of each check", "postgres" not in body.decode().lower())
 
 
+def shell(code: str) -> str:
+    """Runs Python in ``manage.py shell`` with the deployment's environment (what staff or a
+    job would do), and gives back what it printed."""
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "--no-imports", "-c", code], capture_output=True, text=True, timeout=120
+    )
+    check("manage.py shell ran", result.returncode == 0, result.stderr[-800:])
+    return result.stdout.strip()
+
+
+def http_caching() -> None:
+    """Two gunicorn workers share one cache: the same validator from either, a 304 from either,
+    and a change in the Atlas seen by both."""
+    path = "/api/atlas/facets/?continent=afrique"
+    etags = {fetch(path)[1].get("ETag") for _ in range(4)}
+    check(
+        "the Atlas's answers carry one ETag whichever worker answers", len(etags) == 1 and None not in etags, str(etags)
+    )
+    etag = etags.pop()
+    codes = {fetch(path, headers={"If-None-Match": etag})[0] for _ in range(4)}
+    check("a conditional request gets 304 from every worker", codes == {304}, str(codes))
+    _code, headers, _body = fetch(path)
+    check(
+        "the Atlas's answers are public with an exact Vary",
+        headers.get("Cache-Control", "").startswith("public") and headers.get("Vary") == "Accept-Language",
+        f"{headers.get('Cache-Control')} / {headers.get('Vary')}",
+    )
+    shell("from atlas_pages.models import Project; p = Project.objects.order_by('pk').first(); p.save()")
+    codes = {fetch(path, headers={"If-None-Match": etag})[0] for _ in range(4)}
+    check("after a change in the Atlas, no worker answers 304 to the old ETag", codes == {200}, str(codes))
+
+
+def webhooks() -> None:
+    """An endpoint registered, a page published: the worker POSTs the signed payload."""
+    received: list[tuple[dict, bytes]] = []
+
+    class Receiver(BaseHTTPRequestHandler):
+        def do_POST(self):
+            received.append(
+                ({k.lower(): v for k, v in self.headers.items()}, self.rfile.read(int(self.headers["Content-Length"])))
+            )
+            self.send_response(204)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Receiver)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    secret = shell(
+        "from atlas_pages.models import WebhookEndpoint;"
+        f"e = WebhookEndpoint.objects.create(name='CI', url='http://127.0.0.1:{server.server_port}/hook',"
+        " events=['page.published']); print(e.secret)"
+    )
+    page_id = shell(
+        "from atlas_pages.models import ArticlePage; p = ArticlePage.objects.live().first();"
+        " p.save_revision().publish(); print(p.pk)"
+    )
+    deadline = time.monotonic() + 60
+    while not received and time.monotonic() < deadline:
+        time.sleep(0.5)
+    server.shutdown()
+    check("the worker POSTed the page.published webhook", bool(received))
+    headers, body = received[0]
+    key = base64.b64decode(secret.removeprefix("whsec_"))
+    signed = f"{headers['webhook-id']}.{headers['webhook-timestamp']}.".encode() + body
+    expected = "v1," + base64.b64encode(hmac.new(key, signed, hashlib.sha256).digest()).decode()
+    check("its signature checks with the endpoint's secret", headers.get("webhook-signature") == expected)
+    check("it names the published page", json.loads(body)["items"][0]["id"] == int(page_id), body[:300].decode())
+
+
 def main() -> None:
     print(f"production checks against {BASE}")
     wait_until_served()
@@ -128,6 +205,8 @@ def main() -> None:
         f"{os.environ['WAGTAILADMIN_BASE_URL']}/lettre-information/" in text.decode("utf-8", "replace"),
         text[:400].decode("utf-8", "replace"),
     )
+    http_caching()
+    webhooks()
     code, _headers, body = fetch("/healthz")
     check("/healthz: the queue is drained", code == 200, body.decode())
     print("production checks: all passed")

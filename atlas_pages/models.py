@@ -8,6 +8,7 @@ from atlas_pages.atlas.models import (
 )
 from atlas_pages.atlas.page import AtlasPage
 from atlas_pages.core.taxonomy import Theme
+from atlas_pages.core.webhooks.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
 from atlas_pages.editorial.articles import (
     ArticlePage,
     ArticlePageTag,
@@ -39,4 +40,7 @@ __all__ = [
     "StandardPage",
     "TestimonyPage",
     "Theme",
+    "WebhookAttempt",
+    "WebhookDelivery",
+    "WebhookEndpoint",
 ]

@@ -59,6 +59,7 @@ def run() -> list[Row]:
         "SECRET_KEY": "bench-load-secret-key-not-for-production-0123456789abcdefghij",
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "DATABASE_URL": url,
+        "REDIS_URL": os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/8"),
         "SECURE_SSL_REDIRECT": "False",
         "WAGTAILADMIN_BASE_URL": f"http://127.0.0.1:{port}",
         "PYTHONPATH": str(ROOT),

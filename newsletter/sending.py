@@ -29,6 +29,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from atlas_pages.core.exceptions import Conflict
+from atlas_pages.core.webhooks.pages import path_of
+from atlas_pages.core.webhooks.services import announce
 from newsletter import composition, mime, rendering
 from newsletter.models import Delivery, NewsletterIssuePage, Sending, Subscription
 
@@ -429,9 +431,11 @@ def _finish(sending: Sending) -> Progress:
 
     current = progress(sending)
     if current.queued == 0 and current.sending == 0:
-        Sending.objects.filter(pk=sending.pk, state=Sending.State.RUNNING).update(
+        finished = Sending.objects.filter(pk=sending.pk, state=Sending.State.RUNNING).update(
             state=Sending.State.FINISHED, finished_at=timezone.now()
         )
+        if finished:
+            announce_sent(sending)
         return progress(sending)
     retry_at = (
         sending.deliveries.filter(state=DState.QUEUED)
@@ -442,6 +446,33 @@ def _finish(sending: Sending) -> Progress:
     if send_issue.get_backend().supports_defer and retry_at is not None:
         send_issue.using(run_after=retry_at).enqueue(sending.pk)
     return current
+
+
+def announce_sent(sending: Sending) -> None:
+    """The publish webhook ``newsletter.issue.sent``: the issue's web version and the archive."""
+    issue = NewsletterIssuePage.objects.select_related("locale").get(pk=sending.issue_id)
+    path = path_of(issue)
+    announce(
+        "newsletter.issue.sent",
+        [
+            (
+                issue.pk,
+                {
+                    "id": issue.pk,
+                    "path": path,
+                    "locale": issue.locale.language_code,
+                    "language": issue.language,
+                    "api": f"/api/newsletter/issues/{issue.pk}/",
+                    "sent": current_sent(sending),
+                },
+            )
+        ],
+        ["/api/newsletter/issues/", f"/api/newsletter/issues/{issue.pk}/", path],
+    )
+
+
+def current_sent(sending: Sending) -> int:
+    return sending.deliveries.filter(state=DState.SENT).count()
 
 
 def dispatch(now=None) -> list[Sending]:

@@ -12,7 +12,9 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
+from ninja.decorators import decorate_view
 
+from atlas_pages.atlas import index as atlas_index
 from atlas_pages.atlas import pdf as atlas_pdf
 from atlas_pages.atlas import search as atlas_search
 from atlas_pages.atlas import services
@@ -22,8 +24,11 @@ from atlas_pages.core import throttle
 from atlas_pages.core.auth import any_caller
 from atlas_pages.core.countries import country_name
 from atlas_pages.core.exceptions import Conflict, NotAuthenticated
+from atlas_pages.core.http_cache import cached_answer
 from atlas_pages.core.paging import Paging
 from atlas_pages.core.schemas import InputSchema
+
+ATLAS_CACHE = cached_answer(atlas_index.version)  # the same for everyone, until the Atlas changes
 
 router = Router(tags=["atlas"])
 
@@ -179,6 +184,7 @@ def _country(country: Country) -> NamedOut:
 
 
 @router.get("/atlas/projects/", response=ProjectListOut, summary="Search the Atlas's projects", auth=None)
+@decorate_view(ATLAS_CACHE)
 def list_projects(request: HttpRequest, filters: Query[ProjectQuery], paging: Query[Paging]):
     """The advanced search: every filter optional and combined; field errors name the filter."""
     ids = atlas_search.matching_ids(atlas_search.search(request.GET))  # one scan: the count and the page
@@ -197,6 +203,7 @@ def list_projects(request: HttpRequest, filters: Query[ProjectQuery], paging: Qu
     auth=None,
     openapi_extra={"responses": {200: {"content": {"application/geo+json": {}}}}},
 )
+@decorate_view(ATLAS_CACHE)
 def projects_geojson(request: HttpRequest, filters: Query[ProjectQuery]):
     """Every matching project with a location abroad, as a FeatureCollection for the map."""
     data = atlas_search.geojson(atlas_search.search(request.GET))
@@ -248,6 +255,7 @@ def projects_pdf(request: HttpRequest, filters: Query[ProjectQuery], options: Qu
 
 
 @router.get("/atlas/projects/{project_id}/", response=ProjectDetailOut, summary="A project sheet", auth=None)
+@decorate_view(ATLAS_CACHE)
 def get_project(request: HttpRequest, project_id: int):
     project = get_object_or_404(Project.objects.select_related("country__continent", "updated_by"), pk=project_id)
     [row] = atlas_search.summary_rows([project.pk])  # the same shape as a list row
@@ -265,6 +273,7 @@ def get_project(request: HttpRequest, project_id: int):
 
 
 @router.get("/atlas/facets/", response=FacetsOut, summary="Facet counts of a search (same filters)", auth=None)
+@decorate_view(ATLAS_CACHE)
 def project_facets(request: HttpRequest, filters: Query[ProjectQuery]):
     """How many results fall under each value of every filter."""
     ids = atlas_search.matching_ids(atlas_search.search(request.GET))
@@ -274,6 +283,7 @@ def project_facets(request: HttpRequest, filters: Query[ProjectQuery]):
 @router.get(
     "/atlas/countries/", response=list[CountryOut], summary="Countries with their number of projects", auth=None
 )
+@decorate_view(ATLAS_CACHE)
 def list_countries(
     request: HttpRequest, continent: str | None = Query(None, max_length=20), with_projects: bool = False
 ):
@@ -293,6 +303,7 @@ def list_countries(
 
 
 @router.get("/atlas/authorities/", response=AuthorityListOut, summary="French local authorities", auth=None)
+@decorate_view(ATLAS_CACHE)
 def list_authorities(request: HttpRequest, filters: Query[AuthorityQuery], paging: Query[Paging]):
     found = services.authorities(q=filters.q, kind=filters.kind, region=filters.region, department=filters.department)
     count = found.count()

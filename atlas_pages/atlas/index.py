@@ -41,19 +41,25 @@ def bump() -> None:
     cache.set(VERSION_KEY, uuid.uuid4().hex, None)
 
 
+def version() -> str:
+    """The Atlas's current version, the same in every process (the shared cache holds it)."""
+    current = cache.get(VERSION_KEY)
+    if current is None:
+        current = uuid.uuid4().hex
+        cache.add(VERSION_KEY, current, None)
+        current = cache.get(VERSION_KEY, current)
+    return current
+
+
 def summary() -> Summary:
     global _current
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        version = uuid.uuid4().hex
-        cache.add(VERSION_KEY, version, None)
-        version = cache.get(VERSION_KEY, version)
+    version_now = version()
     current = _current
-    if current is not None and current.version == version:
+    if current is not None and current.version == version_now:
         return current
     with _lock:
-        if _current is None or _current.version != version:
-            _current = _build(version)
+        if _current is None or _current.version != version_now:
+            _current = _build(version_now)
         return _current
 
 

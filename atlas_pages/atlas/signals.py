@@ -1,10 +1,25 @@
 """Keep each project's folded search text in step with what editors change in the admin:
 its own fields, its authorities, and the names of those authorities."""
 
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 
 from atlas_pages.atlas import index as atlas_index
 from atlas_pages.atlas.models import FrenchAuthority, PartnerAuthority, Project
+from atlas_pages.core.webhooks.services import announce
+
+ATLAS_ANSWERS = ["/api/atlas/projects/", "/api/atlas/facets/", "/api/atlas/projects.geojson", "/api/atlas/countries/"]
+
+
+def announce_projects(event: str, projects: list[tuple[int, str]], **extra) -> None:
+    """A webhook event for these (id, title) projects: what to revalidate, never more."""
+    items = [(pk, {"id": pk, "title": title, "api": f"/api/atlas/projects/{pk}/", **extra}) for pk, title in projects]
+    announce(event, items, [*ATLAS_ANSWERS, *(described["api"] for _pk, described in items)])
+
+
+def remember_status(sender, instance: Project, raw=False, **kwargs) -> None:
+    """The status before the save, to tell when a project ends."""
+    if not raw and instance.pk:
+        instance._status_before = Project.objects.filter(pk=instance.pk).values_list("status", flat=True).first()
 
 
 def refresh_projects(project_ids) -> None:
@@ -19,9 +34,19 @@ def refresh_projects(project_ids) -> None:
     Project.objects.bulk_update(projects, ["search_text"], batch_size=500)
 
 
-def on_project_saved(sender, instance: Project, raw=False, update_fields=None, **kwargs) -> None:
-    if not raw and update_fields != frozenset({"search_text"}):
-        refresh_projects([instance.pk])
+def on_project_saved(sender, instance: Project, raw=False, created=False, update_fields=None, **kwargs) -> None:
+    if raw or update_fields == frozenset({"search_text"}):
+        return
+    refresh_projects([instance.pk])
+    announce_projects("atlas.project.created" if created else "atlas.project.changed", [(instance.pk, instance.title)])
+    before = getattr(instance, "_status_before", None)
+    if instance.status == Project.Status.COMPLETED and before not in (None, Project.Status.COMPLETED):
+        announce_projects("atlas.project.ended", [(instance.pk, instance.title)], removed=False)
+
+
+def on_project_deleted(sender, instance: Project, **kwargs) -> None:
+    atlas_index.bump()
+    announce_projects("atlas.project.ended", [(instance.pk, instance.title)], removed=True)
 
 
 def on_authorities_changed(sender, instance, action, reverse, pk_set, **kwargs) -> None:
@@ -44,7 +69,8 @@ def on_atlas_changed(sender, **kwargs) -> None:
 
 def connect() -> None:
     post_save.connect(on_project_saved, sender=Project, dispatch_uid="cncd-atlas-project-text")
-    post_delete.connect(on_atlas_changed, sender=Project, dispatch_uid="cncd-atlas-project-deleted")
+    pre_save.connect(remember_status, sender=Project, dispatch_uid="cncd-atlas-project-status")
+    post_delete.connect(on_project_deleted, sender=Project, dispatch_uid="cncd-atlas-project-deleted")
     m2m_changed.connect(on_atlas_changed, sender=Project.themes.through, dispatch_uid="cncd-atlas-themes")
     for model, through in (
         (FrenchAuthority, Project.french_authorities.through),

@@ -7,12 +7,14 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
+from ninja.decorators import decorate_view
 from wagtail.models import Page
 
 from atlas_pages.core import preview
 from atlas_pages.core.auth import any_caller
 from atlas_pages.core.countries import country_name
 from atlas_pages.core.exceptions import NotFound
+from atlas_pages.core.http_cache import cached_answer
 from atlas_pages.core.schemas import InputSchema
 from atlas_pages.core.themes import LABELS as THEME_LABELS
 from atlas_pages.editorial import services
@@ -20,6 +22,17 @@ from atlas_pages.editorial.padlock import Reader, refusal_status
 from atlas_pages.editorial.representation import page_fields
 
 router = Router(tags=["pages"])
+
+
+def reader_key(request: HttpRequest) -> str:
+    """What this caller may read: "" for anonymous visitors (their answers are public)."""
+    reader = Reader.of(request.user)
+    if not reader.is_authenticated:
+        return ""
+    return "staff" if reader.sees_everything else "groups:" + ",".join(str(pk) for pk in sorted(reader.group_ids))
+
+
+PAGES_CACHE = cached_answer(services.pages_version, caller=reader_key)
 
 
 class MenuItemOut(Schema):
@@ -146,6 +159,7 @@ def detail_response(request: HttpRequest, page: Page):
 
 
 @router.get("/site/", response=SiteOut, summary="Site name, main navigation and contact", auth=None)
+@decorate_view(PAGES_CACHE)
 def site(request: HttpRequest):
     """What a front end needs to draw the header and the footer."""
     current_site = services.site_for(request)
@@ -169,6 +183,7 @@ def site(request: HttpRequest):
 
 
 @router.get("/pages/", response=PageListOut, summary="List pages (padlocked ones flagged)", auth=any_caller)
+@decorate_view(PAGES_CACHE)
 def list_pages(request: HttpRequest, query: Query[PageListQuery]):
     """Every live page, padlocked ones included with ``locked: true`` and their teaser only."""
     filters = services.PageFilters(
@@ -221,6 +236,7 @@ def preview_page(
     summary="Find a page by its URL path",
     auth=any_caller,
 )
+@decorate_view(PAGES_CACHE)
 def find_page(request: HttpRequest, path: str = Query("/", max_length=2048)):
     return detail_response(request, services.find_page(services.site_for(request), path, request))
 
@@ -231,6 +247,7 @@ def find_page(request: HttpRequest, path: str = Query("/", max_length=2048)):
     summary="One page with all its fields",
     auth=any_caller,
 )
+@decorate_view(PAGES_CACHE)
 def get_page(request: HttpRequest, page_id: int):
     """The body goes only to callers the padlock admits: 401 when anonymous, 403 for another group."""
     page = services.live_page(services.site_for(request), page_id)

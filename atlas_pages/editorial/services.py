@@ -6,6 +6,7 @@ import calendar
 import datetime as dt
 import logging
 import re
+import uuid
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from urllib.parse import unquote
@@ -16,7 +17,7 @@ from django.db import DatabaseError, transaction
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
-from wagtail.models import Page, Site, get_page_models
+from wagtail.models import Page, PageViewRestriction, Site, get_page_models
 
 from atlas_pages.core.exceptions import DomainError, NotFound
 from atlas_pages.editorial.articles import ArticlePage, EditorialPage, RubricIndexPage
@@ -70,6 +71,39 @@ def site_for(request: HttpRequest) -> Site | None:
             cache.set(key, site, SITE_CACHE_SECONDS)
     request._wagtail_site = site  # type: ignore[attr-defined]  # where Wagtail looks first
     return site
+
+
+PAGES_VERSION_KEY = "cncd:pages:version"
+# A page saved with only these fields changed a draft or a lock: nothing published changed.
+DRAFT_FIELDS = frozenset(
+    {"has_unpublished_changes", "latest_revision", "latest_revision_created_at", "draft_title", "locked",
+     "locked_at", "locked_by", "live_revision", "url_path"}
+)  # fmt: skip
+
+
+def pages_version() -> str:
+    """The version of everything the page API shows (pages, padlocks, sites, menus), the same in
+    every process; the API's ETags are made from it (``atlas_pages.core.http_cache``)."""
+    current = cache.get(PAGES_VERSION_KEY)
+    if current is None:
+        current = uuid.uuid4().hex
+        cache.add(PAGES_VERSION_KEY, current, None)
+        current = cache.get(PAGES_VERSION_KEY, current)
+    return current
+
+
+def bump_pages(**kwargs) -> None:
+    cache.set(PAGES_VERSION_KEY, uuid.uuid4().hex, None)
+
+
+def on_content_saved(sender, instance=None, update_fields=None, raw=False, **kwargs) -> None:
+    """Connected to every save and deletion: a page, a padlock, a site or the contact details
+    changed, so every cached page answer is stale."""
+    if raw or not isinstance(instance, (Page, PageViewRestriction, Site, ContactSettings)):
+        return
+    if isinstance(instance, Page) and update_fields and DRAFT_FIELDS.issuperset(update_fields):
+        return
+    bump_pages()
 
 
 def forget_sites(**kwargs) -> None:

@@ -57,7 +57,11 @@ api = NinjaAPI(
         "Headless API of the extranet of the Commission nationale de la coopération décentralisée. "
         "Authenticate with the allauth session (browser, CSRF) or an `X-Session-Token` (app). "
         'Errors are JSON `{"detail": ...}`; field errors list `field` and `msg` in the language '
-        "asked by `Accept-Language` (French by default)."
+        "asked by `Accept-Language` (French by default).\n\n"
+        "**Accounts** (signup into a group, login, e-mail verification, password reset, two-factor "
+        "authentication, app session tokens) are django-allauth's headless API, specified apart: "
+        "[/_allauth/openapi.json](/_allauth/openapi.json) ([YAML](/_allauth/openapi.yaml), "
+        "[browse it](/_allauth/openapi.html))."
     ),
     urls_namespace="api",
 )

@@ -2,10 +2,13 @@
 
 import json
 
+from django.conf import settings
 from django.http import HttpRequest, JsonResponse
 from django.shortcuts import render
+from django.utils import translation
 from django.utils.cache import add_never_cache_headers
-from django.utils.translation import gettext
+from django.utils.translation import get_supported_language_variant, gettext
+from django.utils.translation.trans_real import parse_accept_lang_header
 
 
 def _in_json(value, path: list[str]) -> str | None:
@@ -104,4 +107,50 @@ class FramedPreviews:
         response = self.get_response(request)
         if getattr(request, "is_dummy", False) and getattr(request, "is_preview", False):
             response._csp_replace = {"frame-ancestors": ["'self'"]}
+        return response
+
+
+class ApiLanguage:
+    """The API speaks the language of ``?locale=`` or of ``Accept-Language``, never that of the
+    site's language cookie: an answer then varies on the URL and ``Accept-Language`` only, which
+    is what its ``Vary`` says and what a shared cache can honour. After LocaleMiddleware."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest):
+        if request.path.startswith("/api/"):
+            language = api_language(request)
+            translation.activate(language)
+            request.LANGUAGE_CODE = language
+        return self.get_response(request)
+
+
+def api_language(request: HttpRequest) -> str:
+    asked = request.GET.get("locale", "")
+    candidates = [asked] if asked else []
+    candidates += [code for code, _quality in parse_accept_lang_header(request.headers.get("Accept-Language", ""))]
+    for candidate in candidates:
+        if candidate == "*":
+            continue
+        try:
+            return get_supported_language_variant(candidate)
+        except LookupError:
+            continue
+    return settings.LANGUAGE_CODE
+
+
+class ExactVary:
+    """An answer that states its own ``Vary`` (``atlas_pages.core.http_cache``) keeps it: the
+    session middleware would add ``Cookie`` to an answer that is the same for everyone as soon
+    as anything looked at the session. Before SessionMiddleware, so that it runs after it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest):
+        response = self.get_response(request)
+        exact = getattr(response, "exact_vary", None)
+        if exact:
+            response.headers["Vary"] = exact
         return response

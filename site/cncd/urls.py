@@ -6,6 +6,7 @@ from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from atlas_pages.editorial import views as atlas_views
+from cncd import allauth_spec
 from cncd.api import api, not_found
 from cncd.health import healthz
 from extranet.views import RegistrationView, admin_login
@@ -20,6 +21,8 @@ urlpatterns = [
     path("api/<path:rest>", not_found),
     path("accounts/signup/", RegistrationView.as_view(), name="account_signup"),
     path("accounts/", include("allauth.urls")),
+    path("_allauth/openapi.json", allauth_spec.openapi_json),
+    path("_allauth/openapi.yaml", allauth_spec.openapi_yaml),
     path("_allauth/", include("allauth.headless.urls")),
     path("espace-personnel/lettre/", newsletter_views.member, name="newsletter_member"),
     path("espace-personnel/", include("extranet.urls")),

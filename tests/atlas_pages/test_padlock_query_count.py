@@ -2,6 +2,7 @@
 
 import pytest
 from django.contrib.auth.models import Group
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from wagtail.models import PageViewRestriction
@@ -36,6 +37,9 @@ def add_restricted_notes(rubric, start: int, count: int) -> None:
 
 
 def measure(client, path, params=None) -> tuple[int, object]:
+    """The queries of computing the answer (not of serving the copy the server keeps of a
+    visitor's answer, which costs none: tests/core/test_http_caching.py)."""
+    cache.clear()
     with CaptureQueriesContext(connection) as queries:
         response = client.get(path, params or {})
     return len(queries), response

@@ -95,8 +95,11 @@ def test_an_app_token_callers_answers_are_private_too(member):
     from tests.factories import app_token
 
     token = app_token(member.username)
-    response = Client().get("/api/pages/", HTTP_X_SESSION_TOKEN=token)
+    response = Client().get("/api/me/", HTTP_X_SESSION_TOKEN=token)
     assert "no-store" in response["Cache-Control"]
+    # What the member may read of the pages: kept by their app only, revalidated each time.
+    pages = Client().get("/api/pages/", HTTP_X_SESSION_TOKEN=token)
+    assert pages["Cache-Control"] == "private, no-cache"
 
 
 @pytest.mark.parametrize("path", ["/api/atlas/authorities/", "/api/atlas/projects/", "/api/pages/"])

@@ -36,4 +36,8 @@ def test_language_chosen_in_the_header_sticks(client):
     assert response.status_code == 302
     page = client.get("/")
     assert '<html lang="en"' in page.text
-    assert client.get("/api/me/").json()["detail"] == "You must log in to do this."
+    # The API speaks the language the request asks for (Accept-Language, or ?locale=), which the
+    # reference front end's scripts send: never the cookie, so that its answers can be cached.
+    assert client.get("/api/me/", HTTP_ACCEPT_LANGUAGE="en").json()["detail"] == "You must log in to do this."
+    assert client.get("/api/me/", {"locale": "en"}).json()["detail"] == "You must log in to do this."
+    assert client.get("/api/me/").json()["detail"] == "Vous devez vous connecter pour faire cela."

@@ -46,6 +46,13 @@ def test_production_refuses_to_start_without_secret_key():
     assert "SECRET_KEY" in result.stderr
 
 
+def test_production_refuses_to_start_without_a_shared_cache():
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != "REDIS_URL"}
+    result = manage("check", env=env)
+    assert result.returncode != 0
+    assert "REDIS_URL" in result.stderr
+
+
 def test_production_reads_database_cache_mail_and_task_queue_from_environment():
     code = (
         "from django.conf import settings as s;"

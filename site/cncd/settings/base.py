@@ -70,10 +70,12 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "cncd.middleware.ExactVary",
     "csp.middleware.CSPMiddleware",
     "cncd.middleware.FramedPreviews",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "cncd.middleware.ApiLanguage",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "cncd.middleware.RejectNullCharacters",
@@ -197,6 +199,20 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 # /healthz answers 503 when the oldest task waiting in the queue is older than this (seconds):
 # no worker is consuming it.
 CNCD_HEALTHZ_MAX_TASK_AGE = env.int("CNCD_HEALTHZ_MAX_TASK_AGE", default=300)
+
+# HTTP caching of the API (atlas_pages.core.http_cache): how long a shared cache may keep an
+# answer that is the same for everyone, and how long the server keeps it under its ETag.
+CNCD_API_MAX_AGE = env.int("CNCD_API_MAX_AGE", default=60)
+CNCD_API_KEEP_SECONDS = env.int("CNCD_API_KEEP_SECONDS", default=3600)
+
+# Publish webhooks (atlas_pages.core.webhooks): staff register the endpoints in the admin. A
+# failed delivery is retried after each of these delays (seconds), then given up.
+CNCD_WEBHOOKS_ENABLED = env.bool("CNCD_WEBHOOKS_ENABLED", default=True)
+CNCD_WEBHOOK_RETRIES = [
+    int(value) for value in env.list("CNCD_WEBHOOK_RETRIES", default=["30", "120", "600", "3600", "21600"])
+]
+CNCD_WEBHOOK_TIMEOUT = env.float("CNCD_WEBHOOK_TIMEOUT", default=10.0)
+CNCD_WEBHOOK_REQUIRE_HTTPS = env.bool("CNCD_WEBHOOK_REQUIRE_HTTPS", default=False)
 
 # E-mail: account mail and newsletter mail leave from different addresses.
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="CNCD à la carte <ne-pas-repondre@cncd.example.org>")
@@ -332,6 +348,11 @@ CNCD_STATE_DOMAINS: dict[str, list[str]] = {
 }
 CNCD_STATE_AUTO_APPROVE: list[str] = env.list("CNCD_STATE_AUTO_APPROVE", default=[])
 HEADLESS_ONLY = False
+# allauth's own OpenAPI specification of signup, login, e-mail verification, password reset and
+# MFA: /_allauth/openapi.json (and .yaml), shown at /_allauth/openapi.html with the Swagger UI
+# django-ninja ships (no CDN); /api/docs links it.
+HEADLESS_SERVE_SPECIFICATION = True
+HEADLESS_SPECIFICATION_TEMPLATE_NAME = "cncd/allauth_openapi.html"
 HEADLESS_CLIENTS = ("browser", "app")
 
 # Headless API

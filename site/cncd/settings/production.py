@@ -26,13 +26,17 @@ CSRF_TRUSTED_ORIGINS = env.list(
 DATABASES = {"default": env.db_url("DATABASE_URL")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 
-if env("REDIS_URL", default=""):
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": env("REDIS_URL"),
-        }
+# One cache that every web process and worker sees: rate limits, the Atlas's and the pages'
+# versions (the API's ETags) and the API's kept answers. A cache per process would let each
+# count on its own and serve answers another process knows to be stale.
+if not env("REDIS_URL", default=""):
+    raise ImproperlyConfigured("REDIS_URL must be set in the environment for production (redis://host:6379/1).")
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": env("REDIS_URL"),
     }
+}
 
 if env("EMAIL_URL", default=""):
     vars().update(env.email_url("EMAIL_URL"))
@@ -46,6 +50,8 @@ else:
 
 # Background tasks go to the database queue, consumed by `manage.py db_worker`.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Webhook payloads are signed, not encrypted: production endpoints are https:// only.
+CNCD_WEBHOOK_REQUIRE_HTTPS = env.bool("CNCD_WEBHOOK_REQUIRE_HTTPS", default=True)
 
 # Static files served by the application itself (behind the proxy's cache).
 MIDDLEWARE = [MIDDLEWARE[0], "whitenoise.middleware.WhiteNoiseMiddleware", *MIDDLEWARE[1:]]

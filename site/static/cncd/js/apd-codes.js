@@ -8,7 +8,8 @@
     if (!hint) return;
     if (!code) { hint.textContent = ""; return; }
     fetch("/api/declarations/apd/codes/" + input.dataset.codeKind + "/" + encodeURIComponent(code), {
-      headers: { Accept: "application/json" }, credentials: "same-origin"
+      headers: { Accept: "application/json", "Accept-Language": document.documentElement.lang || "fr" },
+      credentials: "same-origin"
     }).then(function (response) {
       return response.json().then(function (body) { return { ok: response.ok, body: body }; });
     }).then(function (result) {

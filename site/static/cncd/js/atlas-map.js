@@ -54,7 +54,7 @@
       if (inline.features.length) { map.fitBounds(group.getBounds(), { maxZoom: 6, padding: [20, 20], animate: false }); }
     }
     if (element.dataset.geojson) {
-      fetch(element.dataset.geojson, { headers: { Accept: "application/geo+json" } })
+      fetch(element.dataset.geojson, { headers: { Accept: "application/geo+json", "Accept-Language": document.documentElement.lang || "fr" } })
         .then(function (response) { return response.json(); })
         .then(function (data) {
           var cluster = L.markerClusterGroup({ animate: false });

@@ -1,0 +1,100 @@
+"""HTTP caching of the API's answers: validators, 304s, ``Cache-Control`` and an exact ``Vary``.
+
+An answer's ETag is a digest of a *version* (bumped when what the answer shows changes: the
+pages, the Atlas), of the address with its query, of the language and, when the answer depends
+on the caller, of what the caller may see. So:
+
+- a conditional request (``If-None-Match``) whose ETag still holds gets 304 with no work done;
+- publishing or changing the Atlas bumps the version: every ETag changes and every answer kept
+  (here or in a shared cache that revalidates) is stale at once;
+- answers the same for everyone are ``public, max-age=CNCD_API_MAX_AGE`` and kept in the shared
+  cache (Redis in production) under their ETag, so the next caller costs no query;
+- answers that depend on the caller are ``private, no-cache`` (a browser may keep and revalidate
+  them, a shared cache may not).
+
+``Vary`` is exact: ``Accept-Language`` for answers the same for everyone (the API's language
+comes from ``?locale=`` or ``Accept-Language``, never from a cookie: ``ApiLanguage``), and
+``Accept-Language, Cookie, X-Session-Token`` for those that depend on who asks (a visitor's
+answer included: it is public, but another caller at the same address gets another one).
+"""
+
+import hashlib
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
+from django.utils.http import parse_etags
+from django.utils.translation import get_language
+
+PUBLIC_VARY = ("Accept-Language",)
+CALLER_VARY = ("Accept-Language", "Cookie", "X-Session-Token")
+KEPT_BYTES = 8 * 1024 * 1024  # larger answers are validated but not kept
+KEY = "cncd:answer:"
+
+
+def etag_for(request: HttpRequest, version: str, caller: str) -> str:
+    seed = "\n".join([version, request.path, request.META.get("QUERY_STRING", ""), get_language() or "", caller])
+    return 'W/"' + hashlib.sha256(seed.encode()).hexdigest()[:32] + '"'
+
+
+def matches(request: HttpRequest, etag: str) -> bool:
+    """Weak comparison, as RFC 9110 asks for If-None-Match."""
+    wanted = parse_etags(request.headers.get("If-None-Match", ""))
+    bare = etag.removeprefix("W/")
+    return "*" in wanted or any(candidate.removeprefix("W/") == bare for candidate in wanted)
+
+
+def _headers(response: HttpResponse, etag: str, public: bool, vary: tuple[str, ...]) -> HttpResponse:
+    response["ETag"] = etag
+    if public:
+        response["Cache-Control"] = f"public, max-age={settings.CNCD_API_MAX_AGE}"
+    else:
+        response["Cache-Control"] = "private, no-cache"
+    response["Vary"] = ", ".join(vary)
+    response.exact_vary = response["Vary"]  # type: ignore[attr-defined]  # ExactVary restores it last
+    return response
+
+
+def cached_answer(version: Callable[[], str], caller: Callable[[HttpRequest], str] | None = None):
+    """A view decorator (for django-ninja: ``@decorate_view(cached_answer(...))``). ``version``
+    gives the current version of what the answer shows; ``caller``, for answers that depend on
+    who asks, a key of what this caller may see (``""`` for anonymous callers, whose answers
+    are then public like the others)."""
+
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if request.method not in ("GET", "HEAD"):
+                return view(request, *args, **kwargs)
+            current = version()
+            vary = CALLER_VARY if caller else PUBLIC_VARY
+            # An app's X-Session-Token is read by the endpoint's auth: who asks is known after it.
+            known = caller is None or not request.headers.get("X-Session-Token")
+            if known:
+                who = caller(request) if caller else ""
+                etag = etag_for(request, current, who)
+                if matches(request, etag):
+                    return _headers(HttpResponseNotModified(), etag, who == "", vary)
+                if who == "":
+                    kept = cache.get(KEY + etag)
+                    if kept is not None:
+                        content, content_type = kept
+                        return _headers(HttpResponse(content, content_type=content_type), etag, True, vary)
+            response = view(request, *args, **kwargs)
+            if response.status_code != 200 or getattr(response, "streaming", False):
+                return response
+            if not known and caller is not None:
+                who = caller(request)
+                etag = etag_for(request, current, who)
+                if matches(request, etag):
+                    return _headers(HttpResponseNotModified(), etag, who == "", vary)
+            if who == "" and len(response.content) <= KEPT_BYTES:
+                cache.set(KEY + etag, (response.content, response["Content-Type"]), settings.CNCD_API_KEEP_SECONDS)
+            return _headers(response, etag, who == "", vary)
+
+        return wrapped
+
+    return decorator
