@@ -9,7 +9,9 @@ addresses; any other backend (locmem, console, an ESP's API) gets Django's own m
 """
 
 import binascii
+import re
 import secrets
+import time
 from email import policy
 from email.headerregistry import Address
 from email.message import EmailMessage
@@ -18,6 +20,39 @@ from email.utils import formatdate, parseaddr
 from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
 
 CRLF = b"\r\n"
+
+
+class Prepared:
+    """A body quoted-printable encoded once for the whole issue, cut where the recipient's own
+    values go (the markers). Each recipient's body is then a join of these ready bytes and of
+    their few values, each encoded on lines of its own: a soft line break (``=`` at the end of a
+    line) vanishes on decoding, so ``=\\r\\n`` + value + ``=\\r\\n`` reads as the value in place,
+    and no line grows beyond 76 characters. A marker the encoder split across a soft line
+    break is still found."""
+
+    def __init__(self, text: str, markers: list[str]):
+        encoded = _qp(text)
+        self.markers = markers
+        alternatives = b"|".join(
+            b"(" + b"(?:=\r\n)?".join(re.escape(bytes([char])) for char in marker.encode()) + b")" for marker in markers
+        )
+        self.parts: list[bytes | int] = []
+        position = 0
+        for found in re.finditer(alternatives, encoded):
+            self.parts.append(encoded[position : found.start()])
+            self.parts.append(found.lastindex - 1)  # which marker
+            position = found.end()
+        self.parts.append(encoded[position:])
+
+    def fill(self, values: list[str]) -> bytes:
+        """The body with ``values[i]`` where ``markers[i]`` was."""
+        encoded = [b"=\r\n" + _qp_inline(value) + b"=\r\n" for value in values]
+        return b"".join(part if isinstance(part, bytes) else encoded[part] for part in self.parts)
+
+
+def _qp_inline(value: str) -> bytes:
+    """A value for the middle of a line: encoded, soft line breaks only, no final line break."""
+    return binascii.b2a_qp(value.encode("utf-8"), istext=False, header=False).replace(b"=\n", b"=\r\n")
 
 
 def _qp(text: str) -> bytes:
@@ -43,13 +78,22 @@ class IssueMessage:
     def render(
         self, to: str, message_id: str, unsubscribe_url: str, unsubscribe_mailto: str, text: str, html: str
     ) -> bytes:
+        return self.render_encoded(to, message_id, unsubscribe_url, unsubscribe_mailto, _qp(text), _qp(html))
+
+    def render_encoded(
+        self, to: str, message_id: str, unsubscribe_url: str, unsubscribe_mailto: str, text: bytes, html: bytes
+    ) -> bytes:
+        """As ``render``, the two bodies already in quoted-printable (``Prepared.fill``)."""
         boundary = self.boundary.encode()
-        to_header = policy.SMTP.fold_binary("To", str(Address(addr_spec=to)))
+        if len(to) < 70 and _PLAIN_ADDRESS.fullmatch(to):
+            to_header = b"To: " + to.encode() + CRLF  # what folding gives for a short plain address
+        else:
+            to_header = policy.SMTP.fold_binary("To", str(Address(addr_spec=to)))
         return b"".join(
             [
                 self.headers,
                 to_header,
-                b"Date: " + formatdate(usegmt=True).encode() + CRLF,
+                b"Date: " + _date() + CRLF,
                 b"Message-ID: " + message_id.encode() + CRLF,
                 b"List-Unsubscribe: <" + unsubscribe_url.encode() + b">," + CRLF,
                 b" <" + unsubscribe_mailto.encode() + b">" + CRLF,
@@ -60,15 +104,30 @@ class IssueMessage:
                 b'Content-Type: text/plain; charset="utf-8"' + CRLF,
                 b"Content-Transfer-Encoding: quoted-printable" + CRLF,
                 CRLF,
-                _qp(text),
+                text,
                 b"--" + boundary + CRLF,
                 b'Content-Type: text/html; charset="utf-8"' + CRLF,
                 b"Content-Transfer-Encoding: quoted-printable" + CRLF,
                 CRLF,
-                _qp(html),
+                html,
                 b"--" + boundary + b"--" + CRLF,
             ]
         )
+
+
+_PLAIN_ADDRESS = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9.-]+")
+_dates: dict[int, bytes] = {}
+
+
+def _date() -> bytes:
+    """The Date header's value, worked out once a second."""
+    second = int(time.time())
+    value = _dates.get(second)
+    if value is None:
+        value = formatdate(second, usegmt=True).encode()
+        _dates.clear()
+        _dates[second] = value
+    return value
 
 
 def usable(connection) -> bool:

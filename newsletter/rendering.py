@@ -9,6 +9,7 @@ The web version in the public archive is the same HTML with no recipient.
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from html import escape as html_escape  # Django's escape, minus its lazy and safe-string wrapping
 
 import css_inline
 from django.http import HttpResponse
@@ -119,6 +120,14 @@ class Personaliser:
         user = subscription.user if subscription.user_id else None
         name = user.get_full_name() if user is not None else ""
         return self.hello_name % {"name": name} if name else self.hello
+
+    MARKERS = [UNSUBSCRIBE, GREETING]
+
+    def values(self, subscription) -> tuple[list[str], list[str]]:
+        """What takes the place of ``MARKERS`` for one recipient: in the text, in the HTML."""
+        url = self.unsubscribe_url(subscription)
+        hello = self.greeting(subscription)
+        return [url, hello], [html_escape(url), html_escape(hello)]
 
     def __call__(self, subscription) -> tuple[str, str, str]:
         """The HTML, the text and the unsubscribe URL for one recipient."""
