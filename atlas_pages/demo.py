@@ -324,7 +324,7 @@ def load(report) -> None:
     atlas = generate(**DEMO_ATLAS)
     report.note(
         f"Atlas: {atlas.projects} projects of {atlas.authorities} French authorities in {atlas.countries} countries "
-        f"(the full scale: manage.py atlas_generate)."
+        f"(the full scale: manage.py atlas_generate on a fresh database, then load_demo, which keeps it)."
     )
 
 

@@ -7,10 +7,12 @@ on the caller, of what the caller may see. So:
 - a conditional request (``If-None-Match``) whose ETag still holds gets 304 with no work done;
 - publishing or changing the Atlas bumps the version: every ETag changes and every answer kept
   (here or in a shared cache that revalidates) is stale at once;
-- answers the same for everyone are ``public, max-age=CNCD_API_MAX_AGE`` and kept in the shared
-  cache (Redis in production) under their ETag, so the next caller costs no query;
-- answers that depend on the caller are ``private, no-cache`` (a browser may keep and revalidate
-  them, a shared cache may not).
+- answers the same for everyone are ``public, max-age=CNCD_API_MAX_AGE``; answers that depend on
+  the caller are ``private, no-cache`` (a browser may keep and revalidate them, a shared cache
+  may not);
+- every answer is also kept on the server (the shared cache, Redis in production) under its
+  ETag, which names what the caller may see (for the pages: visitor, staff, or the set of
+  groups, never the person), so the next caller who may see the same costs no work.
 
 ``Vary`` is exact: ``Accept-Language`` for answers the same for everyone (the API's language
 comes from ``?locale=`` or ``Accept-Language``, never from a cookie: ``ApiLanguage``), and
@@ -28,6 +30,9 @@ from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.utils.http import parse_etags
 from django.utils.translation import get_language
+
+from atlas_pages.core.auth import SessionTokenAuth
+from atlas_pages.core.exceptions import DomainError
 
 PUBLIC_VARY = ("Accept-Language",)
 CALLER_VARY = ("Accept-Language", "Cookie", "X-Session-Token")
@@ -58,6 +63,18 @@ def _headers(response: HttpResponse, etag: str, public: bool, vary: tuple[str, .
     return response
 
 
+def _caller_known(request: HttpRequest) -> bool:
+    """Whether who asks is known before the endpoint's auth runs: always for a browser session
+    (the middleware set ``request.user``); for an app's ``X-Session-Token``, once the token is
+    read as the endpoint's auth reads it (an invalid or refused one is left to the endpoint)."""
+    if not request.headers.get("X-Session-Token"):
+        return True
+    try:
+        return SessionTokenAuth()(request) is not None
+    except DomainError:
+        return False
+
+
 def cached_answer(version: Callable[[], str], caller: Callable[[HttpRequest], str] | None = None):
     """A view decorator (for django-ninja: ``@decorate_view(cached_answer(...))``). ``version``
     gives the current version of what the answer shows; ``caller``, for answers that depend on
@@ -71,18 +88,16 @@ def cached_answer(version: Callable[[], str], caller: Callable[[HttpRequest], st
                 return view(request, *args, **kwargs)
             current = version()
             vary = CALLER_VARY if caller else PUBLIC_VARY
-            # An app's X-Session-Token is read by the endpoint's auth: who asks is known after it.
-            known = caller is None or not request.headers.get("X-Session-Token")
+            known = caller is None or _caller_known(request)
             if known:
                 who = caller(request) if caller else ""
                 etag = etag_for(request, current, who)
                 if matches(request, etag):
                     return _headers(HttpResponseNotModified(), etag, who == "", vary)
-                if who == "":
-                    kept = cache.get(KEY + etag)
-                    if kept is not None:
-                        content, content_type = kept
-                        return _headers(HttpResponse(content, content_type=content_type), etag, True, vary)
+                kept = cache.get(KEY + etag)
+                if kept is not None:
+                    content, content_type = kept
+                    return _headers(HttpResponse(content, content_type=content_type), etag, who == "", vary)
             response = view(request, *args, **kwargs)
             if response.status_code != 200 or getattr(response, "streaming", False):
                 return response
@@ -91,7 +106,7 @@ def cached_answer(version: Callable[[], str], caller: Callable[[HttpRequest], st
                 etag = etag_for(request, current, who)
                 if matches(request, etag):
                     return _headers(HttpResponseNotModified(), etag, who == "", vary)
-            if who == "" and len(response.content) <= KEPT_BYTES:
+            if len(response.content) <= KEPT_BYTES:
                 cache.set(KEY + etag, (response.content, response["Content-Type"]), settings.CNCD_API_KEEP_SECONDS)
             return _headers(response, etag, who == "", vary)
 

@@ -8,7 +8,7 @@ from django.core.management import CommandError, call_command
 
 from atlas_pages.atlas.csv_files import export, import_csv
 from atlas_pages.atlas.generate import clear, generate
-from atlas_pages.models import FrenchAuthority, PartnerAuthority, Project
+from atlas_pages.models import BourseProject, FrenchAuthority, PartnerAuthority, Project
 
 pytestmark = pytest.mark.django_db
 
@@ -104,3 +104,17 @@ def test_missing_columns_are_named():
     result = import_csv("partners", io.StringIO("country,name\nSN,Dakar\n"))
     assert result.faults[0].line == 1
     assert "kind" in result.faults[0].column and "latitude" in result.faults[0].column
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # the foreign keys are checked at commit
+def test_generating_over_an_atlas_the_procedures_point_at_is_refused_whole():
+    from forms.bourse.models import BourseEvent
+
+    generate(projects=5, authorities=20, countries=2, seed=3)
+    entry = BourseProject.objects.first()
+    BourseEvent.objects.create(entry=entry, action="recorded")
+    before = Project.objects.count()
+    with pytest.raises(CommandError) as refused:
+        call_command("atlas_generate", projects=10, authorities=30, countries=2)
+    assert "fresh database" in str(refused.value) and "load_demo" in str(refused.value)
+    assert Project.objects.count() == before and BourseProject.objects.filter(pk=entry.pk).exists()

@@ -149,3 +149,20 @@ def test_country_counts_follow_a_new_project(client, atlas):
     Project.objects.create(title="Nouveau", country=country, start_year=2025)
     after = {row["code"]: row["projects"] for row in client.get("/api/atlas/countries/").json()}
     assert after[country.iso2] == before[country.iso2] + 1
+
+
+def test_members_who_may_read_the_same_share_the_kept_answer(pages, django_assert_max_num_queries):
+    public, local = pages
+    first, second = member_client(), member_client()
+    stranger = Client()
+    stranger.force_login(MemberFactory(groups=["ong"]))
+    path = f"/api/pages/{local.pk}/"
+    answer = first.get(path)
+    assert answer.status_code == 200 and "Réservé aux élus" in str(answer.json()["fields"]["body"])
+    with django_assert_max_num_queries(4):  # the session, the user, their groups: not the pages
+        kept = second.get(path)
+    assert kept.status_code == 200 and kept.content == answer.content
+    assert kept["Cache-Control"] == "private, no-cache"
+    refused = stranger.get(path)  # another group: its own answer, never the kept one
+    assert refused.status_code == 403 and "Réservé aux élus" not in str(refused.json())
+    assert Client().get(path).status_code == 401

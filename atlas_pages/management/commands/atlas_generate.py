@@ -3,6 +3,7 @@
 import time
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import IntegrityError
 
 from atlas_pages.atlas.generate import generate
 
@@ -21,7 +22,14 @@ class Command(BaseCommand):
             if value < 1:
                 raise CommandError(f"--{name} must be at least 1.")
         started = time.perf_counter()
-        result = generate(projects=projects, authorities=authorities, countries=countries, seed=seed)
+        try:
+            result = generate(projects=projects, authorities=authorities, countries=countries, seed=seed)
+        except IntegrityError as error:  # generate() is one transaction: nothing was changed
+            raise CommandError(
+                "The Atlas cannot be replaced while records of the procedures point at it (dossiers, "
+                "declarations, Atlas updates, Bourse-projets entries: load_demo makes some). Generate the "
+                "full-scale Atlas on a fresh database first; load_demo then keeps it."
+            ) from error
         self.stdout.write(
             f"Atlas: {result.projects} projects, {result.authorities} French authorities, {result.partners} "
             f"partner authorities in {result.countries} countries, {result.bourse} Bourse-projets entries "
