@@ -37,6 +37,9 @@ CACHES = {
         "LOCATION": env("REDIS_URL"),
     }
 }
+# Sessions (browser cookies and apps' X-Session-Token alike) are read from the shared cache and
+# written through to the database: a request then costs no query to find who asks.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 if env("EMAIL_URL", default=""):
     vars().update(env.email_url("EMAIL_URL"))
