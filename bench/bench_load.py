@@ -9,7 +9,8 @@ endpoint and over all requests, from the moment every member runs, after a warm-
 on a 2-core machine: served >= 95 % of offered, p95 < 300 ms over all requests, no error.
 Bounded: ``DURATION`` of steady load after a ramp of a few seconds. Needs PostgreSQL at
 ``BENCH_DATABASE_URL`` (default: the machine's, database ``cncd_bench_load``, created afresh)
-and Redis at ``BENCH_REDIS_URL`` (database 8, emptied).
+and Redis at ``BENCH_REDIS_URL`` (database 8, emptied). ``BENCH_WORKERS`` sets gunicorn's workers
+(default: gunicorn's advice, twice the cores plus one).
 """
 
 from __future__ import annotations
@@ -103,7 +104,7 @@ def run() -> list[Row]:
     pages, padlocks = (int(value) for value in pages_line.split()[1:])
     out = ROOT / "var" / "load"
     out.mkdir(parents=True, exist_ok=True)
-    workers = 2 * (os.cpu_count() or 1) + 1
+    workers = int(os.environ.get("BENCH_WORKERS", 2 * (os.cpu_count() or 1) + 1))  # gunicorn's advice
     server = subprocess.Popen(  # noqa: S603 — our own interpreter, our own app
         [
             *(python, "-m", "gunicorn", "--pythonpath", "site", "cncd.wsgi:application"),
