@@ -41,7 +41,10 @@ KEY = "cncd:answer:"
 
 
 def etag_for(request: HttpRequest, version: str, caller: str) -> str:
-    seed = "\n".join([version, request.path, request.META.get("QUERY_STRING", ""), get_language() or "", caller])
+    # The host too: answers carry absolute addresses (images, documents) built from it.
+    seed = "\n".join(
+        [version, request.get_host(), request.path, request.META.get("QUERY_STRING", ""), get_language() or "", caller]
+    )
     return 'W/"' + hashlib.sha256(seed.encode()).hexdigest()[:32] + '"'
 
 

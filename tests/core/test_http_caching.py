@@ -166,3 +166,11 @@ def test_members_who_may_read_the_same_share_the_kept_answer(pages, django_asser
     refused = stranger.get(path)  # another group: its own answer, never the kept one
     assert refused.status_code == 403 and "Réservé aux élus" not in str(refused.json())
     assert Client().get(path).status_code == 401
+
+
+def test_an_answer_kept_for_one_host_is_not_served_to_another(client, atlas, settings):
+    settings.ALLOWED_HOSTS = ["cncd.example.org", "autre.example.org", "testserver"]
+    first = client.get("/api/atlas/countries/", HTTP_HOST="cncd.example.org")
+    other = client.get("/api/atlas/countries/", HTTP_HOST="autre.example.org")
+    assert first.status_code == other.status_code == 200
+    assert first["ETag"] != other["ETag"]
