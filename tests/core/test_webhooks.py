@@ -309,3 +309,24 @@ def test_a_newsletter_issue_sent_is_announced(receiver):
     [item] = payload["items"]
     assert item["id"] == issue.pk and item["path"] == "/lettre/la-lettre-de-novembre/" and item["sent"] == 1
     assert f"/api/newsletter/issues/{issue.pk}/" in payload["revalidate"]
+
+
+def test_settled_deliveries_are_pruned_and_waiting_ones_kept():
+    import datetime as dt
+
+    from django.utils import timezone
+
+    endpoint = WebhookEndpoint.objects.create(name="Front", url="https://front.example.org/", events=EVENT_NAMES)
+    old = timezone.now() - dt.timedelta(days=40)
+    rows = {
+        state: WebhookDelivery.objects.create(endpoint=endpoint, event="page.published", payload={}, state=state)
+        for state in ("delivered", "failed", "retrying", "pending")
+    }
+    WebhookDelivery.objects.update(created_at=old)
+    recent = WebhookDelivery.objects.create(endpoint=endpoint, event="page.published", payload={}, state="delivered")
+    rows["delivered"].attempt_log.create(number=1, status_code=200)
+    out = io.StringIO()
+    call_command("webhooks_prune", "--min-age-days", "30", stdout=out)
+    assert out.getvalue().startswith("2 ")
+    kept = set(WebhookDelivery.objects.values_list("pk", flat=True))
+    assert kept == {rows["retrying"].pk, rows["pending"].pk, recent.pk}

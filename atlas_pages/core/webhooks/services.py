@@ -243,3 +243,15 @@ def retry_due(now: dt.datetime | None = None) -> int:
     for delivery_id in due:
         deliver_webhook.enqueue(delivery_id)
     return len(due)
+
+
+def prune(min_age_days: int, now: dt.datetime | None = None) -> int:
+    """Deletes the settled deliveries (delivered, or given up) older than ``min_age_days``, with
+    their attempts, a thousand at a time; returns how many deliveries went."""
+    before = (now or timezone.now()) - dt.timedelta(days=min_age_days)
+    settled = WebhookDelivery.objects.filter(state__in=[State.DELIVERED, State.FAILED], created_at__lt=before)
+    deleted = 0
+    while ids := list(settled.values_list("pk", flat=True)[:1000]):
+        WebhookAttempt.objects.filter(delivery_id__in=ids).delete()
+        deleted += WebhookDelivery.objects.filter(pk__in=ids).delete()[1].get(WebhookDelivery._meta.label, 0)
+    return deleted
