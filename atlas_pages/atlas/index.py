@@ -6,12 +6,11 @@ summary, the database finds the matching ids once and Python counts. The summary
 ``atlas_generate`` bump a version kept in the shared cache, so every process notices.
 """
 
-import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 from threading import Lock
 
-from django.core.cache import cache
+from atlas_pages.core import versions
 
 VERSION_KEY = "cncd:atlas:version"
 _lock = Lock()
@@ -38,17 +37,12 @@ class Summary:
 
 def bump() -> None:
     """The Atlas changed: every process rebuilds its summary on next use."""
-    cache.set(VERSION_KEY, uuid.uuid4().hex, None)
+    versions.bump(VERSION_KEY)
 
 
 def version() -> str:
     """The Atlas's current version, the same in every process (the shared cache holds it)."""
-    current = cache.get(VERSION_KEY)
-    if current is None:
-        current = uuid.uuid4().hex
-        cache.add(VERSION_KEY, current, None)
-        current = cache.get(VERSION_KEY, current)
-    return current
+    return versions.current(VERSION_KEY)
 
 
 def summary() -> Summary:

@@ -6,7 +6,6 @@ import calendar
 import datetime as dt
 import logging
 import re
-import uuid
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from urllib.parse import unquote
@@ -19,6 +18,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Page, PageViewRestriction, Site, get_page_models
 
+from atlas_pages.core import versions
 from atlas_pages.core.exceptions import DomainError, NotFound
 from atlas_pages.editorial.articles import ArticlePage, EditorialPage, RubricIndexPage
 from atlas_pages.editorial.padlock import Reader, is_locked, locked_page_ids, readable
@@ -84,16 +84,11 @@ DRAFT_FIELDS = frozenset(
 def pages_version() -> str:
     """The version of everything the page API shows (pages, padlocks, sites, menus), the same in
     every process; the API's ETags are made from it (``atlas_pages.core.http_cache``)."""
-    current = cache.get(PAGES_VERSION_KEY)
-    if current is None:
-        current = uuid.uuid4().hex
-        cache.add(PAGES_VERSION_KEY, current, None)
-        current = cache.get(PAGES_VERSION_KEY, current)
-    return current
+    return versions.current(PAGES_VERSION_KEY)
 
 
 def bump_pages(**kwargs) -> None:
-    cache.set(PAGES_VERSION_KEY, uuid.uuid4().hex, None)
+    versions.bump(PAGES_VERSION_KEY)
 
 
 def on_content_saved(sender, instance=None, update_fields=None, raw=False, **kwargs) -> None:
