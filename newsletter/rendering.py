@@ -16,7 +16,6 @@ from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
-from django.utils.html import escape
 from mjml import mjml2html
 
 from atlas_pages.core.links import site_url
@@ -131,9 +130,8 @@ class Personaliser:
 
     def __call__(self, subscription) -> tuple[str, str, str]:
         """The HTML, the text and the unsubscribe URL for one recipient."""
-        url = self.unsubscribe_url(subscription)
-        hello = self.greeting(subscription)
-        html = self.compiled.html.replace(UNSUBSCRIBE, escape(url)).replace(GREETING, escape(hello))
+        (url, hello), (html_url, html_hello) = self.values(subscription)
+        html = self.compiled.html.replace(UNSUBSCRIBE, html_url).replace(GREETING, html_hello)
         text = self.compiled.text.replace(UNSUBSCRIBE, url).replace(GREETING, hello)
         return html, text, url
 

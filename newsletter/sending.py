@@ -534,9 +534,10 @@ def _finish(sending: Sending) -> Progress:
         finished = Sending.objects.filter(pk=sending.pk, state=Sending.State.RUNNING).update(
             state=Sending.State.FINISHED, finished_at=timezone.now()
         )
+        done = progress(sending)
         if finished:
-            announce_sent(sending)
-        return progress(sending)
+            announce_sent(sending, done.sent)
+        return done
     retry_at = (
         sending.deliveries.filter(state=DState.QUEUED)
         .order_by("next_attempt_at")
@@ -548,7 +549,7 @@ def _finish(sending: Sending) -> Progress:
     return current
 
 
-def announce_sent(sending: Sending) -> None:
+def announce_sent(sending: Sending, sent: int) -> None:
     """The publish webhook ``newsletter.issue.sent``: the issue's web version and the archive."""
     issue = NewsletterIssuePage.objects.select_related("locale").get(pk=sending.issue_id)
     path = path_of(issue)
@@ -563,16 +564,12 @@ def announce_sent(sending: Sending) -> None:
                     "locale": issue.locale.language_code,
                     "language": issue.language,
                     "api": f"/api/newsletter/issues/{issue.pk}/",
-                    "sent": current_sent(sending),
+                    "sent": sent,
                 },
             )
         ],
         ["/api/newsletter/issues/", f"/api/newsletter/issues/{issue.pk}/", path],
     )
-
-
-def current_sent(sending: Sending) -> int:
-    return sending.deliveries.filter(state=DState.SENT).count()
 
 
 def dispatch(now=None) -> list[Sending]:
