@@ -91,27 +91,31 @@ def cached_answer(version: Callable[[], str], caller: Callable[[HttpRequest], st
                 return view(request, *args, **kwargs)
             current = version()
             vary = CALLER_VARY if caller else PUBLIC_VARY
+
+            def identified() -> tuple[str, bool]:
+                """The answer's ETag, and whether it is public (the caller is a visitor)."""
+                who = caller(request) if caller else ""
+                return etag_for(request, current, who), who == ""
+
             known = caller is None or _caller_known(request)
             if known:
-                who = caller(request) if caller else ""
-                etag = etag_for(request, current, who)
+                etag, public = identified()
                 if matches(request, etag):
-                    return _headers(HttpResponseNotModified(), etag, who == "", vary)
+                    return _headers(HttpResponseNotModified(), etag, public, vary)
                 kept = cache.get(KEY + etag)
                 if kept is not None:
                     content, content_type = kept
-                    return _headers(HttpResponse(content, content_type=content_type), etag, who == "", vary)
+                    return _headers(HttpResponse(content, content_type=content_type), etag, public, vary)
             response = view(request, *args, **kwargs)
             if response.status_code != 200 or getattr(response, "streaming", False):
                 return response
-            if not known and caller is not None:
-                who = caller(request)
-                etag = etag_for(request, current, who)
+            if not known:  # the endpoint's auth has now read the app's token
+                etag, public = identified()
                 if matches(request, etag):
-                    return _headers(HttpResponseNotModified(), etag, who == "", vary)
+                    return _headers(HttpResponseNotModified(), etag, public, vary)
             if len(response.content) <= KEPT_BYTES:
                 cache.set(KEY + etag, (response.content, response["Content-Type"]), settings.CNCD_API_KEEP_SECONDS)
-            return _headers(response, etag, who == "", vary)
+            return _headers(response, etag, public, vary)
 
         return wrapped
 
