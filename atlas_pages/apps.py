@@ -14,6 +14,7 @@ class AtlasPagesConfig(AppConfig):
 
         from atlas_pages.atlas import signals as atlas_signals  # noqa: F401 (checks registers itself)
         from atlas_pages.core.webhooks import pages as page_webhooks
+        from atlas_pages.editorial import translations
         from atlas_pages.editorial.services import bump_pages, forget_sites, on_content_saved
 
         post_save.connect(forget_sites, sender=Site, dispatch_uid="cncd-forget-sites-save")
@@ -26,5 +27,7 @@ class AtlasPagesConfig(AppConfig):
         page_published.connect(bump_pages, dispatch_uid="cncd-pages-version-published")
         page_unpublished.connect(bump_pages, dispatch_uid="cncd-pages-version-unpublished")
         post_page_move.connect(bump_pages, dispatch_uid="cncd-pages-version-moved")
+        # A padlock set on a page holds on its translations (English aliases included).
+        translations.connect()
         atlas_signals.connect()
         page_webhooks.connect()

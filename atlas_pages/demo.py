@@ -3,8 +3,9 @@
 import datetime as dt
 
 from django.contrib.auth.models import Group
+from django.core.management import call_command
 from django.utils import timezone
-from wagtail.models import Page, PageViewRestriction, Site
+from wagtail.models import Locale, Page, PageViewRestriction, Site
 
 from atlas_pages.atlas.generate import generate
 from atlas_pages.atlas.models import FrenchAuthority
@@ -289,6 +290,78 @@ def load_rubrics(home: HomePage) -> dict[str, RubricIndexPage]:
     return rubrics
 
 
+# The English site: the home, the rubric indexes and a few articles translated; every other page
+# is there as its French alias (README, “Content in two languages”).
+ENGLISH = {
+    "": {
+        "title": "CNCD à la carte — decentralised cooperation",
+        "intro": "<p>The portal of decentralised cooperation: testimonies, country zooms, good practices, news "
+        "and the <b>CNCD à la carte</b> extranet of the actors of cooperation.</p>",
+    },
+    "temoignages": {"title": "Testimonies", "slug": "testimonies", "intro": "Ambassadors and elected officials "
+                    "tell of their cooperations."},
+    "zoom-sur-un-pays": {"title": "Country zoom", "slug": "country-zoom", "intro": "A country, its partnerships, "
+                         "its figures."},
+    "bonnes-pratiques": {"title": "Good practices", "slug": "good-practices", "intro": "Cooperations that worked."},
+    "actualites": {"title": "News", "slug": "news", "intro": "The news of decentralised cooperation."},
+    "temoignages/ambassadeur-senegal": {
+        "title": "“Decentralised cooperation brings territories closer”",
+        "slug": "ambassador-senegal",
+        "person_role": "French Ambassador to Senegal",
+        "teaser": "The ambassador looks back on twenty years of partnerships between French and Senegalese local "
+        "authorities.",
+        "pull_quote": "Local authorities bring an expertise the State alone cannot offer.",
+        "body": paragraphs(
+            "Saint-Louis, Podor, Ziguinchor: partnerships have multiplied since 2005.",
+            "Today they cover water, waste management and the training of municipal staff.",
+        ),
+    },
+    "bonnes-pratiques/eau-potable-mopti": {
+        "title": "Drinking water for 40,000 inhabitants in Mopti",
+        "slug": "drinking-water-mopti",
+        "teaser": "A water supply network built and run with the municipality of Mopti, thanks to the 1 % for water.",
+        "body": paragraphs("The funding relies on the Oudin-Santini act and on the Rhine-Meuse Water Agency."),
+    },
+    "bonnes-pratiques/tourisme-solidaire-cambodge": {
+        "title": "Solidarity tourism in Siem Reap",
+        "slug": "solidarity-tourism-siem-reap",
+        "teaser": "Training guides and managers of rural lodgings: the method and its results.",
+        "body": paragraphs("For members: the detailed budget, the agreements and the partners' contacts."),
+    },
+}  # fmt: skip
+
+
+def load_english(home: HomePage) -> int:
+    """Turns the English aliases of these pages into English pages, once: a page already
+    translated (by an earlier run, or by editors) is left alone. The padlocks follow
+    (``atlas_pages.editorial.translations``)."""
+    english = Locale.objects.filter(language_code="en").first()
+    if english is None:
+        return 0
+    translated = 0
+    for address, fields in ENGLISH.items():
+        source = home
+        for slug in filter(None, address.split("/")):
+            source = source.get_children().filter(slug=slug).first()
+            if source is None:
+                break
+        if source is None:
+            continue
+        version = source.get_translation_or_none(english)
+        if version is None:
+            version = source.copy_for_translation(english, copy_parents=True, alias=True)
+        version = version.specific
+        if version.alias_of_id is None:
+            continue
+        version.alias_of = None
+        for name, value in fields.items():
+            setattr(version, name, value)
+        version.save()
+        version.save_revision().publish()
+        translated += 1
+    return translated
+
+
 def load(report) -> None:
     home = home_page()
     if not home.intro:
@@ -309,6 +382,13 @@ def load(report) -> None:
         )
     load_rubrics(home)
     report.note(f"Pages: {home.get_descendants(inclusive=True).live().count()} live pages under “{home.title}”.")
+    call_command("sync_locale_trees", verbosity=0)  # pages made before the English site get their alias
+    load_english(home)
+    english = Page.objects.live().filter(locale__language_code="en", depth__gt=1)
+    report.note(
+        f"English site (/en/): {english.filter(alias_of__isnull=True).count()} pages translated, "
+        f"{english.filter(alias_of__isnull=False).count()} shown in French until they are."
+    )
     ensure_child(
         home,
         AtlasPage,

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from atlas_pages.atlas import search as atlas_search
 from atlas_pages.atlas.search import BBoxField
 from atlas_pages.core.exceptions import NotFound
+from atlas_pages.editorial import translations
 from atlas_pages.models import AtlasPage
 from extranet.models import MapAlbum, SavedMap
 from extranet.ordering import close_gap, move, next_position
@@ -36,7 +37,7 @@ class MapView:
 
 
 def atlas_url() -> str:
-    page = AtlasPage.objects.live().first()
+    page = translations.first_in_language(AtlasPage.objects.live())
     return page.url if page is not None else ""
 
 

@@ -314,6 +314,8 @@ ACCOUNT_COVERAGE = {
     "wagtailadmin.FormState.user": "an editor's unsaved form; deletion: deleted with the account",
     "wagtaildocs.Document.uploaded_by_user": "the editor who uploaded a document; deletion: unlinked",
     "wagtailimages.Image.uploaded_by_user": "the editor who uploaded an image; deletion: unlinked",
+    "wagtail_localize.StringTranslation.last_translated_by": "the editor who translated a text; deletion: unlinked",
+    "wagtail_localize.SegmentOverride.last_translated_by": "the editor who translated a segment; deletion: unlinked",
 }
 cncd_hooks.register(cncd_hooks.PERSONAL_DATA_COVERAGE, lambda: ACCOUNT_COVERAGE)
 

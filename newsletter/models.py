@@ -88,6 +88,9 @@ class Subscription(models.Model):
 class NewsletterIndexPage(Page):
     """The public archive of the letter: every issue sent, newest first."""
 
+    # Not mirrored on the English site (README, “Content in two languages”).
+    cncd_english_alias = False
+
     intro = models.TextField(_("introduction"), blank=True)
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
@@ -138,6 +141,9 @@ class FreeTextBlock(blocks.StructBlock):
 class NewsletterIssuePage(Page):
     """One month's letter: its subject and preheader, an editorial, then the month's rubric
     pages (pre-filled, reorderable) and free blocks. Padlocked pages appear as their teaser."""
+
+    # Not mirrored on the English site (README, “Content in two languages”).
+    cncd_english_alias = False
 
     issue_date = models.DateField(_("month of the issue"), default=timezone.localdate)
     language = models.CharField(

@@ -1,7 +1,7 @@
 """Site and pages API: member-aware, the padlock applied in a constant number of queries."""
 
 import datetime as dt
-from typing import Any
+from typing import Any, Literal
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import add_never_cache_headers
@@ -17,7 +17,7 @@ from atlas_pages.core.exceptions import NotFound
 from atlas_pages.core.http_cache import cached_answer
 from atlas_pages.core.schemas import InputSchema
 from atlas_pages.core.themes import LABELS as THEME_LABELS
-from atlas_pages.editorial import services
+from atlas_pages.editorial import services, translations
 from atlas_pages.editorial.padlock import Reader, refusal_status
 from atlas_pages.editorial.representation import page_fields
 
@@ -67,6 +67,14 @@ class SiteCountryOut(Schema):
     name: str
 
 
+class PageTranslationOut(Schema):
+    locale: str = Field(description="Language code of this version's site: fr (the source) or en")
+    id: int
+    title: str
+    url: str
+    translated: bool = Field(description="False while the page is not translated: its text is the French page's")
+
+
 class PageSummaryOut(Schema):
     id: int
     type: str = Field(description="app_label.ModelName, as in Wagtail's APIs")
@@ -80,6 +88,15 @@ class PageSummaryOut(Schema):
     locked: bool = Field(description="True when the caller may not read the body")
     country: SiteCountryOut | None
     themes: list[ThemeOut]
+    locale: str = Field(description="Language code of the site the page belongs to: fr, or en under /en/")
+    translated: bool = Field(
+        description="False for a page of the English site not translated yet: its title, teaser and body are "
+        "the French page's (written_in says so), and front ends should say it"
+    )
+    written_in: str = Field(description="Language code of the page's text (its lang attribute)")
+    translations: list[PageTranslationOut] = Field(
+        description="Every published language version of the page, this one included"
+    )
 
 
 class PageListOut(Schema):
@@ -107,7 +124,18 @@ class ErrorOut(Schema):
     detail: Any
 
 
-class PageListQuery(InputSchema):
+LOCALE_DESCRIPTION = (
+    "Language of the answer: fr (the default, the source) or en. Without it, Accept-Language decides. "
+    "Listings and the site's navigation are those of this language's site; a page asked by id or path "
+    "is the one asked, and its translations are listed."
+)
+
+
+class LocaleQuery(InputSchema):
+    locale: Literal["fr", "en"] | None = Field(None, description=LOCALE_DESCRIPTION)
+
+
+class PageListQuery(LocaleQuery):
     type: str | None = Field(None, description="Comma-separated app_label.ModelName, e.g. atlas_pages.ArticlePage")
     rubric: int | None = Field(None, description="Id of a rubric: its pages only")
     month: str | None = Field(None, description="YYYY-MM, on the editorial date", pattern=r"^\d{4}-\d{2}$")
@@ -121,12 +149,13 @@ class PageListQuery(InputSchema):
     offset: int = Field(0, ge=0, le=1_000_000_000)
 
 
-def summary(row: services.PageRow, request: HttpRequest) -> PageSummaryOut:
-    return PageSummaryOut(**summary_fields(row, request))
+def summary(row: services.PageRow, request: HttpRequest, languages: translations.Languages) -> PageSummaryOut:
+    return PageSummaryOut(**summary_fields(row, request, languages))
 
 
-def summary_fields(row: services.PageRow, request: HttpRequest) -> dict[str, Any]:
+def summary_fields(row: services.PageRow, request: HttpRequest, languages: translations.Languages) -> dict[str, Any]:
     page = row.page
+    written_in = row.language or languages.locale_of(page)
     return {
         "id": page.pk,
         "type": services.page_type_name(page.specific_class or type(page)),
@@ -140,12 +169,26 @@ def summary_fields(row: services.PageRow, request: HttpRequest) -> dict[str, Any
         "locked": row.locked,
         "country": SiteCountryOut(code=row.country, name=country_name(row.country)) if row.country else None,
         "themes": [ThemeOut(slug=slug, name=str(THEME_LABELS.get(slug, slug))) for slug in row.theme_slugs],
+        "locale": languages.locale_of(page),
+        "translated": written_in == languages.locale_of(page),
+        "written_in": written_in,
+        "translations": [
+            PageTranslationOut(
+                locale=version.language,
+                id=version.id,
+                title=version.title,
+                url=version.url,
+                translated=version.translated,
+            )
+            for version in languages.translations.get(page.pk, [])
+        ],
     }
 
 
 def detail_response(request: HttpRequest, page: Page):
     reader = Reader.of(request.user)
     row = services.page_row(page, reader)
+    languages = translations.languages_of([page], request)
     if row.locked:
         status = refusal_status(reader)
         message = (
@@ -153,14 +196,14 @@ def detail_response(request: HttpRequest, page: Page):
             if status == 401
             else _("This page is reserved for other groups of members.")
         )
-        return Status(status, LockedPageOut(detail=message, page=summary(row, request)))
+        return Status(status, LockedPageOut(detail=message, page=summary(row, request, languages)))
     fields = page_fields(page, request)
-    return Status(200, PageDetailOut(**summary(row, request).dict(), fields=fields))
+    return Status(200, PageDetailOut(**summary(row, request, languages).dict(), fields=fields))
 
 
 @router.get("/site/", response=SiteOut, summary="Site name, main navigation and contact", auth=None)
 @decorate_view(PAGES_CACHE)
-def site(request: HttpRequest):
+def site(request: HttpRequest, language: Query[LocaleQuery]):
     """What a front end needs to draw the header and the footer."""
     current_site = services.site_for(request)
     contact = services.contact_details(request)
@@ -198,11 +241,12 @@ def list_pages(request: HttpRequest, query: Query[PageListQuery]):
     result = services.list_pages(
         services.site_for(request), filters, Reader.of(request.user), query.limit, query.offset
     )
+    languages = translations.languages_of([row.page for row in result.rows], request)
     return PageListOut(
         count=result.count,
         limit=query.limit,
         offset=query.offset,
-        items=[summary(row, request) for row in result.rows],
+        items=[summary(row, request, languages) for row in result.rows],
     )
 
 
@@ -225,8 +269,10 @@ def preview_page(
     add_never_cache_headers(response)
     found = preview.draft(content_type, token)
     page = found.page
+    languages = translations.languages_of([page] if page.pk else [], request)
     return PreviewOut(
-        **summary_fields(services.draft_row(page, found.parent_id), request), fields=page_fields(page, request)
+        **summary_fields(services.draft_row(page, found.parent_id), request, languages),
+        fields=page_fields(page, request),
     )
 
 
@@ -237,7 +283,7 @@ def preview_page(
     auth=any_caller,
 )
 @decorate_view(PAGES_CACHE)
-def find_page(request: HttpRequest, path: str = Query("/", max_length=2048)):
+def find_page(request: HttpRequest, language: Query[LocaleQuery], path: str = Query("/", max_length=2048)):
     return detail_response(request, services.find_page(services.site_for(request), path, request))
 
 
@@ -248,7 +294,7 @@ def find_page(request: HttpRequest, path: str = Query("/", max_length=2048)):
     auth=any_caller,
 )
 @decorate_view(PAGES_CACHE)
-def get_page(request: HttpRequest, page_id: int):
+def get_page(request: HttpRequest, page_id: int, language: Query[LocaleQuery]):
     """The body goes only to callers the padlock admits: 401 when anonymous, 403 for another group."""
     page = services.live_page(services.site_for(request), page_id)
     if page is None:

@@ -217,10 +217,11 @@ class CountryZoomPage(EditorialPage):
         """The country's live figures from the Atlas, beside the editors' key figures."""
         from atlas_pages.atlas.front import country_figures
         from atlas_pages.atlas.page import AtlasPage
+        from atlas_pages.editorial import translations
 
         context = super().get_context(request, *args, **kwargs)
         context["atlas"] = country_figures(self.country) if self.country else None
-        atlas_page = AtlasPage.objects.live().first()
+        atlas_page = translations.first_in_language(AtlasPage.objects.live())
         if context["atlas"] and atlas_page:
             context["atlas_country_url"] = f"{atlas_page.url}pays/{self.country}/"
         return context

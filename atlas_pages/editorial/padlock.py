@@ -12,10 +12,18 @@ Rules (those of ``PageViewRestriction.accept_request``, less the session state):
 - “groups” restrictions admit members of one of their groups;
 - “password” restrictions admit nobody through the API and listings (the front end lets
   Wagtail ask for the password).
+
+Translations: a page in English and its French source are two rows in two trees. A padlock
+holds across them: a page is locked wherever a restriction refuses the reader on it, on one of
+its translations (the pages of its ``translation_key``), or on an ancestor of any of them. So an
+English alias of a padlocked French article is padlocked, even in an English tree that editors
+rearranged. ``atlas_pages.editorial.translations`` also copies each page's own restrictions onto
+its translations, so that Wagtail's own checks (its serve view, ``public()``) agree.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from functools import reduce
 from operator import or_
@@ -72,7 +80,8 @@ def _max_restricted_depth() -> int:
 
 
 def locked_expression(reader: Reader, max_depth: int | None = None):
-    """A boolean SQL expression on a Page queryset: true where the reader may not read the body."""
+    """A boolean SQL expression on a Page queryset: true where the reader may not read the body,
+    because of a restriction on the page, one of its translations, or an ancestor of either."""
     if reader.sees_everything:
         return Value(False)
     depth = _max_restricted_depth() if max_depth is None else max_depth
@@ -81,7 +90,8 @@ def locked_expression(reader: Reader, max_depth: int | None = None):
     on_ancestor_or_self = reduce(
         or_, (Q(page__path=Substr(OuterRef("path"), 1, STEPLEN * level)) for level in range(1, depth + 1))
     )
-    return Exists(PageViewRestriction.objects.filter(on_ancestor_or_self).filter(_restrictions_refusing(reader)))
+    refused = Exists(PageViewRestriction.objects.filter(on_ancestor_or_self).filter(_restrictions_refusing(reader)))
+    return Exists(Page.objects.filter(translation_key=OuterRef("translation_key")).filter(refused))
 
 
 def ancestor_paths(page: Page) -> list[str]:
@@ -89,16 +99,35 @@ def ancestor_paths(page: Page) -> list[str]:
     return [page.path[: STEPLEN * level] for level in range(1, page.depth + 1)]
 
 
-def locked_page_ids(pages, reader: Reader) -> set[int]:
-    """Which of these pages are locked for the reader: one query, whatever the restrictions.
+def family_paths(pages: list[Page]) -> dict[int, set[str]]:
+    """The paths of each page and of its translations (one query for all of them)."""
+    paths = {page.pk: {page.path} for page in pages}
+    by_key: dict[object, set[str]] = defaultdict(set)
+    rows = Page.objects.filter(translation_key__in={page.translation_key for page in pages})
+    for key, path in rows.values_list("translation_key", "path"):
+        by_key[key].add(path)
+    for page in pages:
+        paths[page.pk] |= by_key[page.translation_key]
+    return paths
 
-    The pages in hand name their ancestors (the prefixes of their paths); the restrictions on
-    those few paths are read once and judged here by the same rules as ``locked_expression``.
+
+def _prefixes(path: str) -> list[str]:
+    return [path[: STEPLEN * level] for level in range(1, len(path) // STEPLEN + 1)]
+
+
+def locked_page_ids(pages, reader: Reader) -> set[int]:
+    """Which of these pages are locked for the reader: two queries, whatever the restrictions.
+
+    The pages in hand and their translations name their ancestors (the prefixes of their
+    paths); the restrictions on those few paths are read once and judged here by the same rules
+    as ``locked_expression``.
     """
     pages = list(pages)
     if not pages or reader.sees_everything:
         return set()
-    prefixes = {path for page in pages for path in ancestor_paths(page)}
+    paths = family_paths(pages)
+    prefixes_of = {pk: {prefix for path in family for prefix in _prefixes(path)} for pk, family in paths.items()}
+    prefixes = set().union(*prefixes_of.values())
     restrictions: dict[int, tuple[str, str, set[int]]] = {}
     rows = PageViewRestriction.objects.filter(page__path__in=prefixes).values_list(
         "pk", "page__path", "restriction_type", "groups"
@@ -108,7 +137,7 @@ def locked_page_ids(pages, reader: Reader) -> set[int]:
     refusing = {path for path, kind, groups in restrictions.values() if not admits(kind, groups, reader)}
     if not refusing:
         return set()
-    return {page.pk for page in pages if refusing.intersection(ancestor_paths(page))}
+    return {page.pk for page in pages if refusing.intersection(prefixes_of[page.pk])}
 
 
 def readable(queryset: QuerySet, reader: Reader) -> QuerySet:
@@ -145,10 +174,16 @@ def refusal_status(reader: Reader) -> int:
     return 403 if reader.is_authenticated else 401
 
 
+def restrictions_of(page: Page) -> QuerySet[PageViewRestriction]:
+    """The restrictions that hold on this page: on it, its translations, or their ancestors."""
+    prefixes = {prefix for path in family_paths([page])[page.pk] for prefix in _prefixes(path)}
+    return PageViewRestriction.objects.filter(page__path__in=prefixes)
+
+
 def admitted_group_names(page: Page) -> list[str]:
     """The groups named by the restrictions on this page, to tell a member who may read it."""
     names: list[str] = []
-    for restriction in page.get_view_restrictions().prefetch_related("groups"):
+    for restriction in restrictions_of(page).prefetch_related("groups"):
         if restriction.restriction_type == PageViewRestriction.GROUPS:
             names.extend(group.name for group in restriction.groups.all())
     return sorted(set(names))
@@ -166,4 +201,5 @@ __all__ = [
     "readable",
     "refusal_status",
     "restriction_admits",
+    "restrictions_of",
 ]

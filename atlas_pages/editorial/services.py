@@ -13,13 +13,15 @@ from urllib.parse import unquote
 from django.core.cache import cache
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import DatabaseError, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models.functions import Substr
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Page, PageViewRestriction, Site, get_page_models
 
 from atlas_pages.core import versions
 from atlas_pages.core.exceptions import DomainError, NotFound
+from atlas_pages.editorial import translations
 from atlas_pages.editorial.articles import ArticlePage, EditorialPage, RubricIndexPage
 from atlas_pages.editorial.padlock import Reader, is_locked, locked_page_ids, readable
 from atlas_pages.editorial.site_settings import ContactSettings
@@ -109,11 +111,26 @@ def forget_sites(**kwargs) -> None:
         cache.set(SITE_CACHE_VERSION_KEY, 1, None)
 
 
-def main_menu(site: Site | None) -> list[Page]:
-    """The live children of the site's home that editors marked “show in menus”, in tree order."""
+def home_of(site: Site | None) -> Page | None:
+    """The site's home in the active language: its translation, or the French home."""
     if site is None:
+        return None
+    home = site.root_page
+    locale = translations.locale_for()
+    if locale is None or home.locale_id == locale.pk:
+        return home
+    translated = home.get_translation_or_none(locale)
+    return translated if translated is not None and translated.live else home
+
+
+def main_menu(site: Site | None) -> list[Page]:
+    """The live children of the site's home (in the active language) that editors marked “show
+    in menus”, in tree order: English pages on the English site, and their aliases where a page
+    is not translated yet."""
+    home = home_of(site)
+    if home is None:
         return []
-    return list(site.root_page.get_children().live().in_menu().specific(defer=True).order_by("path"))
+    return list(home.get_children().live().in_menu().specific(defer=True).order_by("path"))
 
 
 def breadcrumb(page: Page, site: Site | None) -> list[Page]:
@@ -168,11 +185,13 @@ def in_subtree(root: Page) -> Q:
 
 
 def filtered_pages(site: Site | None, filters: PageFilters, *, subtree_as_range: bool = False) -> QuerySet[Page]:
-    """Live pages of the site matching the filters (no search, no padlock: listing shows everything)."""
-    if site is not None and subtree_as_range:
-        queryset = Page.objects.live().filter(in_subtree(site.root_page))
-    elif site is not None:
-        queryset = Page.objects.live().descendant_of(site.root_page, inclusive=True)
+    """Live pages of the site in the active language matching the filters (no search, no
+    padlock: listing shows everything)."""
+    home = home_of(site)
+    if home is not None and subtree_as_range:
+        queryset = Page.objects.live().filter(in_subtree(home))
+    elif home is not None:
+        queryset = Page.objects.live().descendant_of(home, inclusive=True)
     else:
         queryset = Page.objects.live().filter(depth__gt=1)
     if filters.types:
@@ -259,6 +278,7 @@ class PageRow:
     teaser: str = ""
     country: str = ""
     theme_slugs: list[str] = field(default_factory=list)
+    language: str = ""  # what the text is written in: French on an English page not translated yet
 
 
 @dataclass
@@ -278,6 +298,8 @@ LISTING_FIELDS = (
     "first_published_at",
     "search_description",
     "locale_id",
+    "translation_key",
+    "alias_of_id",
     "live",
 )
 EDITORIAL_FIELDS = ("editorialpage__date", "editorialpage__teaser", "editorialpage__country")
@@ -285,7 +307,11 @@ EDITORIAL_FIELDS = ("editorialpage__date", "editorialpage__teaser", "editorialpa
 
 def listing_rows(queryset: QuerySet[Page], reader: Reader) -> list[PageRow]:
     """The rows of a listing in four queries, whatever their number and their padlocks."""
-    values = list(queryset.values(*LISTING_FIELDS, *EDITORIAL_FIELDS))
+    values = list(
+        queryset.annotate(source_locale_id=translations.source_locale_annotation()).values(
+            *LISTING_FIELDS, *EDITORIAL_FIELDS, "source_locale_id"
+        )
+    )
     pages = [Page(**{name: row[name] for name in LISTING_FIELDS}) for row in values]
     locked = locked_page_ids(pages, reader)
     parents = parent_ids(pages)
@@ -301,6 +327,7 @@ def listing_rows(queryset: QuerySet[Page], reader: Reader) -> list[PageRow]:
             else row["search_description"],
             country=row["editorialpage__country"] or "",
             theme_slugs=themes.get(page.pk, []),
+            language=translations.language_of_row(row["locale_id"], row["source_locale_id"]),
         )
         for page, row in zip(pages, values, strict=True)
     ]
@@ -345,7 +372,9 @@ def draft_row(page: Page, parent_id: int | None) -> PageRow:
 
 def _row(page: Page, *, locked: bool, parent_id: int | None) -> PageRow:
     editorial = page if isinstance(page, EditorialPage) else None
+    language = translations.written_in([page])[page.pk] if page.pk else translations.Languages.locale_of(page)
     return PageRow(
+        language=language,
         page=page,
         locked=locked,
         parent_id=parent_id,
@@ -357,12 +386,17 @@ def _row(page: Page, *, locked: bool, parent_id: int | None) -> PageRow:
 
 
 def find_page(site: Site | None, path: str, request: HttpRequest | None = None) -> Page:
-    """The live page at this URL path on the site (as the front end would route it)."""
+    """The live page at this URL path on the site (as the front end would route it): a path
+    starting with a language (``/en/…``) is in that language's tree, any other in French."""
     if site is None:
         raise NotFound()
     components = [component for component in unquote(path or "/").split("/") if component]
+    home = site.root_page
+    if components and components[0] in translations.other_languages():
+        locale = translations.locale_for(components.pop(0))
+        home = (home.get_translation_or_none(locale) if locale else None) or home
     try:
-        page, _args, _kwargs = site.root_page.specific.route(request, components)
+        page, _args, _kwargs = home.specific.route(request, components)
     except Exception as error:  # Http404 and friends: the path does not lead to a page
         raise NotFound() from error
     if not page.live:
@@ -406,28 +440,44 @@ def rubric_listing(rubric: RubricIndexPage, user, page_number=None, month: str |
         current = paginator.page(paginator.num_pages)
     pages = list(current.object_list)
     locked = locked_page_ids(pages, reader)
+    languages = translations.written_in(pages)
     groups: OrderedDict[dt.date, list[PageRow]] = OrderedDict()
     for page in pages:
-        groups.setdefault(page.date.replace(day=1), []).append(PageRow(page=page, locked=page.pk in locked))
+        row = PageRow(page=page, locked=page.pk in locked, language=languages[page.pk])
+        groups.setdefault(page.date.replace(day=1), []).append(row)
     return RubricListing(
         months=[MonthGroup(month=key, rows=rows) for key, rows in groups.items()], paginator_page=current, month=month
     )
 
 
 def group_brief(group_ids, limit: int = 10) -> QuerySet[ArticlePage]:
-    """The latest live articles editors targeted to any of these groups."""
+    """The latest live articles editors targeted to any of these groups, in the active
+    language's site (an article not translated yet is there as its alias)."""
+    queryset = ArticlePage.objects.live()
+    locale = translations.locale_for()
+    if locale is not None:
+        queryset = queryset.filter(locale=locale)
     return (
-        ArticlePage.objects.live()
-        .filter(target_groups__in=list(group_ids))
-        .distinct()
-        .order_by("-date", "-first_published_at")[:limit]
+        queryset.filter(target_groups__in=list(group_ids)).distinct().order_by("-date", "-first_published_at")[:limit]
     )
 
 
 def live_page(site: Site | None, page_id: int) -> Page | None:
+    """A live page of the site, in any language: below the site's home or one of its
+    translations (judged in the same query)."""
     queryset = Page.objects.live().filter(pk=page_id, depth__gt=1)
     if site is not None:
-        queryset = queryset.filter(in_subtree(site.root_page))
+        root = site.root_page
+        queryset = queryset.filter(
+            Exists(
+                Page.objects.filter(
+                    translation_key=root.translation_key,
+                    depth=root.depth,
+                    path=Substr(OuterRef("path"), 1, len(root.path)),
+                )
+            ),
+            depth__gte=root.depth,
+        )
     page = queryset.first()
     return page.specific if page is not None else None
 
@@ -443,6 +493,13 @@ def home_sections(home: Page, user) -> list[PageRow]:
     """The home page's cards: its in-menu children, padlocked ones flagged."""
     sections = list(home.get_children().live().in_menu().specific().order_by("path"))
     locked = locked_page_ids(sections, Reader.of(user))
+    languages = translations.written_in(sections)
     return [
-        PageRow(page=section, locked=section.pk in locked, teaser=getattr(section, "intro", "")) for section in sections
+        PageRow(
+            page=section,
+            locked=section.pk in locked,
+            teaser=getattr(section, "intro", ""),
+            language=languages[section.pk],
+        )
+        for section in sections
     ]

@@ -6,14 +6,21 @@ from wagtail import hooks
 from wagtail.models import PageViewRestriction
 
 from atlas_pages.core import hooks as cncd_hooks
-from atlas_pages.editorial.padlock import Reader, admitted_group_names, refusal_status, restriction_admits
+from atlas_pages.editorial.padlock import (
+    Reader,
+    admitted_group_names,
+    refusal_status,
+    restriction_admits,
+    restrictions_of,
+)
 
 
 @hooks.register("before_serve_page")
 def apply_padlock(page, request, serve_args, serve_kwargs):
     """Outsiders get the teaser and a login invitation rather than a bare redirect; members and
-    staff the CNCD rules admit get the page. Password restrictions are left to Wagtail."""
-    restrictions = list(page.get_view_restrictions().prefetch_related("groups"))
+    staff the CNCD rules admit get the page. Password restrictions are left to Wagtail. The
+    restrictions are those of the page and of its translations (``padlock``)."""
+    restrictions = list(restrictions_of(page).prefetch_related("groups"))
     if not restrictions:
         return None
     reader = Reader.of(request.user)

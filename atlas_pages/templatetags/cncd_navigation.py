@@ -1,8 +1,11 @@
 from django import template
+from django.urls import translate_url
+from django.utils import translation
 from django.utils.safestring import mark_safe
+from wagtail.models import Page
 
 from atlas_pages.core import hooks as cncd_hooks
-from atlas_pages.editorial import services
+from atlas_pages.editorial import services, translations
 
 register = template.Library()
 
@@ -13,12 +16,48 @@ def main_menu(context):
     current = context.get("page")
     items = services.main_menu(services.site_for(request)) if request else []
     current_path = getattr(current, "path", "")
+    languages = translations.written_in(items)
+    current_key = getattr(current, "translation_key", None)
     return {
         "items": [
-            {"page": item, "active": bool(current_path) and current_path.startswith(item.path)} for item in items
+            {
+                "page": item,
+                "active": bool(current_path)
+                and (current_path.startswith(item.path) or item.translation_key == current_key),
+                "language": languages[item.pk],
+            }
+            for item in items
         ],
         "request": request,
     }
+
+
+@register.simple_tag(takes_context=True)
+def page_language(context, page=None):
+    """The language the page's text is written in: French on an English page not translated
+    yet (an alias of the French one), else the page's own."""
+    page = page or context.get("page")
+    if not isinstance(page, Page) or not page.pk:
+        return translation.get_language()
+    return translations.written_in([page])[page.pk]
+
+
+@register.simple_tag(takes_context=True)
+def language_version_url(context, language: str) -> str:
+    """Where “Version in …” leads: on a page, the page's version in that language (its
+    translation, or its alias there); elsewhere the same address in that language."""
+    request = context.get("request")
+    page = context.get("page")
+    if isinstance(page, Page) and page.pk and not getattr(request, "is_preview", False):
+        version = translations.in_language(page, language)
+        if translations.Languages.locale_of(version) == language:
+            return version.get_url(request) or "/"
+        # No version there yet (the trees not synchronised since it was made): that site's home.
+        with translation.override(language):
+            home = services.home_of(services.site_for(request))
+        return (home.get_url(request) if home is not None else None) or "/"
+    path = request.get_full_path() if request else "/"
+    return translate_url(path, language)
 
 
 @register.inclusion_tag("atlas_pages/includes/breadcrumb.html", takes_context=True)

@@ -26,6 +26,9 @@ from atlas_pages.editorial.blocks import BodyBlock
 class CallForProjectsIndexPage(FrontEndPreview, Page):
     """“Appels à projets”: the calls, open ones first."""
 
+    # Not mirrored on the English site (README, “Content in two languages”).
+    cncd_english_alias = False
+
     intro = models.TextField(_("introduction"), blank=True)
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
@@ -46,6 +49,9 @@ class CallForProjectsIndexPage(FrontEndPreview, Page):
 class CallForProjectsPage(FrontEndPreview, Page):
     """An annual or triennial call for projects: rules, dates, envelope, what is eligible and
     which opinions each dossier needs. Local authorities file their dossiers while it is open."""
+
+    # Not mirrored on the English site (README, “Content in two languages”).
+    cncd_english_alias = False
 
     class Kind(models.TextChoices):
         ANNUAL = "annual", _("Annual")

@@ -4,7 +4,9 @@ import json
 
 from django.conf import settings
 from django.http import HttpRequest, JsonResponse
+from django.middleware.locale import LocaleMiddleware
 from django.shortcuts import render
+from django.urls import Resolver404, resolve
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import get_supported_language_variant, gettext
@@ -108,6 +110,29 @@ class FramedPreviews:
         if getattr(request, "is_dummy", False) and getattr(request, "is_preview", False):
             response._csp_replace = {"frame-ancestors": ["'self'"]}
         return response
+
+
+class SiteLanguage(LocaleMiddleware):
+    """Pages speak the language of their address: ``/…`` is the French site, ``/en/…`` the
+    English one (Wagtail's URLs under ``i18n_patterns``), whatever the visitor's cookie says, so
+    that one address is one page. The rest of the site (personal space, procedures, sign-up)
+    has one address in both languages and speaks the visitor's choice: the language cookie set
+    by “Version in English”, else ``Accept-Language``. In LocaleMiddleware's place."""
+
+    def process_request(self, request: HttpRequest):
+        super().process_request(request)
+        if translation.get_language_from_path(request.path_info) or _is_page_address(request.path_info):
+            return
+        language = translation.get_language_from_request(request, check_path=False)
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()
+
+
+def _is_page_address(path: str) -> bool:
+    try:
+        return resolve(path).url_name == "wagtail_serve"
+    except Resolver404:
+        return True
 
 
 class ApiLanguage:

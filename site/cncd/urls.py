@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
 from django.urls import include, path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
@@ -9,6 +10,7 @@ from atlas_pages.editorial import views as atlas_views
 from cncd import allauth_spec
 from cncd.api import api, not_found
 from cncd.health import healthz
+from cncd.language import set_language
 from extranet.views import RegistrationView, admin_login
 from newsletter import views as newsletter_views
 
@@ -30,7 +32,7 @@ urlpatterns = [
     path("teleprocedures/", include("forms.urls")),
     path("recherche/", atlas_views.search, name="search"),
     path("apercu/", atlas_views.preview, name="preview"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", set_language, name="set_language"),
     path("sitemap.xml", sitemap),
 ]
 
@@ -41,4 +43,5 @@ if settings.DEBUG:
     urlpatterns += staticfiles_urlpatterns()
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
-urlpatterns += [path("", include(wagtail_urls))]
+# The pages: French at the root, English under /en/ (cncd.middleware.SiteLanguage).
+urlpatterns += i18n_patterns(path("", include(wagtail_urls)), prefix_default_language=False)

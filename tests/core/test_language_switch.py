@@ -26,7 +26,10 @@ def test_home_page_in_french_then_english(client):
     assert '<html lang="fr"' in french.text
     assert "Aller au contenu" in french.text
 
-    english = client.get("/", headers={"accept-language": "en"})
+    # One address, one page: the English site is under /en/, whatever the browser prefers.
+    assert '<html lang="fr"' in client.get("/", headers={"accept-language": "en"}).text
+    english = client.get("/en/")
+    assert english.status_code == 200
     assert '<html lang="en"' in english.text
     assert "Skip to content" in english.text
 
@@ -34,8 +37,10 @@ def test_home_page_in_french_then_english(client):
 def test_language_chosen_in_the_header_sticks(client):
     response = client.post("/i18n/setlang/", {"language": "en", "next": "/"})
     assert response.status_code == 302
-    page = client.get("/")
-    assert '<html lang="en"' in page.text
+    assert response["Location"] == "/en/"
+    assert '<html lang="en"' in client.get(response["Location"]).text
+    # Addresses that are not pages (sign-up, personal space) keep the language chosen.
+    assert '<html lang="en"' in client.get("/accounts/login/").text
     # The API speaks the language the request asks for (Accept-Language, or ?locale=), which the
     # reference front end's scripts send: never the cookie, so that its answers can be cached.
     assert client.get("/api/me/", HTTP_ACCEPT_LANGUAGE="en").json()["detail"] == "You must log in to do this."

@@ -121,3 +121,24 @@ def test_the_demo_dossier_waits_for_the_demo_embassys_opinion(client):
     assert client.login(username="demo-prefectures", password=DEMO_PASSWORD)
     assert client.get("/api/dossiers/").json()["count"] == 1
     assert client.get("/appels-a-projets/").status_code == 200
+
+
+def test_demo_ships_an_english_site(client):
+    call_command("load_demo")
+    home = client.get("/en/")
+    assert '<html lang="en"' in home.text
+    for title in ("Testimonies", "Country zoom", "Good practices", "News"):
+        assert f">{title}</a>" in home.text
+    assert "This page is not translated yet" not in home.text
+    testimonies = client.get("/en/testimonies/")
+    assert "“Decentralised cooperation brings territories closer”" in testimonies.text
+    article = client.get("/en/testimonies/ambassador-senegal/")
+    assert "Today they cover water, waste management" in article.text
+    # A page nobody translated yet: the French one, with the note.
+    untranslated = client.get("/en/la-cncd/")
+    assert untranslated.status_code == 200
+    assert "This page is not translated yet: it is shown in French." in untranslated.text
+    # The padlocked good practice is padlocked in English as well.
+    locked = client.get("/en/good-practices/solidarity-tourism-siem-reap/")
+    assert "detailed budget" not in locked.text
+    assert "Training guides" in locked.text  # its teaser, as in French

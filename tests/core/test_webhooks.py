@@ -16,6 +16,7 @@ from django.core.management import call_command
 from django.db import transaction
 from django.test import override_settings
 from standardwebhooks.webhooks import Webhook
+from wagtail.models import Locale
 
 from atlas_pages.atlas.csv_files import export, import_csv
 from atlas_pages.atlas.generate import generate
@@ -98,14 +99,23 @@ def test_publishing_a_page_posts_a_signed_payload_naming_what_to_revalidate(rece
     payload = verify(endpoint, headers, body)
     assert headers["webhook-event"] == "page.published" and headers["content-type"] == "application/json"
     assert payload["event"] == "page.published" and payload["id"] == headers["webhook-id"]
-    [item] = payload["items"]
-    assert item == {
+    french, english = payload["items"]  # the English site shows it too (as the French text, untranslated)
+    assert french == {
         "id": article.pk,
         "type": "atlas_pages.ArticlePage",
         "path": "/actualites/reserve-aux-elus/",
         "locale": "fr",
         "api": f"/api/pages/{article.pk}/",
     }
+    english_version = article.get_translation(Locale.objects.get(language_code="en"))
+    assert english == {
+        "id": english_version.pk,
+        "type": "atlas_pages.ArticlePage",
+        "path": "/en/actualites/reserve-aux-elus/",
+        "locale": "en",
+        "api": f"/api/pages/{english_version.pk}/",
+    }
+    assert "/api/pages/find/?path=/en/actualites/reserve-aux-elus/" in payload["revalidate"]
     assert f"/api/pages/{article.pk}/" in payload["revalidate"]
     assert "/api/pages/find/?path=/actualites/reserve-aux-elus/" in payload["revalidate"]
     delivery = WebhookDelivery.objects.get()

@@ -33,7 +33,7 @@ def test_an_editor_publishes_a_call_with_its_required_opinions(staff_client, cli
     post["eligible_themes"] = [str(Theme.objects.get(slug="eau-assainissement").pk)]
     response = staff_client.post(f"/admin/pages/add/cncd_forms/callforprojectspage/{index.pk}/", post)
     assert response.status_code == 302, response.content[:3000]
-    call = CallForProjectsPage.objects.get(slug="appel-triennal")
+    call = CallForProjectsPage.objects.get(slug="appel-triennal", locale__language_code="fr")
     assert (call.live, call.kind, call.years, call.max_share) == (True, "triennial", 3, 40)
     assert [(item.body, item.days) for item in call.required_opinions.all()] == [
         ("ambassades", 30),

@@ -43,14 +43,41 @@ def revalidate(items: list[tuple[int, dict]], *extra_paths: str) -> list[str]:
     return paths
 
 
+def address_of(page: Page) -> str:
+    """The page's address on its site, language prefix included (``/en/news/…``)."""
+    parts = page.get_url_parts()
+    return parts[2] if parts is not None else path_of(page)
+
+
+def _with_translations(instance: Page) -> list[Page] | None:
+    """The page and its versions in the other language, announced together; None for the
+    English alias of a French page, which its source's announcement already names."""
+    family = list(
+        Page.objects.filter(translation_key=instance.translation_key).only(
+            "pk", "url_path", "path", "depth", "locale_id", "content_type_id", "alias_of_id", "translation_key"
+        )
+    )
+    ids = {page.pk for page in family}
+    if instance.alias_of_id in ids:
+        return None
+    return [instance, *(page for page in family if page.pk != instance.pk)]
+
+
+def _announce_family(event: str, instance: Page) -> None:
+    pages = _with_translations(instance)
+    if pages is None:
+        return
+    locales = _locales()
+    found = [item(page, locales, address_of(page)) for page in pages]
+    announce(event, found, revalidate(found))
+
+
 def on_published(sender, instance: Page, **kwargs) -> None:
-    found = [item(instance, _locales())]
-    announce("page.published", found, revalidate(found))
+    _announce_family("page.published", instance)
 
 
 def on_unpublished(sender, instance: Page, **kwargs) -> None:
-    found = [item(instance, _locales())]
-    announce("page.unpublished", found, revalidate(found))
+    _announce_family("page.unpublished", instance)
 
 
 def on_moved(sender, instance: Page, url_path_before: str, url_path_after: str, **kwargs) -> None:

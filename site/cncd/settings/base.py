@@ -42,6 +42,8 @@ INSTALLED_APPS = [
     "wagtail",
     "wagtail_modeladmin",
     "wagtail_headless_preview",
+    "wagtail_localize",
+    "wagtail_localize.locales",
     "wagtailgeowidget",
     "modelcluster",
     "taggit",
@@ -74,7 +76,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "cncd.middleware.FramedPreviews",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "cncd.middleware.SiteLanguage",
     "cncd.middleware.ApiLanguage",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -175,6 +177,11 @@ LANGUAGES = [("fr", _("French")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Paris"
 USE_I18N = True
+# Pages in French and English (wagtail-localize: README, “Content in two languages”). French is
+# the source; the English tree is kept in step with it (LocaleSynchronization, created by
+# atlas_pages' migration 0014): a page not translated yet is there as an alias of the French one.
+WAGTAIL_I18N_ENABLED = True
+WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 USE_TZ = True
 
 STATIC_URL = "/static/"
