@@ -8,6 +8,7 @@ from django.utils.html import strip_tags
 from wagtail.models import Page
 
 from atlas_pages.core.links import site_url
+from atlas_pages.editorial import translations
 from atlas_pages.editorial.padlock import ANONYMOUS, locked_page_ids
 from atlas_pages.models import ArticlePage, CountryZoomPage, GoodPracticePage, RubricIndexPage, TestimonyPage
 
@@ -27,15 +28,17 @@ def month_bounds(day: dt.date) -> tuple[dt.date, dt.date]:
 
 
 def month_items(day: dt.date) -> list[tuple[str, dict]]:
-    """The latest live page of each rubric dated in ``day``'s month (four queries)."""
+    """The latest live page of each rubric dated in ``day``'s month (four queries), French
+    pages: an issue in English shows their English versions (``items``)."""
     first, following = month_bounds(day or dt.date.today())
+    source = translations.locale_for(translations.default_language())
     items = []
     for model, _kind in MONTH_TYPES:
+        queryset = model.objects.live()
+        if source is not None:
+            queryset = queryset.filter(locale=source)
         page = (
-            model.objects.live()
-            .filter(date__gte=first, date__lt=following)
-            .order_by("-date", "-first_published_at", "-pk")
-            .first()
+            queryset.filter(date__gte=first, date__lt=following).order_by("-date", "-first_published_at", "-pk").first()
         )
         if page is not None:
             items.append(("page", {"page": page, "heading": ""}))
@@ -58,6 +61,7 @@ class Item:
     image_url: str = ""
     rubric: str = ""
     reserved: bool = False
+    language: str = ""  # of the text, when it is not the issue's (a page not translated yet)
 
 
 def _image_url(image) -> str:
@@ -69,8 +73,10 @@ def _image_url(image) -> str:
 def items(issue) -> list[Item]:
     """The issue's items in order, as every recipient reads them."""
     pages = [block.value["page"] for block in issue.items if block.block_type == "page" and block.value["page"]]
-    specific = {page.pk: page for page in Page.objects.filter(pk__in=[p.pk for p in pages]).live().specific()}
+    shown = _versions_in(pages, issue.language or translations.default_language())
+    specific = {page.pk: page for page in Page.objects.filter(pk__in=set(shown.values())).live().specific()}
     locked = locked_page_ids(list(specific.values()), ANONYMOUS)
+    written_in = translations.written_in(list(specific.values()))
     rubric_of = dict(
         RubricIndexPage.objects.filter(
             path__in={page.path[: (page.depth - 1) * Page.steplen] for page in specific.values()}
@@ -79,7 +85,7 @@ def items(issue) -> list[Item]:
     result = []
     for block in issue.items:
         if block.block_type == "page":
-            page = specific.get(block.value["page"].pk) if block.value["page"] else None
+            page = specific.get(shown.get(block.value["page"].pk)) if block.value["page"] else None
             if page is None:  # unpublished or deleted since: left out
                 continue
             kind = rubric_of.get(page.path[: (page.depth - 1) * Page.steplen], "")
@@ -92,6 +98,7 @@ def items(issue) -> list[Item]:
                     image_url=_image_url(getattr(page, "portrait", None) or getattr(page, "image", None)),
                     rubric=str(RubricIndexPage.Kind(kind).label) if kind in RubricIndexPage.Kind.values else "",
                     reserved=page.pk in locked,
+                    language=written_in[page.pk] if written_in[page.pk] != issue.language else "",
                 )
             )
         else:
@@ -107,6 +114,24 @@ def items(issue) -> list[Item]:
                 )
             )
     return result
+
+
+def _versions_in(pages: list[Page], language: str) -> dict[int, int]:
+    """For each page chosen, the id of its live version in the issue's language (its
+    translation, or its alias there), else its own: one query."""
+    locale = translations.locale_for(language)
+    shown = {page.pk: page.pk for page in pages}
+    if locale is None:
+        return shown
+    versions = dict(
+        Page.objects.live()
+        .filter(translation_key__in={page.translation_key for page in pages}, locale=locale)
+        .values_list("translation_key", "pk")
+    )
+    for page in pages:
+        if page.translation_key in versions:
+            shown[page.pk] = versions[page.translation_key]
+    return shown
 
 
 def rubrics_of(issue) -> set[str]:

@@ -6,6 +6,7 @@ import re
 
 import pytest
 from lxml import html as lxml_html
+from wagtail.models import Locale
 
 from newsletter import rendering
 from newsletter.models import Subscription
@@ -79,6 +80,32 @@ def test_french_and_english_issues(month_pages):
     assert "Lettre d'information de la coopération décentralisée" in french.html
     assert "Newsletter of decentralised cooperation" in english.html
     assert "Se désinscrire" in french.text and "Unsubscribe" in english.text
+
+
+def test_an_english_issue_shows_the_english_versions_and_says_which_are_in_french(month_pages):
+    testimony = month_pages["testimony"]
+    english = testimony.get_translation(Locale.objects.get(language_code="en")).specific
+    english.alias_of = None
+    english.title, english.slug, english.teaser = (
+        "The ambassador in Senegal",
+        "ambassador",
+        "Twenty years in Saint-Louis.",
+    )
+    english.save()
+    english.save_revision().publish()
+
+    french_issue = add_issue("La lettre de novembre", "fr")
+    assert [block.value["page"].locale.language_code for block in french_issue.items] == ["fr"] * 4
+    built = rendering.build(add_issue("November's newsletter", "en", slug="november"))
+    assert "The ambassador in Senegal" in built.html and "Twenty years in Saint-Louis." in built.text
+    assert f"/en/{english.get_parent().slug}/ambassador/" in built.html
+    # Not translated: the French teaser, marked as French, with a note; padlocks hold in English too.
+    assert '<span lang="fr">Hué et la France.</span>' in built.html
+    assert "Not translated yet: in French." in built.text
+    assert "42 000" not in built.html and "42 000" not in built.text
+    assert "Reserved for members" in built.text
+    french = rendering.build(french_issue)
+    assert "Not translated yet" not in french.text and "The ambassador" not in french.html
 
 
 def test_the_web_version_is_in_the_public_archive(client, month_pages):
