@@ -43,6 +43,27 @@ def page_language(context, page=None):
 
 
 @register.simple_tag(takes_context=True)
+def language_links(context) -> dict:
+    """For search engines: the translations of the page (``hreflang`` alternates) and, on a page
+    not translated yet, its French source as the canonical address (the same text at two
+    addresses is one page). One query."""
+    request = context.get("request")
+    page = context.get("page")
+    if not isinstance(page, Page) or not page.pk or getattr(request, "is_preview", False):
+        return {"alternates": [], "canonical": ""}
+    versions = translations.languages_of([page], request).translations.get(page.pk, [])
+    translated = [version for version in versions if version.translated]
+    own = next((version for version in versions if version.id == page.pk), None)
+    if own is not None and not own.translated:
+        source = next((version for version in translated if version.id == page.alias_of_id), None)
+        return {"alternates": [], "canonical": request.build_absolute_uri(source.url) if source else ""}
+    alternates = [
+        {"language": version.language, "url": request.build_absolute_uri(version.url)} for version in translated
+    ]
+    return {"alternates": alternates if len(alternates) > 1 else [], "canonical": ""}
+
+
+@register.simple_tag(takes_context=True)
 def language_version_url(context, language: str) -> str:
     """Where “Version in …” leads: on a page, the page's version in that language (its
     translation, or its alias there); elsewhere the same address in that language."""

@@ -90,6 +90,16 @@ def test_english_menu_and_home_cards(site, client):
     assert 'lang="fr"' in listing
 
 
+def test_search_engines_see_translations_and_one_address_per_text(site, client):
+    html = client.get(site.en.article.url).content.decode()
+    assert f'<link rel="alternate" hreflang="fr" href="http://testserver{site.public.url}">' in html
+    assert f'<link rel="alternate" hreflang="en" href="http://testserver{site.en.article.url}">' in html
+    # An untranslated English page is the French text again: its canonical address is the French one.
+    untranslated = client.get(english(site.local).url).content.decode()
+    assert f'<link rel="canonical" href="http://testserver{site.local.url}">' in untranslated
+    assert 'hreflang="en"' not in untranslated
+
+
 def test_language_switcher_leads_to_the_translation(site, client):
     html = client.get(site.public.url).content.decode()
     assert f'name="next" value="{site.en.article.url}"' in html
