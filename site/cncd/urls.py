@@ -7,6 +7,7 @@ from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from atlas_pages.editorial import views as atlas_views
+from atlas_pages.editorial.sitemap import SiteSitemap
 from cncd import allauth_spec
 from cncd.api import api, not_found
 from cncd.health import healthz
@@ -33,7 +34,7 @@ urlpatterns = [
     path("recherche/", atlas_views.search, name="search"),
     path("apercu/", atlas_views.preview, name="preview"),
     path("i18n/setlang/", set_language, name="set_language"),
-    path("sitemap.xml", sitemap),
+    path("sitemap.xml", sitemap, {"sitemaps": {"pages": SiteSitemap}}),
 ]
 
 if settings.DEBUG:

@@ -100,6 +100,21 @@ def test_search_engines_see_translations_and_one_address_per_text(site, client):
     assert 'hreflang="en"' not in untranslated
 
 
+def test_the_sitemap_lists_the_public_pages_of_both_languages(site, client):
+    xml = client.get("/sitemap.xml").content.decode()
+    assert f"{site.public.url}</loc>" in xml
+    assert f"{site.en.article.url}</loc>" in xml
+    assert f"{site.en.rubric.url}</loc>" in xml
+    assert english(site.embassies).url not in xml  # not translated: the French page stands for it
+    assert site.local.url not in xml and english(site.local).url not in xml  # padlocked
+    # A padlock set behind the signals' back (no copy on the English version) still holds.
+    PageViewRestriction.objects.bulk_create(
+        [PageViewRestriction(page=site.public, restriction_type=PageViewRestriction.LOGIN)]
+    )
+    xml = client.get("/sitemap.xml").content.decode()
+    assert site.en.article.url not in xml and f"{site.public.url}</loc>" not in xml
+
+
 def test_language_switcher_leads_to_the_translation(site, client):
     html = client.get(site.public.url).content.decode()
     assert f'name="next" value="{site.en.article.url}"' in html
