@@ -103,8 +103,9 @@ def test_the_editor_publishes_a_padlocked_article(page, browser, live_server):
     page.locator("footer [data-w-dropdown-target='toggle']").click()
     page.locator("footer button[name=action-publish]").click()
     page.wait_for_url(f"**/admin/pages/{rubric.pk}/")  # back to the rubric's listing: published
-    article = ArticlePage.objects.get(title="Note aux collectivités")
+    article = ArticlePage.objects.get(title="Note aux collectivités", locale__language_code="fr")
     assert article.live
+    english = ArticlePage.objects.get(locale__language_code="en", alias_of=article)  # the English site has it
 
     page.goto(f"/admin/pages/{article.pk}/edit/")
     page.locator("[data-side-panel-toggle='status']").first.click()
@@ -119,6 +120,8 @@ def test_the_editor_publishes_a_padlocked_article(page, browser, live_server):
     dialog.wait_for(state="hidden")
     restriction = PageViewRestriction.objects.get(page=article)
     assert [group.actor_group.slug for group in restriction.groups.all()] == ["collectivites"]
+    copy = PageViewRestriction.objects.get(page=english)  # the padlock holds in English too
+    assert [group.actor_group.slug for group in copy.groups.all()] == ["collectivites"]
 
     context = browser.new_context(base_url=live_server.url, locale="fr-FR")
     visitor = context.new_page()
@@ -126,5 +129,8 @@ def test_the_editor_publishes_a_padlocked_article(page, browser, live_server):
     text = visitor.content()
     assert "Une note que seules les collectivités liront en entier." in text, "the teaser, for everyone"
     assert "identifier" in text, "the padlock asks the visitor to log in"
+    visitor.goto(english.url)
+    assert "Une note que seules les collectivités liront en entier." in visitor.content()
+    assert "This article is reserved for the members of the CNCD extranet" in visitor.content(), "padlocked in English"
     context.close()
     screenshot(page, "editor-padlock")
