@@ -155,7 +155,8 @@ def summary(row: services.PageRow, request: HttpRequest, languages: translations
 
 def summary_fields(row: services.PageRow, request: HttpRequest, languages: translations.Languages) -> dict[str, Any]:
     page = row.page
-    written_in = row.language or languages.locale_of(page)
+    locale = languages.locale_of(page)
+    written_in = languages.written_in.get(page.pk, locale)
     return {
         "id": page.pk,
         "type": services.page_type_name(page.specific_class or type(page)),
@@ -169,8 +170,8 @@ def summary_fields(row: services.PageRow, request: HttpRequest, languages: trans
         "locked": row.locked,
         "country": SiteCountryOut(code=row.country, name=country_name(row.country)) if row.country else None,
         "themes": [ThemeOut(slug=slug, name=str(THEME_LABELS.get(slug, slug))) for slug in row.theme_slugs],
-        "locale": languages.locale_of(page),
-        "translated": written_in == languages.locale_of(page),
+        "locale": locale,
+        "translated": written_in == locale,
         "written_in": written_in,
         "translations": [
             PageTranslationOut(

@@ -111,12 +111,16 @@ def forget_sites(**kwargs) -> None:
         cache.set(SITE_CACHE_VERSION_KEY, 1, None)
 
 
-def home_of(site: Site | None) -> Page | None:
-    """The site's home in the active language: its translation, or the French home."""
-    if site is None:
-        return None
+def home_of(site: Site | None, language: str | None = None) -> Page | None:
+    """The site's home in this language (the active one by default): its translation, or the
+    French home where there is no live one."""
+    return None if site is None else home_in(site, language)
+
+
+def home_in(site: Site, language: str | None = None) -> Page:
+    """``home_of`` for a site in hand."""
     home = site.root_page
-    locale = translations.locale_for()
+    locale = translations.locale_for(language)
     if locale is None or home.locale_id == locale.pk:
         return home
     translated = home.get_translation_or_none(locale)
@@ -182,6 +186,16 @@ def in_subtree(root: Page) -> Q:
     (live, path) index where ``descendant_of``'s LIKE reads every row."""
     upper = root.path[:-1] + chr(ord(root.path[-1]) + 1)
     return Q(path__gte=root.path, path__lt=upper)
+
+
+def in_site(site: Site) -> Q:
+    """The pages of the site in every language: below its home or one of the home's
+    translations, judged in the query itself."""
+    root = site.root_page
+    homes = Page.objects.filter(
+        translation_key=root.translation_key, depth=root.depth, path=Substr(OuterRef("path"), 1, len(root.path))
+    )
+    return Q(Exists(homes), depth__gte=root.depth)
 
 
 def filtered_pages(site: Site | None, filters: PageFilters, *, subtree_as_range: bool = False) -> QuerySet[Page]:
@@ -307,11 +321,7 @@ EDITORIAL_FIELDS = ("editorialpage__date", "editorialpage__teaser", "editorialpa
 
 def listing_rows(queryset: QuerySet[Page], reader: Reader) -> list[PageRow]:
     """The rows of a listing in four queries, whatever their number and their padlocks."""
-    values = list(
-        queryset.annotate(source_locale_id=translations.source_locale_annotation()).values(
-            *LISTING_FIELDS, *EDITORIAL_FIELDS, "source_locale_id"
-        )
-    )
+    values = list(queryset.values(*LISTING_FIELDS, *EDITORIAL_FIELDS))
     pages = [Page(**{name: row[name] for name in LISTING_FIELDS}) for row in values]
     locked = locked_page_ids(pages, reader)
     parents = parent_ids(pages)
@@ -327,7 +337,6 @@ def listing_rows(queryset: QuerySet[Page], reader: Reader) -> list[PageRow]:
             else row["search_description"],
             country=row["editorialpage__country"] or "",
             theme_slugs=themes.get(page.pk, []),
-            language=translations.language_of_row(row["locale_id"], row["source_locale_id"]),
         )
         for page, row in zip(pages, values, strict=True)
     ]
@@ -372,9 +381,7 @@ def draft_row(page: Page, parent_id: int | None) -> PageRow:
 
 def _row(page: Page, *, locked: bool, parent_id: int | None) -> PageRow:
     editorial = page if isinstance(page, EditorialPage) else None
-    language = translations.written_in([page])[page.pk] if page.pk else translations.Languages.locale_of(page)
     return PageRow(
-        language=language,
         page=page,
         locked=locked,
         parent_id=parent_id,
@@ -391,10 +398,8 @@ def find_page(site: Site | None, path: str, request: HttpRequest | None = None) 
     if site is None:
         raise NotFound()
     components = [component for component in unquote(path or "/").split("/") if component]
-    home = site.root_page
-    if components and components[0] in translations.other_languages():
-        locale = translations.locale_for(components.pop(0))
-        home = (home.get_translation_or_none(locale) if locale else None) or home
+    language = components.pop(0) if components and components[0] in translations.other_languages() else None
+    home = home_in(site, language or translations.default_language())
     try:
         page, _args, _kwargs = home.specific.route(request, components)
     except Exception as error:  # Http404 and friends: the path does not lead to a page
@@ -467,17 +472,7 @@ def live_page(site: Site | None, page_id: int) -> Page | None:
     translations (judged in the same query)."""
     queryset = Page.objects.live().filter(pk=page_id, depth__gt=1)
     if site is not None:
-        root = site.root_page
-        queryset = queryset.filter(
-            Exists(
-                Page.objects.filter(
-                    translation_key=root.translation_key,
-                    depth=root.depth,
-                    path=Substr(OuterRef("path"), 1, len(root.path)),
-                )
-            ),
-            depth__gte=root.depth,
-        )
+        queryset = queryset.filter(in_site(site))
     page = queryset.first()
     return page.specific if page is not None else None
 

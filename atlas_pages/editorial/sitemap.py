@@ -8,15 +8,11 @@ from wagtail.contrib.sitemaps import Sitemap
 from wagtail.models import Page
 
 from atlas_pages.editorial.padlock import ANONYMOUS, readable
+from atlas_pages.editorial.services import in_site
 
 
 class SiteSitemap(Sitemap):
     def items(self):
-        root = self.get_wagtail_site().root_page
-        homes = Page.objects.filter(translation_key=root.translation_key, depth=root.depth)
-        in_a_home = Q(pk__in=[])
-        for home in homes:
-            in_a_home |= Q(path__startswith=home.path)
         untranslated = Q(alias_of__isnull=False) & ~Q(alias_of__locale=F("locale"))
-        pages = Page.objects.live().public().filter(in_a_home).exclude(untranslated)
+        pages = Page.objects.live().public().filter(in_site(self.get_wagtail_site())).exclude(untranslated)
         return readable(pages, ANONYMOUS).order_by("path").defer_streamfields().specific()

@@ -20,7 +20,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import OuterRef, Subquery
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from django.utils.translation import get_language
 from wagtail.models import Locale, Page, PageViewRestriction
@@ -115,12 +114,15 @@ def _locale_synchronization_saved(sender, instance, raw=False, **kwargs) -> None
         instance.sync_trees()
 
 
+def _french_only(cls) -> bool:
+    return not getattr(cls, "cncd_english_alias", True)
+
+
 def mirrored(page: Page) -> bool:
     """Whether the page has a version on the English site. Procedures and mailings (calls for
     projects, newsletter issues: ``cncd_english_alias = False``) and what is below them are
     French only: a call is one call, an issue is written for one language."""
-    classes = [page.specific_class, *(ancestor.specific_class for ancestor in page.get_ancestors())]
-    return all(getattr(cls, "cncd_english_alias", True) for cls in classes if cls is not None)
+    return not any(_french_only(item.specific_class) for item in (page, *page.get_ancestors()))
 
 
 def create_missing_aliases(page: Page) -> None:
@@ -129,12 +131,12 @@ def create_missing_aliases(page: Page) -> None:
     raises when a version already exists, and less the pages that are not ``mirrored``."""
     from wagtail_localize.models import LocaleSynchronization
 
-    if not getattr(page.specific_class, "cncd_english_alias", True) or not mirrored(page):
-        return
     targets = LocaleSynchronization.objects.filter(sync_from_id=page.locale_id).values_list("locale_id", flat=True)
     missing = set(targets) - set(
         Page.objects.filter(translation_key=page.translation_key).values_list("locale_id", flat=True)
     )
+    if not missing or not mirrored(page):
+        return
     for locale in Locale.objects.filter(pk__in=missing):
         page.copy_for_translation(locale, copy_parents=True, alias=True)
 
@@ -142,14 +144,14 @@ def create_missing_aliases(page: Page) -> None:
 def synchronize_tree(source_locale, target_locale, *, page_index=None) -> None:
     """``sync_locale_trees`` and a new LocaleSynchronization: every page of the source locale
     that is ``mirrored`` gets its alias in the target locale (wagtail-localize's own, less the
-    pages that are not mirrored)."""
+    pages that are not mirrored). ``page_index`` is wagtail-localize's, unused here."""
     have = set(Page.objects.filter(locale=target_locale).values_list("translation_key", flat=True))
-    skipped: list[str] = []
+    french_only: list[str] = []  # the paths of the pages whose subtree stays French
     for page in Page.objects.filter(locale=source_locale, depth__gt=1).order_by("path"):
-        if any(page.path.startswith(path) for path in skipped):
+        if any(page.path.startswith(path) for path in french_only):
             continue
-        if not getattr(page.specific_class, "cncd_english_alias", True):
-            skipped.append(page.path)
+        if _french_only(page.specific_class):
+            french_only.append(page.path)
             continue
         if page.translation_key not in have:
             page.copy_for_translation(target_locale, copy_parents=True, alias=True)
@@ -274,16 +276,6 @@ def written_in(pages: list[Page]) -> dict[int, str]:
     }
 
 
-def source_locale_annotation() -> Subquery:
-    """The locale of the page an alias shows, as a column (null for a page of its own)."""
-    return Subquery(Page.objects.filter(pk=OuterRef("alias_of_id")).values("locale_id")[:1])
-
-
-def language_of_row(locale_id: int, source_locale_id: int | None) -> str:
-    codes = language_codes()
-    return codes.get(source_locale_id or locale_id, default_language())
-
-
 @dataclass(frozen=True)
 class Languages:
     """What the API and the templates say of a set of pages' languages."""
@@ -329,26 +321,14 @@ def first_in_language(queryset):
     return found if found is not None else queryset.first()
 
 
-def in_language(page: Page, language: str) -> Page:
-    """The version of the page in this language (translation or alias), or the page itself."""
-    locale = locale_for(language)
-    if locale is None or page.locale_id == locale.pk:
-        return page
-    found = page.get_translation_or_none(locale)
-    return found if found is not None and found.live else page
-
-
 __all__ = [
     "Languages",
     "TranslationOut",
     "language_codes",
-    "language_of_row",
     "languages_of",
-    "source_locale_annotation",
     "written_in",
     "connect",
     "first_in_language",
-    "in_language",
     "locale_for",
     "mirror_restrictions",
     "other_languages",

@@ -1,4 +1,7 @@
+from dataclasses import dataclass, field
+
 from django import template
+from django.conf import settings
 from django.urls import translate_url
 from django.utils import translation
 from django.utils.safestring import mark_safe
@@ -32,53 +35,53 @@ def main_menu(context):
     }
 
 
-@register.simple_tag(takes_context=True)
-def page_language(context, page=None):
-    """The language the page's text is written in: French on an English page not translated
-    yet (an alias of the French one), else the page's own."""
-    page = page or context.get("page")
-    if not isinstance(page, Page) or not page.pk:
-        return translation.get_language()
-    return translations.written_in([page])[page.pk]
+@dataclass(frozen=True)
+class PageLanguages:
+    """What the page says of its languages, from one query for the page and its versions."""
+
+    written_in: str  # French on an English page not translated yet (an alias of the French one)
+    switch: list[dict]  # “Version in …”: for each other language, ``code`` and where it leads
+    canonical: str = ""  # on a page not translated yet: its French source's address
+    alternates: list[dict] = field(default_factory=list)  # ``hreflang`` links to its translations
 
 
 @register.simple_tag(takes_context=True)
-def language_links(context) -> dict:
-    """For search engines: the translations of the page (``hreflang`` alternates) and, on a page
-    not translated yet, its French source as the canonical address (the same text at two
-    addresses is one page). One query."""
+def page_languages(context) -> PageLanguages:
+    """The language of the page's text, where “Version in …” leads (the page's version in that
+    language, its translation or its alias there; elsewhere the same address in that language),
+    and for search engines its translations (``hreflang``) or, on a page not translated yet, its
+    French source as the canonical address (the same text at two addresses is one page)."""
     request = context.get("request")
     page = context.get("page")
-    if not isinstance(page, Page) or not page.pk or getattr(request, "is_preview", False):
-        return {"alternates": [], "canonical": ""}
-    versions = translations.languages_of([page], request).translations.get(page.pk, [])
+    current = translation.get_language()
+    others = [code for code, _name in settings.LANGUAGES if code != current]
+    if request is None or not isinstance(page, Page) or not page.pk:
+        path = request.get_full_path() if request else "/"
+        return PageLanguages(current, [{"code": code, "url": translate_url(path, code)} for code in others])
+    languages = translations.languages_of([page], request)
+    written_in = languages.written_in[page.pk]
+    if getattr(request, "is_preview", False):
+        path = request.get_full_path()
+        return PageLanguages(written_in, [{"code": code, "url": translate_url(path, code)} for code in others])
+    versions = languages.translations.get(page.pk, [])
+    by_language = {version.language: version for version in versions}
+    switch = []
+    for code in others:
+        version = by_language.get(code)
+        if version is None:  # no version there yet (the trees not synchronised since it was made)
+            home = services.home_of(services.site_for(request), code)
+            url = (home.get_url(request) if home is not None else None) or "/"
+        else:
+            url = version.url or "/"
+        switch.append({"code": code, "url": url})
     translated = [version for version in versions if version.translated]
-    own = next((version for version in versions if version.id == page.pk), None)
-    if own is not None and not own.translated:
+    if written_in != translations.Languages.locale_of(page):
         source = next((version for version in translated if version.id == page.alias_of_id), None)
-        return {"alternates": [], "canonical": request.build_absolute_uri(source.url) if source else ""}
+        return PageLanguages(written_in, switch, canonical=request.build_absolute_uri(source.url) if source else "")
     alternates = [
         {"language": version.language, "url": request.build_absolute_uri(version.url)} for version in translated
     ]
-    return {"alternates": alternates if len(alternates) > 1 else [], "canonical": ""}
-
-
-@register.simple_tag(takes_context=True)
-def language_version_url(context, language: str) -> str:
-    """Where “Version in …” leads: on a page, the page's version in that language (its
-    translation, or its alias there); elsewhere the same address in that language."""
-    request = context.get("request")
-    page = context.get("page")
-    if isinstance(page, Page) and page.pk and not getattr(request, "is_preview", False):
-        version = translations.in_language(page, language)
-        if translations.Languages.locale_of(version) == language:
-            return version.get_url(request) or "/"
-        # No version there yet (the trees not synchronised since it was made): that site's home.
-        with translation.override(language):
-            home = services.home_of(services.site_for(request))
-        return (home.get_url(request) if home is not None else None) or "/"
-    path = request.get_full_path() if request else "/"
-    return translate_url(path, language)
+    return PageLanguages(written_in, switch, alternates=alternates if len(alternates) > 1 else [])
 
 
 @register.inclusion_tag("atlas_pages/includes/breadcrumb.html", takes_context=True)
