@@ -2,8 +2,9 @@
 the Atlas at full scale (12,000 projects), at least 1,000 pages of which about 30 % are
 padlocked, and 200 members of the nine groups, each with their own app session.
 
-Each member sends a request every ``INTERVAL`` seconds whatever the answers take (locust's
-``constant_pacing``), so the offered rate is known: members / interval. The served rate is what
+Each member starts requests as independent people do, at the moments of a Poisson process of
+mean gap ``INTERVAL`` seconds, whatever the answers take (``bench/locustfile.py`` says why not
+locust's ``constant_pacing``), so the offered rate is known: members / interval. The served rate is what
 the server answered per second once every member had started; p50 and p95 are given per
 endpoint and over all requests, from the moment every member runs, after a warm-up. Targets
 on a 2-core machine: served >= 95 % of offered, p95 < 300 ms over all requests, no error.
@@ -105,6 +106,7 @@ def run() -> list[Row]:
     out = ROOT / "var" / "load"
     out.mkdir(parents=True, exist_ok=True)
     workers = int(os.environ.get("BENCH_WORKERS", 2 * (os.cpu_count() or 1) + 1))  # gunicorn's advice
+    server_log = (out / "server.log").open("w")  # each refused read (403) is logged: kept aside
     server = subprocess.Popen(  # noqa: S603 — our own interpreter, our own app
         [
             *(python, "-m", "gunicorn", "--pythonpath", "site", "cncd.wsgi:application"),
@@ -112,6 +114,8 @@ def run() -> list[Row]:
         ],
         cwd=ROOT,
         env=env,
+        stdout=server_log,
+        stderr=subprocess.STDOUT,
     )
     ramp = USERS / SPAWN_RATE + 2
     try:
@@ -142,6 +146,7 @@ def run() -> list[Row]:
     finally:
         server.terminate()
         server.wait(timeout=30)
+        server_log.close()
     with (out / "load_stats.csv").open(newline="") as handle:
         stats = list(csv.DictReader(handle))
     total = next(row for row in stats if row["Name"] == "Aggregated")
@@ -149,7 +154,12 @@ def run() -> list[Row]:
     served = _steady_rate(out / "load_stats_history.csv", ramp)
     failures, p95 = int(total["Failure Count"]), float(total["95%"])
     rows = [
-        Row(f"Load: data: {pages:,} pages, {padlocks:,} padlocks, 12,000 Atlas projects, {USERS} members", 0, ""),
+        Row(
+            f"Load: data: {pages:,} pages, {padlocks:,} padlocks, 12,000 Atlas projects, {USERS} members"
+            " (Poisson arrivals)",
+            0,
+            "",
+        ),
         Row("Load: offered (members / interval)", offered, "/s"),
         Row(
             "Load: served, steady",

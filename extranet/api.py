@@ -259,16 +259,15 @@ def list_bookmarks(request: HttpRequest):
 def add_bookmark(request: HttpRequest, payload: BookmarkIn):
     """409 if the page is already there; 403 for a page padlocked away from the member."""
     created = bookmarks.add(member(request), payload.page_id, payload.note)
-    row = next(row for row in bookmarks.selection(member(request), request) if row.bookmark.pk == created.pk)
+    (row,) = bookmarks.selection(member(request), request, only=[created.pk])
     return Status(201, _bookmark_out(row))
 
 
 @router.patch("/me/bookmarks/{bookmark_id}/", response=BookmarkOut, summary="Annotate or move", auth=member_auth)
 def update_bookmark(request: HttpRequest, bookmark_id: int, payload: BookmarkPatch):
     bookmarks.update(member(request), bookmark_id, **payload.dict(exclude_unset=True))
-    return next(
-        _bookmark_out(row) for row in bookmarks.selection(member(request), request) if row.bookmark.pk == bookmark_id
-    )
+    (row,) = bookmarks.selection(member(request), request, only=[bookmark_id])
+    return _bookmark_out(row)
 
 
 @router.delete(

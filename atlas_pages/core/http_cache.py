@@ -12,7 +12,10 @@ on the caller, of what the caller may see. So:
   may not);
 - every answer is also kept on the server (the shared cache, Redis in production) under its
   ETag, which names what the caller may see (for the pages: visitor, staff, or the set of
-  groups, never the person), so the next caller who may see the same costs no work.
+  groups, never the person), so the next caller who may see the same costs no work. A
+  padlock's refusal (401, 403) is kept the same way, for a caller known before the endpoint
+  runs: it too depends only on the version and on what the caller may see. It goes out as
+  the endpoint gave it, without validators.
 
 ``Vary`` is exact: ``Accept-Language`` for answers the same for everyone (the API's language
 comes from ``?locale=`` or ``Accept-Language``, never from a cookie: ``ApiLanguage``), and
@@ -37,7 +40,8 @@ from atlas_pages.core.exceptions import DomainError
 PUBLIC_VARY = ("Accept-Language",)
 CALLER_VARY = ("Accept-Language", "Cookie", "X-Session-Token")
 KEPT_BYTES = 8 * 1024 * 1024  # larger answers are validated but not kept
-KEY = "cncd:answer:"
+KEY = "cncd:answer:2:"  # 2: answers kept with their status
+KEPT_REFUSALS = (401, 403)
 
 
 def etag_for(request: HttpRequest, version: str, caller: str) -> str:
@@ -104,18 +108,23 @@ def cached_answer(version: Callable[[], str], caller: Callable[[HttpRequest], st
                     return _headers(HttpResponseNotModified(), etag, public, vary)
                 kept = cache.get(KEY + etag)
                 if kept is not None:
-                    content, content_type = kept
-                    return _headers(HttpResponse(content, content_type=content_type), etag, public, vary)
+                    content, content_type, status = kept
+                    answer = HttpResponse(content, content_type=content_type, status=status)
+                    return _headers(answer, etag, public, vary) if status == 200 else answer
             response = view(request, *args, **kwargs)
-            if response.status_code != 200 or getattr(response, "streaming", False):
+            status = response.status_code
+            if getattr(response, "streaming", False) or status not in (200, *KEPT_REFUSALS):
                 return response
             if not known:  # the endpoint's auth has now read the app's token
+                if status != 200:  # a refusal of the token itself is not the padlock's
+                    return response
                 etag, public = identified()
                 if matches(request, etag):
                     return _headers(HttpResponseNotModified(), etag, public, vary)
             if len(response.content) <= KEPT_BYTES:
-                cache.set(KEY + etag, (response.content, response["Content-Type"]), settings.CNCD_API_KEEP_SECONDS)
-            return _headers(response, etag, public, vary)
+                kept = (response.content, response["Content-Type"], status)
+                cache.set(KEY + etag, kept, settings.CNCD_API_KEEP_SECONDS)
+            return _headers(response, etag, public, vary) if status == 200 else response
 
         return wrapped
 

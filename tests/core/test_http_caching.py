@@ -5,7 +5,9 @@ gone as soon as a page is published or the Atlas changes."""
 
 import pytest
 from django.conf import settings
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from atlas_pages.atlas.generate import generate
 from atlas_pages.models import Country, Project
@@ -174,3 +176,34 @@ def test_an_answer_kept_for_one_host_is_not_served_to_another(client, atlas, set
     other = client.get("/api/atlas/countries/", HTTP_HOST="autre.example.org")
     assert first.status_code == other.status_code == 200
     assert first["ETag"] != other["ETag"]
+
+
+def test_a_padlock_s_refusal_is_kept_for_callers_who_may_see_the_same(pages, django_assert_max_num_queries):
+    _public, local = pages
+    path = f"/api/pages/{local.pk}/"
+    first, second = Client(), Client()
+    first.force_login(MemberFactory(groups=["ong"]))
+    second.force_login(MemberFactory(groups=["ong"]))
+    refused = first.get(path)
+    assert refused.status_code == 403 and "ETag" not in refused
+    with django_assert_max_num_queries(4):  # the session, the user, their groups: not the page
+        again = second.get(path)
+    assert again.status_code == 403 and again.content == refused.content and "ETag" not in again
+    assert "no-store" in again["Cache-Control"]  # about a logged-in caller: in no cache on the way
+    # Visitors have their own refusal, and members of the group the page is for still read it.
+    assert Client().get(path).status_code == 401
+    assert Client().get(path).status_code == 401
+    reader = member_client().get(path)
+    assert reader.status_code == 200 and "Réservé aux élus" in str(reader.json()["fields"]["body"])
+
+
+def test_an_app_token_is_read_once_a_request(pages):
+    """The answers' cache asks who calls before the endpoint's auth does: one reading serves both."""
+    _public, local = pages
+    token = member_client().cookies[settings.SESSION_COOKIE_NAME].value
+    with CaptureQueriesContext(connection) as queries:
+        answer = Client(HTTP_X_SESSION_TOKEN=token).get(f"/api/pages/{local.pk}/")
+    assert answer.status_code == 200  # a miss: the page was read, with the token's member
+    sessions = [query for query in queries.captured_queries if 'FROM "django_session"' in query["sql"]]
+    users = [query for query in queries.captured_queries if 'FROM "auth_user"' in query["sql"]]
+    assert len(sessions) <= 2 and len(users) == 1, [query["sql"][:80] for query in queries.captured_queries]
