@@ -5,6 +5,7 @@ a padlock holds on every language version of a page, however the English tree is
 from html import unescape
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from wagtail.models import Locale, Page, PageViewRestriction
 
@@ -268,3 +269,13 @@ def test_pages_made_before_the_english_site_get_their_versions_from_the_tree_syn
     assert RubricIndexPage.objects.get(locale__language_code="en", alias_of=rubric).live
     article = add_article(rubric, "Après la mise à jour")
     assert ArticlePage.objects.get(locale__language_code="en", alias_of=article).live
+
+
+def test_english_search_marks_results_not_translated_yet_as_french(site, client):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # "Version in English" chosen
+    untranslated = unescape(client.get("/recherche/", {"q": site.local.title}).content.decode())
+    assert '<html lang="en"' in untranslated
+    assert '<li class="fr-mb-3w" lang="fr">' in untranslated and site.local.title in untranslated
+    translated = unescape(client.get("/recherche/", {"q": "Public article"}).content.decode())
+    assert "Public article" in translated
+    assert '<li class="fr-mb-3w">' in translated and '<li class="fr-mb-3w" lang="fr">' not in translated
