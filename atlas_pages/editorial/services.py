@@ -320,19 +320,16 @@ EDITORIAL_FIELDS = ("editorialpage__date", "editorialpage__teaser", "editorialpa
 
 
 def listing_rows(queryset: QuerySet[Page], reader: Reader) -> list[PageRow]:
-    """The rows of a listing in four queries, whatever their number and their padlocks (five
-    when some are English pages not translated yet: their text's language)."""
+    """The rows of a listing in four queries, whatever their number and their padlocks."""
     values = list(queryset.values(*LISTING_FIELDS, *EDITORIAL_FIELDS))
     pages = [Page(**{name: row[name] for name in LISTING_FIELDS}) for row in values]
     locked = locked_page_ids(pages, reader)
     parents = parent_ids(pages)
     themes = theme_slugs([page.pk for page in pages])
-    languages = translations.written_in(pages)
     return [
         PageRow(
             page=page,
             locked=page.pk in locked,
-            language=languages[page.pk],
             parent_id=parents[page.pk],
             date=row["editorialpage__date"],
             teaser=row["editorialpage__teaser"]

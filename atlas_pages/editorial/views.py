@@ -8,7 +8,7 @@ from wagtail.models import Page
 
 from atlas_pages.core import preview as preview_service
 from atlas_pages.core.exceptions import DomainError
-from atlas_pages.editorial import services
+from atlas_pages.editorial import services, translations
 from atlas_pages.editorial.padlock import Reader
 
 
@@ -22,6 +22,9 @@ def search(request: HttpRequest) -> HttpResponse:
     window = list(current.object_list)
     by_id = {row.page.pk: row for row in services.listing_rows(Page.objects.filter(pk__in=window), reader)}
     rows = [by_id[pk] for pk in window if pk in by_id]
+    languages = translations.written_in([row.page for row in rows])  # English pages not translated yet
+    for row in rows:
+        row.language = languages[row.page.pk]
     context = {"query": query, "rows": rows, "results": current, "count": len(ids)}
     return render(request, "atlas_pages/search.html", context)
 
