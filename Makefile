@@ -12,7 +12,7 @@ TEST_SYSTEM_PACKAGES := chromium
 PYTEST_ARGS ?= -n auto
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test install system-packages test-system-packages setup lint format messages bench
+.PHONY: run test install system-packages test-system-packages bench-system-packages setup lint format messages bench
 
 run: setup  ## Install everything, build the demo site on SQLite and serve it
 	@echo "CNCD à la carte: http://$(HOST):$(PORT)/  (admin: /admin/, API: /api/docs)"
@@ -65,5 +65,12 @@ format: install
 messages: install  ## Refresh the message catalogues after changing strings
 	$(BIN)/python manage.py makemessages -l fr -l en -e html,txt,py,mjml --ignore=.venv --ignore=bench --ignore=tests --ignore=var --no-obsolete --no-location
 
-bench: install  
+bench: install bench-system-packages  ## Run the benchmarks (bench/run NAME for one)
 	$(BIN)/python bench/run
+
+# The newsletter benchmark's SMTP server is Postfix's smtp-sink; the mail server itself stays
+# unconfigured and stopped ("No configuration").
+bench-system-packages:
+	@dpkg-query -W -f='$${Status}' postfix 2>/dev/null | grep -q "ok installed" || { \
+		echo "postfix postfix/main_mailer_type select No configuration" | $(SUDO) debconf-set-selections; \
+		$(MAKE) -s system-packages SYSTEM_PACKAGES="postfix"; }

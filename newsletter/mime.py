@@ -9,8 +9,11 @@ addresses; any other backend (locmem, console, an ESP's API) gets Django's own m
 """
 
 import binascii
+import contextlib
+import functools
 import re
 import secrets
+import smtplib
 import time
 from email import policy
 from email.headerregistry import Address
@@ -28,7 +31,8 @@ class Prepared:
     their few values, each encoded on lines of its own: a soft line break (``=`` at the end of a
     line) vanishes on decoding, so ``=\\r\\n`` + value + ``=\\r\\n`` reads as the value in place,
     and no line grows beyond 76 characters. A marker the encoder split across a soft line
-    break is still found."""
+    break is still found. The parts are also kept dot-stuffed for SMTP's DATA (``fill(...,
+    stuffed=True)``): each part begins a line, so stuffing them once stuffs every message."""
 
     def __init__(self, text: str, markers: list[str]):
         encoded = _qp(text)
@@ -43,11 +47,28 @@ class Prepared:
             self.parts.append(found.lastindex - 1)  # which marker
             position = found.end()
         self.parts.append(encoded[position:])
+        self.stuffed_parts = [dot_stuffed(part) if isinstance(part, bytes) else part for part in self.parts]
 
-    def fill(self, values: list[str]) -> bytes:
-        """The body with ``values[i]`` where ``markers[i]`` was."""
-        encoded = [b"=\r\n" + _qp_inline(value) + b"=\r\n" for value in values]
-        return b"".join(part if isinstance(part, bytes) else encoded[part] for part in self.parts)
+    def fill(self, values: list[str], stuffed: bool = False) -> bytes:
+        """The body with ``values[i]`` where ``markers[i]`` was; ``stuffed``: ready for DATA."""
+        if stuffed:
+            encoded = [_inline_stuffed(value) for value in values]
+            parts = self.stuffed_parts
+        else:
+            encoded = [_inline(value) for value in values]
+            parts = self.parts
+        return b"".join(part if isinstance(part, bytes) else encoded[part] for part in parts)
+
+
+@functools.lru_cache(maxsize=1024)
+def _inline(value: str) -> bytes:
+    """A value on lines of its own between two soft line breaks (the greetings repeat: cached)."""
+    return b"=\r\n" + _qp_inline(value) + b"=\r\n"
+
+
+@functools.lru_cache(maxsize=1024)
+def _inline_stuffed(value: str) -> bytes:
+    return _inline(value).replace(b"\n.", b"\n..")  # it starts with "=", never with a dot
 
 
 def _qp_inline(value: str) -> bytes:
@@ -85,7 +106,7 @@ class IssueMessage:
     ) -> bytes:
         """As ``render``, the two bodies already in quoted-printable (``Prepared.fill``)."""
         boundary = self.boundary.encode()
-        if len(to) < 70 and _PLAIN_ADDRESS.fullmatch(to):
+        if plain_address(to):
             to_header = b"To: " + to.encode() + CRLF  # what folding gives for a short plain address
         else:
             to_header = policy.SMTP.fold_binary("To", str(Address(addr_spec=to)))
@@ -128,6 +149,62 @@ def _date() -> bytes:
         _dates.clear()
         _dates[second] = value
     return value
+
+
+def plain_address(address: str) -> bool:
+    """An address written as it is in the envelope and the To header: no quoting, no folding."""
+    return len(address) < 70 and _PLAIN_ADDRESS.fullmatch(address) is not None
+
+
+def dot_stuffed(data: bytes) -> bytes:
+    """DATA's transparency (RFC 5321, 4.5.2): a line that starts with a dot gets another. What
+    smtplib does with a regular expression over the whole message, done by ``bytes.replace``
+    (a third of smtplib's time per message went to the expression)."""
+    if data.startswith(b"."):
+        data = b"." + data
+    return data.replace(b"\n.", b"\n..")
+
+
+def send_one(smtp: smtplib.SMTP, sender: str, recipient: str, data: bytes, stuffed: bool = False) -> None:
+    """``smtp.sendmail(sender, [recipient], data)`` for a plain ASCII sender and recipient
+    (``plain_address``) and a message in CRLF lines: the same commands (SIZE when the server
+    offers it), the same replies checked and the same exceptions, without parsing the two
+    addresses again for every message. ``stuffed``: ``data`` is already dot-stuffed (written
+    from ``Prepared.fill(..., stuffed=True)``); its SIZE then counts the doubled dots too, as
+    RFC 1870 allows of an estimate."""
+    smtp.ehlo_or_helo_if_needed()
+    size = f" SIZE={len(data)}" if smtp.does_esmtp and smtp.has_extn("size") else ""
+    smtp.putcmd("mail", f"FROM:<{sender}>{size}")
+    code, reply = smtp.getreply()
+    if code != 250:
+        _abandon(smtp, code)
+        raise smtplib.SMTPSenderRefused(code, reply, sender)
+    smtp.putcmd("rcpt", f"TO:<{recipient}>")
+    code, reply = smtp.getreply()
+    if code not in (250, 251):
+        _abandon(smtp, code)
+        raise smtplib.SMTPRecipientsRefused({recipient: (code, reply)})
+    smtp.putcmd("data")
+    code, reply = smtp.getreply()
+    if code != 354:
+        _abandon(smtp, code)
+        raise smtplib.SMTPDataError(code, reply)
+    if not stuffed:
+        data = dot_stuffed(data)
+    smtp.send(data + b".\r\n" if data.endswith(CRLF) else data + b"\r\n.\r\n")
+    code, reply = smtp.getreply()
+    if code != 250:
+        _abandon(smtp, code)
+        raise smtplib.SMTPDataError(code, reply)
+
+
+def _abandon(smtp: smtplib.SMTP, code: int) -> None:
+    """After a refusal, as smtplib does: 421 means the server is closing; else reset."""
+    if code == 421:
+        smtp.close()
+    else:
+        with contextlib.suppress(smtplib.SMTPServerDisconnected):
+            smtp.rset()
 
 
 def usable(connection) -> bool:

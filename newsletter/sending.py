@@ -23,8 +23,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.mail.message import make_msgid
 from django.db import transaction
-from django.db.models import CharField, Count, F, Q, Value
-from django.db.models.functions import Cast, Concat
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -338,12 +337,23 @@ def _claim(sending: Sending, size: int, now) -> tuple[str, list[_Claimed]]:
 
 class _Flusher:
     """Marks sent deliveries every ``every`` messages, in one UPDATE (their Message-ID derived
-    from their id by the database)."""
+    from their id by the database). The statement is written once per batch: compiling the same
+    ORM update 500 times per 10,000 messages cost a sixth of the sender's time."""
 
     def __init__(self, every: int, sending_id: int):
         self.every, self.done = max(every, 1), []
+        self.connection = db.connections[Delivery.objects.db]
+        quote = self.connection.ops.quote_name
+        # Names quoted by the backend, every value a parameter.
+        self.statement = (
+            f"UPDATE {quote(Delivery._meta.db_table)} SET {quote('state')} = %s, {quote('sent_at')} = %s, "  # noqa: S608
+            f"{quote('chunk')} = '', {quote('attempts')} = {quote('attempts')} + 1, {quote('message_id')} = "
+            f"CAST(%s AS VARCHAR(255)) || CAST({quote('id')} AS VARCHAR(20)) || CAST(%s AS VARCHAR(255)) "
+            f"WHERE {quote('id')} IN "
+        )
         self.prefix = f"<lettre.{sending_id}."
         self.suffix = f"@{settings.NEWSLETTER_MESSAGE_ID_DOMAIN}>"
+        self.sent_at = Delivery._meta.get_field("sent_at")
 
     def add(self, delivery: _Claimed) -> None:
         self.done.append(delivery.pk)
@@ -358,13 +368,12 @@ class _Flusher:
         self.done = []
 
     def _write(self) -> None:
-        Delivery.objects.filter(pk__in=self.done).update(
-            state=DState.SENT,
-            sent_at=timezone.now(),
-            chunk="",
-            attempts=F("attempts") + 1,
-            message_id=Concat(Value(self.prefix), Cast("pk", CharField()), Value(self.suffix)),
-        )
+        now = self.sent_at.get_db_prep_save(timezone.now(), self.connection)
+        with self.connection.cursor() as cursor:
+            cursor.execute(
+                self.statement + "(" + ", ".join(["%s"] * len(self.done)) + ")",
+                [DState.SENT, now, self.prefix, self.suffix, *self.done],
+            )
 
 
 class _Pace:
@@ -461,7 +470,7 @@ def _send_batch(job: _Job, chunk: str, batch: list[_Claimed]) -> bool:
     broken = False
     try:
         connection.open()
-        direct = mime.usable(connection)
+        direct = mime.usable(connection) and mime.plain_address(job.assembled.envelope_from)
         for delivery in batch:
             subscription = delivery.subscription
             if subscription.state != Subscription.State.CONFIRMED:  # unsubscribed or bounced since
@@ -475,17 +484,19 @@ def _send_batch(job: _Job, chunk: str, batch: list[_Claimed]) -> bool:
             msgid = message_id(job.sending.pk, delivery.pk)
             delivery.attempts += 1
             try:
-                if direct and subscription.email.isascii():
+                if direct and mime.plain_address(subscription.email):
                     in_text, in_html = job.personalise.values(subscription)
                     data = job.assembled.render_encoded(
                         subscription.email,
                         msgid,
                         in_text[0],
                         mailto(subscription),
-                        job.text.fill(in_text),
-                        job.html.fill(in_html),
+                        job.text.fill(in_text, stuffed=True),
+                        job.html.fill(in_html, stuffed=True),
                     )
-                    connection.connection.sendmail(job.assembled.envelope_from, [subscription.email], data)
+                    mime.send_one(
+                        connection.connection, job.assembled.envelope_from, subscription.email, data, stuffed=True
+                    )
                 else:
                     connection.send_messages([message(job.personalise, subscription, msgid, connection)])
             except Exception as error:  # noqa: BLE001 — every failure is recorded on the delivery
