@@ -165,7 +165,7 @@ def save_map(
         target = MapAlbum.objects.filter(user=user, name=name).first() or create_album(user, name)
     else:
         raise ValidationError({"album_id": [_("Choose an album, or give the name of a new one.")]})
-    count = atlas_search.search(QueryDict(cleaned["query"])).count()
+    count = atlas_search.find(QueryDict(cleaned["query"])).count
     return SavedMap.objects.create(
         album=target, project_count=count, position=next_position(target.maps.all()), **cleaned
     )

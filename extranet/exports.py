@@ -62,7 +62,7 @@ def keep_export(owner: User, params, scope: str = "country", ids: list[int] | No
 
     query = atlas_search.clean_query(params)
     if ids is None:
-        ids = atlas_search.matching_ids(atlas_search.search(QueryDict(query)))
+        ids = atlas_search.find(QueryDict(query)).ids()
     item = AtlasExport.objects.create(
         owner=owner, query=query, scope=scope, project_count=len(ids), title=atlas_pdf.export_title(QueryDict(query))
     )

@@ -187,12 +187,12 @@ def _country(country: Country) -> NamedOut:
 @decorate_view(ATLAS_CACHE)
 def list_projects(request: HttpRequest, filters: Query[ProjectQuery], paging: Query[Paging]):
     """The advanced search: every filter optional and combined; field errors name the filter."""
-    ids = atlas_search.matching_ids(atlas_search.search(request.GET))  # one scan: the count and the page
+    found = atlas_search.find(request.GET)
     body = {
-        "count": len(ids),
+        "count": found.count,
         "limit": paging.limit,
         "offset": paging.offset,
-        "items": atlas_search.summary_rows(ids[paging.offset : paging.offset + paging.limit]),
+        "items": atlas_search.summary_rows(found.ids(paging.offset, paging.limit)),
     }
     return JsonResponse(body)  # built to the documented schema; not validated again, for speed
 
@@ -235,7 +235,7 @@ def projects_pdf(request: HttpRequest, filters: Query[ProjectQuery], options: Qu
     made in the background (202), kept in the personal space and announced by e-mail. A
     visitor asks for ten PDFs a minute at most (429 beyond)."""
     throttle.consume(request, "atlas_pdf")
-    ids = atlas_search.matching_ids(atlas_search.search(request.GET))
+    ids = atlas_search.find(request.GET).ids()
     if len(ids) <= atlas_pdf.IMMEDIATE_LIMIT:
         response = HttpResponse(
             atlas_pdf.render_pdf(request.GET, options.scope, ids=ids), content_type="application/pdf"
@@ -276,8 +276,8 @@ def get_project(request: HttpRequest, project_id: int):
 @decorate_view(ATLAS_CACHE)
 def project_facets(request: HttpRequest, filters: Query[ProjectQuery]):
     """How many results fall under each value of every filter."""
-    ids = atlas_search.matching_ids(atlas_search.search(request.GET))
-    return JsonResponse({"count": len(ids), "facets": atlas_search.facets(ids)})
+    found = atlas_search.find(request.GET)
+    return JsonResponse({"count": found.count, "facets": found.facets()})
 
 
 @router.get(

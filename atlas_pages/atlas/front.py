@@ -36,7 +36,7 @@ def _search_form(params):
     filterset = atlas_search.ProjectFilter(params)
     form = filterset.form
     countries = sorted(
-        ((code, country_name(code)) for code in atlas_index.summary().continent_of if code),
+        ((code, country_name(code)) for code in atlas_index.current().countries if code),
         key=lambda item: atlas_search.folded(item[1]),
     )
     for name, choices in (
@@ -81,20 +81,36 @@ def search_context(page, request) -> dict:
         "facets": [],
     }
     try:
-        ids = atlas_search.matching_ids(atlas_search.search(params))
+        found = atlas_search.find(params)
     except ValidationError:
         form.is_valid()  # the errors show next to each field
         return context
-    paginator = Paginator(ids, PER_PAGE)
+    paginator = Paginator(Results(found), PER_PAGE)
     current = paginator.get_page(page_number)
-    context["search"] = {"query": query, "count": len(ids), "title": page.title}
+    context["search"] = {"query": query, "count": found.count, "title": page.title}
     context.update(
-        count=len(ids),
+        count=found.count,
         page_obj=current,
         results=atlas_search.summary_rows(list(current.object_list)),
-        facets=_facet_links(atlas_search.facets(ids), params),
+        facets=_facet_links(found.facets(), params),
     )
     return context
+
+
+class Results:
+    """The search's results as Django's paginator takes them: a count and a slice of ids."""
+
+    def __init__(self, found: atlas_search.Found):
+        self.found = found
+
+    def count(self) -> int:
+        return self.found.count
+
+    def __len__(self) -> int:
+        return self.found.count
+
+    def __getitem__(self, part: slice) -> list[int]:
+        return self.found.ids(part.start or 0, (part.stop or self.found.count) - (part.start or 0))
 
 
 FACET_TITLES = {
@@ -148,8 +164,9 @@ def project_context(page, request, project_id: int) -> dict:
     }
 
 
-def figures(ids: list[int]) -> dict:
-    counts = atlas_index.count(ids)
+def figures(mask) -> dict:
+    """Key figures of the projects in ``mask`` (a selection of the Atlas's index)."""
+    counts = atlas_index.count(atlas_index.current(), mask)
     return {
         "projects": counts.total,
         "twinnings": counts.kind.get("twinning", 0),
@@ -168,8 +185,9 @@ def country_figures(iso2: str) -> dict | None:
     country = Country.objects.filter(iso2=iso2).first()
     if country is None:
         return None
-    ids = list(Project.objects.filter(country=country).values_list("pk", flat=True))
-    return {"country": country, "name": country.name, **figures(ids)}
+    index = atlas_index.current()
+    code = atlas_index.code_of(index.countries, iso2)
+    return {"country": country, "name": country.name, **figures(index.country == code)}
 
 
 def country_context(page, request, iso2: str) -> dict:
@@ -200,9 +218,9 @@ def continent_context(page, request, slug: str) -> dict:
     if slug not in CONTINENT_LABELS:
         raise Http404
     continent = Continent.objects.get(slug=slug)
-    summary = atlas_index.summary()
-    ids = [pk for pk, iso2 in summary.country.items() if summary.continent_of.get(iso2) == slug]
-    counts = atlas_index.count(ids)
+    index = atlas_index.current()
+    mask = index.continent == atlas_index.code_of(index.continents, slug)
+    counts = atlas_index.count(index, mask)
     countries = [
         {"code": iso2, "name": country_name(iso2), "count": number, "url": page.url + f"pays/{iso2}/"}
         for iso2, number in counts.country.most_common()
@@ -210,7 +228,7 @@ def continent_context(page, request, slug: str) -> dict:
     return {
         "continent": continent,
         "name": str(CONTINENT_LABELS[slug]),
-        **figures(ids),
+        **figures(mask),
         "countries": countries,
         "continents": [(other, str(label)) for other, _region, label in CONTINENTS],
         "map": map_settings(),

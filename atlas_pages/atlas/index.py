@@ -1,43 +1,131 @@
-"""An in-memory summary of every project, for facet counts in a few milliseconds.
+"""The Atlas's search index: every project's filterable values as columns of numbers (numpy), so
+that a search, its count, its page and its facets cost a few passes over arrays, in C, whatever
+the number of projects (about 15 MB at 120,000 projects).
 
-Counting ten facets in SQL means ten scans of the results joined to the link tables; with the
-summary, the database finds the matching ids once and Python counts. The summary is rebuilt
-(five queries) when the Atlas changes: saving a project, its links or an authority, and
-``atlas_generate`` bump a version kept in the shared cache, so every process notices.
+It is built once per version of the Atlas, by whichever process first asks for it, and kept in
+the shared cache (Redis in production): the other processes load it from there instead of
+reading the projects again. Saving a project, its links or an authority, a CSV import and
+``atlas_generate`` bump the version (again once the transaction commits, so that an index built
+before the commit is not kept), and the next search builds the next index.
+
+Multi-valued fields (themes, French authorities, their regions and departments, partner
+authorities) are kept as pairs: ``rows[i]`` is the project's position, ``values[i]`` the value.
+The orders the search offers are permutations read from the database as it sorts, so that
+titles sort by the database's collation as before.
 """
 
+from __future__ import annotations
+
+import threading
+import time
 from collections import Counter
 from dataclasses import dataclass, field
-from threading import Lock
+
+import numpy as np
+from django.core.cache import cache
+from django.db import transaction
 
 from atlas_pages.core import versions
 
 VERSION_KEY = "cncd:atlas:version"
-_lock = Lock()
-_current: "Summary | None" = None
+INDEX_KEY = "cncd:atlas:index:"
+BUILD_SECONDS = 120  # how long another process waits for the one that builds
+ORDERINGS = {"title": "title", "start_year": "start_year", "country": "country__name_fr", "updated": "updated_at"}
+#: Projects with no end year count as active at least up to this year.
+CURRENT_YEAR = 2026
+
+_lock = threading.Lock()
+_current: Index | None = None
 
 
 @dataclass
-class Summary:
+class Pairs:
+    """A multi-valued field: project positions and value codes, one pair per link."""
+
+    rows: np.ndarray
+    values: np.ndarray
+
+    def having(self, code: int, size: int) -> np.ndarray:
+        """A mask of the projects that have the value ``code``."""
+        mask = np.zeros(size, dtype=bool)
+        mask[self.rows[self.values == code]] = True
+        return mask
+
+    def counts(self, mask: np.ndarray, size: int) -> np.ndarray:
+        """How many of the projects in ``mask`` have each value."""
+        return np.bincount(self.values[mask[self.rows]], minlength=size)
+
+
+@dataclass
+class Index:
     version: str
-    country: dict[int, str] = field(default_factory=dict)
-    kind: dict[int, str] = field(default_factory=dict)
-    status: dict[int, str] = field(default_factory=dict)
-    span: dict[int, tuple[int, int | None]] = field(default_factory=dict)
-    themes: dict[int, list[str]] = field(default_factory=dict)
-    authorities: dict[int, list[str]] = field(default_factory=dict)
-    regions: dict[int, set[str]] = field(default_factory=dict)
-    departments: dict[int, set[str]] = field(default_factory=dict)
-    partners: dict[int, list[int]] = field(default_factory=dict)
-    continent_of: dict[str, str] = field(default_factory=dict)
-    authority_names: dict[str, str] = field(default_factory=dict)
-    partner_names: dict[int, str] = field(default_factory=dict)
-    everything: "Counts | None" = None
+    pk: np.ndarray  # sorted: a project's position is its rank by id
+    country: np.ndarray
+    continent: np.ndarray
+    kind: np.ndarray
+    status: np.ndarray
+    start: np.ndarray
+    end: np.ndarray  # 0: open-ended
+    lat: np.ndarray  # NaN: no location abroad
+    lng: np.ndarray
+    themes: Pairs
+    authorities: Pairs
+    regions: Pairs
+    departments: Pairs
+    partners: Pairs
+    orders: dict[str, np.ndarray]
+    # What the codes stand for, by position.
+    countries: list[str] = field(default_factory=list)
+    continents: list[str] = field(default_factory=list)
+    kinds: list[str] = field(default_factory=list)
+    statuses: list[str] = field(default_factory=list)
+    theme_slugs: list[str] = field(default_factory=list)
+    authority_codes: list[str] = field(default_factory=list)
+    region_names: list[str] = field(default_factory=list)
+    department_codes: list[str] = field(default_factory=list)
+    partner_ids: list[int] = field(default_factory=list)
+
+    @property
+    def size(self) -> int:
+        return len(self.pk)
+
+    def everything(self) -> np.ndarray:
+        return np.ones(self.size, dtype=bool)
+
+    def positions(self, ids) -> np.ndarray:
+        """A mask of the projects ``ids`` (ids not in the index are left out)."""
+        ids = np.asarray(list(ids), dtype=np.int64)
+        mask = np.zeros(self.size, dtype=bool)
+        if len(ids):
+            found = np.searchsorted(self.pk, ids)
+            found = found[found < self.size]
+            mask[found[self.pk[found] == ids[: len(found)]]] = True
+        return mask
+
+    def ordered(self, mask: np.ndarray, ordering: str | None) -> np.ndarray:
+        """The positions in ``mask``, in the search's order (``-name`` reverses it)."""
+        name = (ordering or "title").lstrip("-")
+        order = self.orders[name]
+        chosen = order[mask[order]]
+        return chosen[::-1] if ordering and ordering.startswith("-") else chosen
+
+    def ids(self, positions: np.ndarray) -> list[int]:
+        return self.pk[positions].tolist()
+
+
+def code_of(labels: list, value) -> int:
+    """The value's code in the index, or -1 (which nothing has) for a value no project has."""
+    try:
+        return labels.index(value)
+    except ValueError:
+        return -1
 
 
 def bump() -> None:
-    """The Atlas changed: every process rebuilds its summary on next use."""
+    """The Atlas changed: every process uses the next index. Bumped again when the transaction
+    commits, so that an index built from what other processes could not see yet is dropped."""
     versions.bump(VERSION_KEY)
+    transaction.on_commit(lambda: versions.bump(VERSION_KEY))
 
 
 def version() -> str:
@@ -45,59 +133,145 @@ def version() -> str:
     return versions.current(VERSION_KEY)
 
 
-def summary() -> Summary:
+def current() -> Index:
+    """The index of the Atlas as it stands: this process's copy, the shared cache's, or built."""
     global _current
     version_now = version()
-    current = _current
-    if current is not None and current.version == version_now:
-        return current
+    found = _current
+    if found is not None and found.version == version_now:
+        return found
     with _lock:
         if _current is None or _current.version != version_now:
-            _current = _build(version_now)
+            _current = _shared(version_now)
         return _current
 
 
-def _build(version: str) -> Summary:
-    from atlas_pages.atlas.models import Country, FrenchAuthority, PartnerAuthority, Project
+def _shared(version_now: str) -> Index:
+    key = INDEX_KEY + version_now
+    found = cache.get(key)
+    if found is not None:
+        return found
+    if not cache.add(key + ":building", 1, BUILD_SECONDS):  # another process builds it: wait
+        deadline = time.monotonic() + BUILD_SECONDS
+        while time.monotonic() < deadline:
+            time.sleep(0.05)
+            found = cache.get(key)
+            if found is not None:
+                return found
+    built = build(version_now)
+    cache.set(key, built, 24 * 3600)
+    cache.delete(key + ":building")
+    return built
 
-    result = Summary(version=version)
-    result.continent_of = dict(Country.objects.values_list("iso2", "continent__slug"))
-    for pk, iso2, kind, status, start, end in Project.objects.values_list(
-        "pk", "country__iso2", "kind", "status", "start_year", "end_year"
-    ).order_by():
-        result.country[pk] = iso2
-        result.kind[pk] = kind
-        result.status[pk] = status
-        result.span[pk] = (start, end)
-    for project_id, slug in Project.themes.through.objects.values_list("project_id", "theme__slug").order_by():
-        result.themes.setdefault(project_id, []).append(slug)
-    authorities = {
-        pk: (code, name, region, department_code)
-        for pk, code, name, region, department_code in FrenchAuthority.objects.values_list(
-            "pk", "code", "name", "region", "department_code"
+
+def _codes(values, labels: list) -> np.ndarray:
+    """Each value's position in ``labels`` (built as values come)."""
+    known = {label: number for number, label in enumerate(labels)}
+    out = []
+    for value in values:
+        number = known.get(value)
+        if number is None:
+            number = known[value] = len(labels)
+            labels.append(value)
+        out.append(number)
+    return np.asarray(out, dtype=np.int32)
+
+
+def _pairs(rows, values) -> Pairs:
+    """Distinct (project, value) pairs, sorted by project."""
+    if not len(rows):
+        return Pairs(np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int32))
+    both = np.unique(np.stack([np.asarray(rows, dtype=np.int64), np.asarray(values, dtype=np.int64)], axis=1), axis=0)
+    return Pairs(both[:, 0].astype(np.int32), both[:, 1].astype(np.int32))
+
+
+def build(version_now: str) -> Index:
+    """Reads the Atlas (a query per column group, streamed) into columns."""
+    from atlas_pages.atlas.models import Country, FrenchAuthority, Project
+
+    continent_of = dict(Country.objects.values_list("iso2", "continent__slug"))
+    rows = list(
+        Project.objects.order_by("pk").values_list(
+            "pk", "country__iso2", "kind", "status", "start_year", "end_year", "latitude_abroad", "longitude_abroad"
+        )
+    )
+    pk = np.asarray([row[0] for row in rows], dtype=np.int64)
+    countries: list[str] = []
+    continents: list[str] = []
+    kinds = [value for value, _label in Project.Kind.choices]
+    statuses = [value for value, _label in Project.Status.choices]
+    country = _codes((row[1] for row in rows), countries)
+    index = Index(
+        version=version_now,
+        pk=pk,
+        country=country.astype(np.int16),
+        continent=_codes((continent_of.get(iso2, "") for iso2 in countries), continents)[country].astype(np.int8)
+        if len(rows)
+        else np.zeros(0, dtype=np.int8),
+        kind=_codes((row[2] for row in rows), kinds).astype(np.int8),
+        status=_codes((row[3] for row in rows), statuses).astype(np.int8),
+        start=np.asarray([row[4] for row in rows], dtype=np.int16),
+        end=np.asarray([row[5] or 0 for row in rows], dtype=np.int16),
+        lat=np.asarray([np.nan if row[6] is None else row[6] for row in rows], dtype=np.float32),
+        lng=np.asarray([np.nan if row[7] is None else row[7] for row in rows], dtype=np.float32),
+        themes=Pairs(np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int32)),
+        authorities=Pairs(np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int32)),
+        regions=Pairs(np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int32)),
+        departments=Pairs(np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int32)),
+        partners=Pairs(np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int32)),
+        orders={},
+        countries=countries,
+        continents=continents,
+        kinds=kinds,
+        statuses=statuses,
+    )
+    del rows
+    position = {value: number for number, value in enumerate(pk.tolist())}
+
+    links = Project.themes.through.objects.values_list("project_id", "theme__slug").order_by()
+    project_ids, slugs = _columns(links)
+    index.themes = _pairs([position[value] for value in project_ids], _codes(slugs, index.theme_slugs))
+
+    authority = {
+        pk: (code, region, department)
+        for pk, code, region, department in FrenchAuthority.objects.values_list(
+            "pk", "code", "region", "department_code"
         ).order_by()
     }
-    for project_id, authority_id in Project.french_authorities.through.objects.values_list(
-        "project_id", "frenchauthority_id"
-    ).order_by():
-        code, name, region, department_code = authorities[authority_id]
-        result.authorities.setdefault(project_id, []).append(code)
-        result.regions.setdefault(project_id, set()).add(region)
-        if department_code:
-            result.departments.setdefault(project_id, set()).add(department_code)
-        result.authority_names[code] = name
-    partner_ids = set()
-    for project_id, partner_id in Project.partner_authorities.through.objects.values_list(
-        "project_id", "partnerauthority_id"
-    ).order_by():
-        result.partners.setdefault(project_id, []).append(partner_id)
-        partner_ids.add(partner_id)
-    result.partner_names = dict(PartnerAuthority.objects.filter(pk__in=partner_ids).values_list("pk", "name"))
-    return result
+    links = Project.french_authorities.through.objects.values_list("project_id", "frenchauthority_id").order_by()
+    project_ids, authority_ids = _columns(links)
+    rows_of = [position[value] for value in project_ids]
+    found = [authority[value] for value in authority_ids]
+    index.authorities = _pairs(rows_of, _codes((code for code, _r, _d in found), index.authority_codes))
+    index.regions = _pairs(rows_of, _codes((region for _c, region, _d in found), index.region_names))
+    with_department = [(row, dep) for row, (_c, _r, dep) in zip(rows_of, found, strict=True) if dep]
+    index.departments = _pairs(
+        [row for row, _dep in with_department], _codes((dep for _row, dep in with_department), index.department_codes)
+    )
+
+    links = Project.partner_authorities.through.objects.values_list("project_id", "partnerauthority_id").order_by()
+    project_ids, partner_ids = _columns(links)
+    index.partners = _pairs([position[value] for value in project_ids], _codes(partner_ids, index.partner_ids))
+
+    for name, column in ORDERINGS.items():
+        ordered = Project.objects.order_by(column, "pk").values_list("pk", flat=True)
+        index.orders[name] = np.searchsorted(pk, np.fromiter(ordered.iterator(chunk_size=10_000), dtype=np.int64))
+        index.orders[name] = index.orders[name].astype(np.int32)
+    return index
+
+
+def _columns(rows) -> tuple[list, list]:
+    first, second = [], []
+    for one, two in rows.iterator(chunk_size=10_000):
+        first.append(one)
+        second.append(two)
+    return first, second
 
 
 @dataclass
 class Counts:
+    """Facet counts of a set of projects (several themes or authorities count under each)."""
+
     total: int
     country: Counter
     continent: Counter
@@ -108,35 +282,42 @@ class Counts:
     region: Counter
     department: Counter
     partner: Counter
-    spans: Counter
+    years: dict[int, int]  # projects active each year
 
 
-def count(ids: list[int]) -> Counts:
-    """Facet counts of the projects ``ids`` (several themes or authorities count under each)."""
-    data = summary()
-    if len(ids) == len(data.country):  # every project: counted once per version
-        if data.everything is None:
-            data.everything = _count(data, list(data.country))
-        return data.everything
-    return _count(data, ids)
+def _counter(counts: np.ndarray, labels: list) -> Counter:
+    found = np.flatnonzero(counts)
+    return Counter({labels[number]: int(counts[number]) for number in found.tolist()})
 
 
-def _count(data: Summary, ids: list[int]) -> Counts:
-    countries = Counter(data.country[pk] for pk in ids if pk in data.country)
-    continents = Counter()
-    for iso2, number in countries.items():
-        continents[data.continent_of.get(iso2, "")] += number
-    empty: list = []
+def count(index: Index, mask: np.ndarray) -> Counts:
+    size = lambda labels: len(labels)  # noqa: E731
     return Counts(
-        total=len(ids),
-        country=countries,
-        continent=continents,
-        kind=Counter(data.kind.get(pk) for pk in ids),
-        status=Counter(data.status.get(pk) for pk in ids),
-        theme=Counter(slug for pk in ids for slug in data.themes.get(pk, empty)),
-        authority=Counter(code for pk in ids for code in data.authorities.get(pk, empty)),
-        region=Counter(region for pk in ids for region in data.regions.get(pk, empty)),
-        department=Counter(code for pk in ids for code in data.departments.get(pk, empty)),
-        partner=Counter(partner for pk in ids for partner in data.partners.get(pk, empty)),
-        spans=Counter(data.span[pk] for pk in ids if pk in data.span),
+        total=int(mask.sum()),
+        country=_counter(np.bincount(index.country[mask], minlength=size(index.countries)), index.countries),
+        continent=_counter(np.bincount(index.continent[mask], minlength=size(index.continents)), index.continents),
+        kind=_counter(np.bincount(index.kind[mask], minlength=size(index.kinds)), index.kinds),
+        status=_counter(np.bincount(index.status[mask], minlength=size(index.statuses)), index.statuses),
+        theme=_counter(index.themes.counts(mask, len(index.theme_slugs)), index.theme_slugs),
+        authority=_counter(index.authorities.counts(mask, len(index.authority_codes)), index.authority_codes),
+        region=_counter(index.regions.counts(mask, len(index.region_names)), index.region_names),
+        department=_counter(index.departments.counts(mask, len(index.department_codes)), index.department_codes),
+        partner=_counter(index.partners.counts(mask, len(index.partner_ids)), index.partner_ids),
+        years=active_years(index, mask),
     )
+
+
+def active_years(index: Index, mask: np.ndarray) -> dict[int, int]:
+    """How many projects of ``mask`` are active each year, from the first start to the last end;
+    open-ended ones up to the last year any of them reaches, and at least ``CURRENT_YEAR``."""
+    start = index.start[mask].astype(np.int64)
+    if not len(start):
+        return {}
+    end = index.end[mask].astype(np.int64)
+    horizon = max(CURRENT_YEAR, int(np.max(np.where(end > 0, end, start))))
+    end = np.where(end > 0, end, horizon)
+    first = int(start.min())
+    span = horizon - first + 2
+    change = np.bincount(start - first, minlength=span) - np.bincount(end + 1 - first, minlength=span)
+    active = np.cumsum(change)[: span - 1]
+    return {first + offset: int(number) for offset, number in enumerate(active.tolist())}

@@ -17,8 +17,7 @@ from django.utils.translation import gettext as _
 
 from atlas_pages.atlas import search as atlas_search
 from atlas_pages.atlas.geography import CONTINENT_LABELS, departments, regions
-from atlas_pages.atlas.index import summary
-from atlas_pages.atlas.models import Project
+from atlas_pages.atlas.models import Country, Project
 from atlas_pages.core.countries import country_name
 from atlas_pages.core.themes import LABELS as THEME_LABELS
 
@@ -79,7 +78,7 @@ def describe_filters(params) -> list[tuple[str, str]]:
 
 
 def group(rows: list[dict], scope: str) -> list[ContinentGroup]:
-    continent_of = summary().continent_of
+    continent_of = dict(Country.objects.values_list("iso2", "continent__slug")) if scope == "continent" else {}
     by_continent: dict[str, dict[str, CountryGroup]] = defaultdict(dict)
     for row in rows:
         code = row["country"]["code"]
@@ -130,7 +129,7 @@ def render_pdf(
     from weasyprint import HTML
 
     if ids is None:
-        ids = atlas_search.matching_ids(atlas_search.search(params))
+        ids = atlas_search.find(params).ids()
     with translation.override(settings.LANGUAGE_CODE):
         rows = atlas_search.summary_rows(ids)
         statuses = {"planned": _("Planned"), "ongoing": _("Ongoing"), "completed": _("Completed")}

@@ -4,7 +4,7 @@ facet counts over the results, and the shapes both serve (list rows, GeoJSON).
 Every list is built with a fixed number of queries, whatever the number of rows.
 """
 
-from collections import Counter
+from dataclasses import dataclass
 from functools import cache
 from typing import Any
 from urllib.parse import urlencode
@@ -16,15 +16,13 @@ from django.db.models import Q, QuerySet
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
+from atlas_pages.atlas import index as atlas_index
 from atlas_pages.atlas.geography import CONTINENTS, departments, regions
 from atlas_pages.atlas.geography import countries as atlas_countries
-from atlas_pages.atlas.models import Project, folded
+from atlas_pages.atlas.models import FrenchAuthority, Project, folded
 from atlas_pages.core.countries import country_name
 from atlas_pages.core.taxonomy import Theme
 from atlas_pages.core.themes import THEMES
-
-#: Projects with no end year are counted in the year facet at least up to this year.
-CURRENT_YEAR_FOR_FACETS = 2026
 
 FrenchLink = Project.french_authorities.through
 PartnerLink = Project.partner_authorities.through
@@ -199,9 +197,84 @@ def clean_query(params: QueryDict | str) -> str:
     return urlencode([(name, value) for name in ProjectFilter.base_filters for value in params.getlist(name) if value])
 
 
-def matching_ids(qs: QuerySet[Project]) -> list[int]:
-    """The ids of every result, in the search's order (one query)."""
-    return list(qs.values_list("pk", flat=True))
+def cleaned(params) -> dict[str, Any]:
+    """The search's filters, checked: field errors raise ``ValidationError`` naming each field."""
+    filterset = ProjectFilter(params, queryset=Project.objects.none())
+    if not filterset.is_valid():
+        raise ValidationError(
+            {field: [str(message) for message in messages] for field, messages in filterset.errors.items()}
+        )
+    return filterset.form.cleaned_data
+
+
+@dataclass
+class Found:
+    """A search's results, as positions in the Atlas's index: counting them, paging them and
+    faceting them are passes over arrays, whatever their number."""
+
+    index: atlas_index.Index
+    mask: Any  # numpy bool array, one per project
+    ordering: str | None
+
+    @property
+    def count(self) -> int:
+        return int(self.mask.sum())
+
+    def ids(self, offset: int = 0, limit: int | None = None) -> list[int]:
+        """The ids of the results, in the search's order (a page of them with offset and limit)."""
+        ordered = self.index.ordered(self.mask, self.ordering)
+        return self.index.ids(ordered[offset : None if limit is None else offset + limit])
+
+    def counts(self) -> atlas_index.Counts:
+        return atlas_index.count(self.index, self.mask)
+
+    def facets(self) -> dict[str, list[dict[str, Any]]]:
+        return facets(self.counts())
+
+
+def find(params) -> Found:
+    """The projects matching ``params`` (a QueryDict or dict), from the index; the same results
+    as ``search`` (which says what each filter means in SQL)."""
+    data = cleaned(params)
+    index = atlas_index.current()
+    mask = index.everything()
+    code = atlas_index.code_of
+    if data.get("country"):
+        mask &= index.country == code(index.countries, data["country"])
+    if data.get("continent"):
+        mask &= index.continent == code(index.continents, data["continent"])
+    if data.get("kind"):
+        mask &= index.kind == code(index.kinds, data["kind"])
+    if data.get("status"):
+        mask &= index.status == code(index.statuses, data["status"])
+    if data.get("theme"):
+        mask &= index.themes.having(code(index.theme_slugs, data["theme"]), index.size)
+    if data.get("region"):
+        mask &= index.regions.having(code(index.region_names, regions()[data["region"]]), index.size)
+    if data.get("department"):
+        mask &= index.departments.having(code(index.department_codes, data["department"]), index.size)
+    if data.get("authority"):
+        mask &= index.authorities.having(code(index.authority_codes, data["authority"].strip()), index.size)
+    if data.get("partner") is not None:
+        mask &= index.partners.having(code(index.partner_ids, int(data["partner"])), index.size)
+    if data.get("year") is not None:
+        year = int(data["year"])
+        mask &= (index.start <= year) & ((index.end == 0) | (index.end >= year))
+    if data.get("bbox"):
+        west, south, east, north = data["bbox"]
+        inside = (index.lat >= south) & (index.lat <= north)  # NaN (no location) is never inside
+        if west <= east:
+            inside &= (index.lng >= west) & (index.lng <= east)
+        else:  # across the date line
+            inside &= (index.lng >= west) | (index.lng <= east)
+        mask &= inside
+    if data.get("q"):
+        texts = Project.objects.all()
+        for word in folded(data["q"]).split():
+            texts = texts.filter(search_text__contains=word)
+        mask &= index.positions(texts.values_list("pk", flat=True).order_by())
+    ordering = data.get("ordering")
+    return Found(index, mask, ordering[0] if ordering else None)
 
 
 def summary_rows(ids: list[int]) -> list[dict[str, Any]]:
@@ -239,20 +312,17 @@ def summary_rows(ids: list[int]) -> list[dict[str, Any]]:
     return result
 
 
-def facets(ids: list[int]) -> dict[str, list[dict[str, Any]]]:
-    """How many of the results ``ids`` fall under each value of every filter (a project with
-    several themes or authorities counts under each), from the in-memory summary."""
-    from atlas_pages.atlas import index as atlas_index
+def facets(counts: "atlas_index.Counts") -> dict[str, list[dict[str, Any]]]:
+    """How many of the results fall under each value of every filter (a project with several
+    themes or authorities counts under each); the 20 authorities and partners with the most."""
+    from atlas_pages.atlas.models import PartnerAuthority
 
-    counts = atlas_index.count(ids)
-    data = atlas_index.summary()
-    # Open-ended projects are active every year up to the last year any result reaches.
-    horizon = max([CURRENT_YEAR_FOR_FACETS] + [end or start for start, end in counts.spans])
-    years = Counter()
-    for (start, end), number in counts.spans.items():
-        for year in range(start, (end or horizon) + 1):
-            years[year] += number
-
+    authorities = counts.authority.most_common(20)
+    partners = counts.partner.most_common(20)
+    authority_names = dict(
+        FrenchAuthority.objects.filter(code__in=[code for code, _n in authorities]).values_list("code", "name")
+    )
+    partner_names = dict(PartnerAuthority.objects.filter(pk__in=[pk for pk, _n in partners]).values_list("pk", "name"))
     region_codes = {name: code for code, name in regions().items()}
     department_names = {dep.code: dep.name for dep in departments()}
     continent_labels = {slug: str(label) for slug, _region, label in CONTINENTS}
@@ -284,14 +354,10 @@ def facets(ids: list[int]) -> dict[str, list[dict[str, Any]]]:
             if code in department_names
         ],
         "authority": [
-            {"value": code, "label": data.authority_names.get(code, code), "count": number}
-            for code, number in counts.authority.most_common(20)
+            {"value": code, "label": authority_names.get(code, code), "count": number} for code, number in authorities
         ],
-        "partner": [
-            {"value": str(pk), "label": data.partner_names.get(pk, ""), "count": number}
-            for pk, number in counts.partner.most_common(20)
-        ],
-        "year": [{"value": str(year), "label": str(year), "count": years[year]} for year in sorted(years)],
+        "partner": [{"value": str(pk), "label": partner_names.get(pk, ""), "count": number} for pk, number in partners],
+        "year": [{"value": str(year), "label": str(year), "count": number} for year, number in counts.years.items()],
     }
 
 

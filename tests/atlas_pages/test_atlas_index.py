@@ -1,0 +1,136 @@
+"""The Atlas's index answers searches as the database would: on a generated Atlas, every filter
+alone and in mixes gives the same projects, in the same order of what it sorts by, and the same
+facet counts as the SQL search (``atlas_search.search``, which says what each filter means).
+The index is built once per version and shared through the cache, and a change is seen at once."""
+
+from collections import Counter
+
+import pytest
+from django.core.management import call_command
+from django.http import QueryDict
+
+from atlas_pages.atlas import index as atlas_index
+from atlas_pages.atlas import search as atlas_search
+from atlas_pages.models import Country, FrenchAuthority, PartnerAuthority, Project
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def generated():
+    call_command("atlas_generate", projects=400, authorities=150, countries=14, seed=11)
+    authority = FrenchAuthority.objects.filter(projects__isnull=False).order_by("pk").first()
+    partner = PartnerAuthority.objects.filter(projects__isnull=False).order_by("pk").first()
+    country = Project.objects.order_by("pk").values_list("country__iso2", flat=True).first()
+    empty = Country.objects.filter(projects=None).order_by("iso2").values_list("iso2", flat=True).first()
+    return {"authority": authority, "partner": partner, "country": country, "empty": empty}
+
+
+def queries(generated) -> list[str]:
+    authority, partner, country = generated["authority"], generated["partner"], generated["country"]
+    return [
+        "",
+        f"country={country}",
+        "continent=afrique",
+        "continent=asie&kind=twinning",
+        f"region={_region_code(authority.region)}",
+        f"department={authority.department_code or '69'}",
+        f"authority={authority.code}",
+        f"partner={partner.pk}",
+        "theme=eau-assainissement",
+        "theme=education-jeunesse&status=ongoing",
+        "status=completed&ordering=-start_year",
+        "year=2015",
+        "year=2015&kind=project&ordering=start_year",
+        "bbox=-18,4,16,28",
+        "bbox=170,-50,-170,10",  # across the date line
+        "bbox=-180,-90,180,90&ordering=country",
+        "q=eau",
+        "q=eau cooperation&continent=afrique",
+        "ordering=-title",
+        "ordering=updated",
+        f"country={generated['empty']}",  # a country no project has: nothing
+        "continent=europe&theme=sante-social&ordering=-updated",
+    ]
+
+
+def _region_code(name: str) -> str:
+    from atlas_pages.atlas.geography import regions
+
+    return next(code for code, region in regions().items() if region == name)
+
+
+KEYS = {"title": "title", "start_year": "start_year", "country": "country__name_fr", "updated": "updated_at"}
+
+
+def test_the_index_finds_what_the_database_finds_in_the_same_order(generated):
+    for query in queries(generated):
+        params = QueryDict(query)
+        expected = list(atlas_search.search(params).values_list("pk", flat=True))
+        found = atlas_search.find(params)
+        ids = found.ids()
+        assert found.count == len(expected), query
+        assert sorted(ids) == sorted(expected), query
+        ordering = params.get("ordering", "title")
+        key = KEYS[ordering.lstrip("-")]
+        value = dict(Project.objects.filter(pk__in=ids).values_list("pk", key))
+        assert [value[pk] for pk in ids] == [value[pk] for pk in expected], query  # ties aside
+        assert found.ids(5, 7) == ids[5:12], query
+
+
+def test_facets_count_what_the_database_counts(generated):
+    for query in queries(generated):
+        params = QueryDict(query)
+        matching = atlas_search.search(params)
+        facets = atlas_search.find(params).facets()
+        counted = {
+            name: {item["value"]: item["count"] for item in items if item["count"]} for name, items in facets.items()
+        }
+        assert counted["country"] == dict(Counter(matching.values_list("country__iso2", flat=True))), query
+        assert counted["kind"] == dict(Counter(matching.values_list("kind", flat=True))), query
+        assert counted["status"] == dict(Counter(matching.values_list("status", flat=True))), query
+        assert counted["theme"] == dict(
+            Counter(matching.values_list("themes__slug", flat=True).exclude(themes=None))
+        ), query
+        departments = Counter(
+            code for _pk, code in set(matching.values_list("pk", "french_authorities__department_code")) if code
+        )
+        assert counted["department"] == dict(departments), query
+        spans = list(matching.values_list("start_year", "end_year"))
+        if spans:
+            horizon = max([atlas_index.CURRENT_YEAR] + [end or start for start, end in spans])
+            active = Counter(year for start, end in spans for year in range(start, (end or horizon) + 1))
+            assert counted["year"] == {str(year): number for year, number in active.items()}, query
+
+
+def test_an_unknown_filter_value_is_a_field_error_not_an_empty_result(generated):
+    with pytest.raises(atlas_search.ValidationError) as error:
+        atlas_search.find(QueryDict("country=XX&year=abc"))
+    assert set(error.value.message_dict) == {"country", "year"}
+
+
+def test_the_index_is_built_once_per_version_and_shared_through_the_cache(
+    generated, django_assert_num_queries, django_assert_max_num_queries
+):
+    atlas_search.find(QueryDict(""))  # built by this process
+    atlas_index._current = None  # as another process, which has no copy of its own
+    with django_assert_num_queries(0):
+        assert atlas_search.find(QueryDict("continent=afrique")).count > 0
+    built = atlas_index.current()
+    project = Project.objects.order_by("pk").first()
+    project.title = "Zzz dernier par le titre"
+    project.save()  # bumps the version: the next search sees the change
+    assert atlas_index.current() is not built
+    assert atlas_search.find(QueryDict("")).ids() == list(
+        Project.objects.order_by("title", "pk").values_list("pk", flat=True)
+    )
+
+
+def test_building_the_index_costs_the_same_queries_at_any_size(django_assert_max_num_queries):
+    call_command("atlas_generate", projects=50, authorities=40, countries=5, seed=3)
+    with django_assert_max_num_queries(12):
+        small = atlas_index.build("small")
+    call_command("atlas_generate", projects=500, authorities=150, countries=20, seed=3)
+    with django_assert_max_num_queries(12):
+        large = atlas_index.build("large")
+    assert (small.size, large.size) == (50, 500)
