@@ -26,3 +26,20 @@ DATABASES = {
 LOGGING = {"version": 1, "disable_existing_loggers": True}
 # The tests send over one connection to make failures exact; the benchmark sends as production does.
 from cncd.settings.base import NEWSLETTER_CONNECTIONS  # noqa: E402, F401
+
+# The Atlas benchmark measures each database and size in a process of its own, on the database
+# and the shared cache it names (bench/atlas_measure.py).
+if os.environ.get("BENCH_ATLAS_DATABASE_URL"):
+    import dj_database_url
+
+    _options = DATABASES["default"]["OPTIONS"]
+    DATABASES = {"default": dj_database_url.parse(os.environ["BENCH_ATLAS_DATABASE_URL"])}
+    if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+        DATABASES["default"]["OPTIONS"] = _options
+if os.environ.get("BENCH_ATLAS_CACHE_URL"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["BENCH_ATLAS_CACHE_URL"],
+        }
+    }

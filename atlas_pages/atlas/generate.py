@@ -12,6 +12,7 @@ from decimal import Decimal
 from django.db import transaction
 
 from atlas_pages.atlas import index as atlas_index
+from atlas_pages.atlas.fulltext import stems
 from atlas_pages.atlas.geography import REGION_CAPITALS, departments, regions
 from atlas_pages.atlas.models import (
     BourseProject,
@@ -276,6 +277,13 @@ def generate(
         abroad = partner_list[0] if partner_list else None
         lat_a, lng_a = (abroad.latitude, abroad.longitude) if abroad else _inside(rng, country)
         budget = Decimal(rng.randrange(5_000, 2_000_000, 500)) if rng.random() < 0.6 else None
+        text = search_text(
+            title,
+            description,
+            country,
+            [owner.name for owner in owners],
+            [partner.name for partner in partner_list],
+        )
         project = Project(
             title=title[:255],
             kind=Project.Kind.TWINNING if twinning else Project.Kind.PROJECT,
@@ -292,13 +300,8 @@ def generate(
             latitude_abroad=lat_a,
             longitude_abroad=lng_a,
             contact=f"Service des relations internationales — {owners[0].name}",
-            search_text=search_text(
-                title,
-                description,
-                country,
-                [owner.name for owner in owners],
-                [partner.name for partner in partner_list],
-            ),
+            search_text=text,
+            search_stems=stems(text),
         )
         rows.append(project)
         links.append((owners, partner_list, project_themes))

@@ -6,7 +6,6 @@ searches by map area use; saving the model keeps them in step.
 """
 
 import re
-import unicodedata
 
 from django import forms
 from django.conf import settings
@@ -16,6 +15,7 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.search import index
 from wagtailgeowidget.panels import LeafletPanel
 
+from atlas_pages.atlas.fulltext import folded
 from atlas_pages.core.countries import country_name
 from atlas_pages.core.taxonomy import Theme
 
@@ -33,12 +33,6 @@ def parse_point(value: str) -> tuple[float | None, float | None]:
     if not match:
         return None, None
     return float(match["lat"]), float(match["lng"])
-
-
-def folded(text: str) -> str:
-    """Lower case without accents: what the Atlas's full-text search compares."""
-    decomposed = unicodedata.normalize("NFKD", text or "")
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
 
 
 def search_text(title: str, description: str, country, french: list[str], partners: list[str]) -> str:
@@ -219,6 +213,8 @@ class Project(models.Model):
     longitude_abroad = models.FloatField(null=True, blank=True, editable=False)
     contact = models.CharField(_("contact"), max_length=255, blank=True)
     search_text = models.TextField(editable=False, blank=True, default="")
+    # The same text as French stems, which the database's full-text index holds (fulltext.py).
+    search_stems = models.TextField(editable=False, blank=True, default="")
     updated_at = models.DateTimeField(_("last update"), auto_now=True, db_index=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -16,10 +16,11 @@ from django.db.models import Q, QuerySet
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
+from atlas_pages.atlas import fulltext
 from atlas_pages.atlas import index as atlas_index
 from atlas_pages.atlas.geography import CONTINENTS, departments, regions
 from atlas_pages.atlas.geography import countries as atlas_countries
-from atlas_pages.atlas.models import FrenchAuthority, Project, folded
+from atlas_pages.atlas.models import FrenchAuthority, Project
 from atlas_pages.core.countries import country_name
 from atlas_pages.core.taxonomy import Theme
 from atlas_pages.core.themes import THEMES
@@ -147,9 +148,7 @@ class ProjectFilter(django_filters.FilterSet):
         )
 
     def filter_text(self, qs, name, value):
-        for word in folded(value).split():
-            qs = qs.filter(search_text__contains=word)
-        return qs
+        return fulltext.having_words(qs, value)
 
     def filter_region(self, qs, name, value):
         region = regions()[value]
@@ -269,9 +268,7 @@ def find(params) -> Found:
             inside &= (index.lng >= west) | (index.lng <= east)
         mask &= inside
     if data.get("q"):
-        texts = Project.objects.all()
-        for word in folded(data["q"]).split():
-            texts = texts.filter(search_text__contains=word)
+        texts = fulltext.having_words(Project.objects.all(), data["q"])
         mask &= index.positions(texts.values_list("pk", flat=True).order_by())
     ordering = data.get("ordering")
     return Found(index, mask, ordering[0] if ordering else None)

@@ -4,6 +4,7 @@ its own fields, its authorities, and the names of those authorities."""
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 
 from atlas_pages.atlas import index as atlas_index
+from atlas_pages.atlas.fulltext import stems
 from atlas_pages.atlas.models import FrenchAuthority, PartnerAuthority, Project
 from atlas_pages.core.webhooks.services import announce
 
@@ -31,7 +32,8 @@ def refresh_projects(project_ids) -> None:
     )
     for project in projects:
         project.search_text = project.build_search_text()
-    Project.objects.bulk_update(projects, ["search_text"], batch_size=500)
+        project.search_stems = stems(project.search_text)
+    Project.objects.bulk_update(projects, ["search_text", "search_stems"], batch_size=500)
 
 
 def on_project_saved(sender, instance: Project, raw=False, created=False, update_fields=None, **kwargs) -> None:

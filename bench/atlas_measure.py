@@ -1,0 +1,162 @@
+"""One measurement of the Atlas at one size on one database, in a process of its own (called by
+``bench_atlas.py``): python -m bench.atlas_measure PROJECTS. The database is the one of
+``BENCH_ATLAS_DATABASE_URL`` (a fresh one, migrated here), the shared cache Redis at
+``BENCH_ATLAS_CACHE_URL`` (emptied), as in production (``bench/settings.py``). Prints one JSON line of figures.
+
+Answers kept on the server are switched off (``CNCD_API_KEEP_SECONDS = 0``): each request does
+the search, as the first visitor after a change does.
+"""
+
+import io
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.core.cache import cache  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.http import QueryDict  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import override_settings  # noqa: E402
+from wagtail.models import Site  # noqa: E402
+
+from atlas_pages.atlas import index as atlas_index  # noqa: E402
+from atlas_pages.atlas import search as atlas_search  # noqa: E402
+from atlas_pages.atlas.page import AtlasPage  # noqa: E402
+from bench.common import p50, p95, timed_requests  # noqa: E402
+
+RUNS = 40
+SEARCHES = [
+    {"country": "SN"},
+    {"continent": "afrique", "theme": "eau-assainissement"},
+    {"region": "84", "status": "ongoing", "ordering": "-start_year"},
+    {"q": "eau potable"},
+    {"year": "2015", "kind": "twinning"},
+    {"bbox": "-18,4,16,28", "theme": "education-jeunesse"},
+    {"department": "69", "offset": "20"},
+    {},
+]
+AUTHORITIES = {12_000: 4_756, 120_000: 35_000}
+
+
+NUMPY_COST = """
+def rss():
+    return int(next(line for line in open('/proc/self/status') if line.startswith('VmRSS:')).split()[1]) / 1024
+before = rss()
+import numpy
+print(rss() - before)
+"""
+
+
+def rss_mb() -> float:
+    """The process's resident memory now (not its peak)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def worker_memory() -> None:
+    """In a fresh process: what a web worker adds when it serves its first Atlas search (the
+    index loaded from the shared cache); numpy, imported with the URLs, is counted apart."""
+    client = Client()
+    client.get("/healthz")
+    before = rss_mb()
+    with override_settings(CNCD_API_KEEP_SECONDS=0):
+        response = client.get("/api/atlas/facets/", {"continent": "afrique"})
+    assert response.status_code == 200, response.status_code
+    print(json.dumps({"before": before, "after": rss_mb()}))
+
+
+def measure(projects: int) -> dict:
+    cache.clear()
+    started = time.perf_counter()
+    call_command(
+        "atlas_generate",
+        projects=projects,
+        authorities=AUTHORITIES.get(projects, projects // 3),
+        countries=140,
+        seed=1,
+        stdout=io.StringIO(),
+    )
+    figures = {"generate_s": time.perf_counter() - started}
+
+    started = time.perf_counter()
+    atlas_index.current()
+    figures["index_build_s"] = time.perf_counter() - started
+    figures["index_peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+    root = Path(__file__).resolve().parent.parent
+    result = subprocess.run(  # noqa: S603 — our own interpreter and module
+        [sys.executable, "-m", "bench.atlas_measure", "worker"],
+        cwd=root,
+        env={**os.environ, "PYTHONPATH": f"{root}{os.pathsep}{root / 'site'}"},
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    if result.returncode:
+        raise RuntimeError(result.stderr[-2000:])
+    memory = json.loads(result.stdout.strip().splitlines()[-1])
+    numpy = subprocess.run(  # noqa: S603 — what importing numpy adds to a bare interpreter
+        [sys.executable, "-c", NUMPY_COST], capture_output=True, text=True, timeout=60, check=True
+    )
+    figures["worker_added_mb"] = memory["after"] - memory["before"] + float(numpy.stdout)
+
+    client = Client()
+    with override_settings(CNCD_API_KEEP_SECONDS=0):
+        search, text = [], []
+        for params in SEARCHES:
+            timings = timed_requests(client, "/api/atlas/projects/", params, RUNS // 4)
+            (text if "q" in params else search).extend(timings)
+        figures["search_p50_ms"], figures["search_p95_ms"] = p50(search), p95(search)
+        figures["text_p95_ms"] = p95(text)
+        facets = []
+        for params in SEARCHES:
+            facets += timed_requests(client, "/api/atlas/facets/", params, RUNS // 4)
+        figures["facets_p50_ms"], figures["facets_p95_ms"] = p50(facets), p95(facets)
+        geojson = timed_requests(client, "/api/atlas/projects.geojson", {}, 5, warmup=1)
+        figures["geojson_all_p50_ms"] = p50(geojson)
+
+        home = Site.objects.get(is_default_site=True).root_page
+        page = AtlasPage.objects.first() or home.add_child(instance=AtlasPage(title="Atlas", slug="atlas"))
+        atlas_page = timed_requests(client, page.url, {"continent": "afrique"}, 10)
+        figures["page_p50_ms"] = p50(atlas_page)
+
+    if projects <= 12_000:  # the PDF of 500 projects (the immediate ones are up to 300)
+        from atlas_pages.atlas.pdf import render_pdf
+
+        chosen = atlas_search.find(QueryDict("continent=afrique")).ids(0, 500)
+        render_pdf(QueryDict("continent=afrique"), "country", ids=chosen)  # fonts loaded
+        timings = []
+        for _ in range(3):
+            started = time.perf_counter()
+            render_pdf(QueryDict("continent=afrique"), "country", ids=chosen)
+            timings.append(time.perf_counter() - started)
+        figures["pdf_500_s"] = p50(timings)
+
+    started = time.perf_counter()
+    ids = atlas_search.find(QueryDict("continent=afrique")).ids()
+    figures["all_ids_ms"] = (time.perf_counter() - started) * 1000
+    figures["found"] = len(ids)
+    figures["projects"] = projects
+    figures["database"] = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[1]
+    return figures
+
+
+if __name__ == "__main__":
+    if sys.argv[1] == "worker":
+        worker_memory()
+    else:
+        call_command("migrate", verbosity=0, interactive=False)
+        print(json.dumps(measure(int(sys.argv[1]))))
