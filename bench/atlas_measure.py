@@ -125,8 +125,12 @@ def measure(projects: int) -> dict:
         for params in SEARCHES:
             facets += timed_requests(client, "/api/atlas/facets/", params, RUNS // 4)
         figures["facets_p50_ms"], figures["facets_p95_ms"] = p50(facets), p95(facets)
-        geojson = timed_requests(client, "/api/atlas/projects.geojson", {}, 5, warmup=1)
-        figures["geojson_all_p50_ms"] = p50(geojson)
+        geojson = timed_requests(client, "/api/atlas/projects.geojson", {"zoom": "2"}, 10)
+        figures["map_all_p50_ms"] = p50(geojson)  # what the map asks for the whole Atlas
+        geojson = timed_requests(client, "/api/atlas/projects.geojson", {"zoom": "6", "view": "-18,4,16,28"}, 10)
+        figures["map_zoomed_p50_ms"] = p50(geojson)
+        geojson = timed_requests(client, "/api/atlas/projects.geojson", {}, 3, warmup=1)
+        figures["geojson_all_p50_ms"] = p50(geojson)  # one point per project (no zoom)
 
         home = Site.objects.get(is_default_site=True).root_page
         page = AtlasPage.objects.first() or home.add_child(instance=AtlasPage(title="Atlas", slug="atlas"))

@@ -8,6 +8,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Literal
 
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -197,16 +198,38 @@ def list_projects(request: HttpRequest, filters: Query[ProjectQuery], paging: Qu
     return JsonResponse(body)  # built to the documented schema; not validated again, for speed
 
 
+class MapQuery(InputSchema):
+    zoom: int | None = Field(
+        None,
+        ge=0,
+        le=18,
+        description="The map's zoom: the results come clustered for it (a few hundred features at most) "
+        "instead of one point per project",
+    )
+    view: str | None = Field(
+        None, description="With zoom, the map's area (west,south,east,north): only what is inside comes"
+    )
+
+
 @router.get(
     "/atlas/projects.geojson",
-    summary="The search results as GeoJSON points (same filters)",
+    summary="The search results as GeoJSON points (same filters), clustered for a map's zoom",
     auth=None,
     openapi_extra={"responses": {200: {"content": {"application/geo+json": {}}}}},
 )
 @decorate_view(ATLAS_CACHE)
-def projects_geojson(request: HttpRequest, filters: Query[ProjectQuery]):
-    """Every matching project with a location abroad, as a FeatureCollection for the map."""
-    data = atlas_search.geojson(atlas_search.search(request.GET))
+def projects_geojson(request: HttpRequest, filters: Query[ProjectQuery], map_query: Query[MapQuery]):
+    """Every matching project with a location abroad, as a FeatureCollection. With ``zoom``, the
+    points that would overlap on the map are gathered: a feature with ``cluster: true``, the
+    ``count`` of projects and their ``bbox``; lone projects stay points with their title."""
+    if map_query.zoom is None:
+        data = atlas_search.geojson(atlas_search.search(request.GET))
+    else:
+        try:
+            view = atlas_search.BBoxField(required=False).clean(map_query.view or "")
+        except ValidationError as error:
+            raise ValidationError({"view": error.messages}) from error
+        data = atlas_search.clusters(atlas_search.find(request.GET), map_query.zoom, view)
     return JsonResponse(data, content_type="application/geo+json", json_dumps_params={"ensure_ascii": False})
 
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from atlas_pages.atlas import index as atlas_index
 from atlas_pages.atlas import search as atlas_search
 from atlas_pages.atlas import services
+from atlas_pages.atlas.fulltext import folded
 from atlas_pages.atlas.geography import CONTINENT_LABELS, CONTINENTS, departments, regions
 from atlas_pages.atlas.models import Continent, Country, Project
 from atlas_pages.core import hooks as cncd_hooks
@@ -37,7 +38,7 @@ def _search_form(params):
     form = filterset.form
     countries = sorted(
         ((code, country_name(code)) for code in atlas_index.current().countries if code),
-        key=lambda item: atlas_search.folded(item[1]),
+        key=lambda item: folded(item[1]),
     )
     for name, choices in (
         ("country", countries),
@@ -273,7 +274,7 @@ def bourse_context(page, request) -> dict:
         "map": map_settings(),
         "countries": sorted(
             ((code, country_name(code)) for code in services.bourse_countries()),
-            key=lambda item: atlas_search.folded(item[1]),
+            key=lambda item: folded(item[1]),
         ),
         "themes": [(item.slug, item.label) for item in Theme.objects.all()],
         "statuses": [*BourseProject.Status.choices, ("all", _("All"))],

@@ -16,6 +16,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from atlas_pages.atlas import search as atlas_search
+from atlas_pages.atlas.fulltext import folded
 from atlas_pages.atlas.geography import CONTINENT_LABELS, departments, regions
 from atlas_pages.atlas.models import Country, Project
 from atlas_pages.core.countries import country_name
@@ -96,9 +97,9 @@ def group(rows: list[dict], scope: str) -> list[ContinentGroup]:
         country.count += 1
     result = []
     for slug, countries in by_continent.items():
-        ordered = sorted(countries.values(), key=lambda item: atlas_search.folded(item.name))
+        ordered = sorted(countries.values(), key=lambda item: folded(item.name))
         for country in ordered:
-            country.authorities.sort(key=lambda item: atlas_search.folded(item.name))
+            country.authorities.sort(key=lambda item: folded(item.name))
         result.append(
             ContinentGroup(
                 slug=slug,

@@ -377,3 +377,74 @@ def geojson(qs: QuerySet[Project]) -> dict[str, Any]:
             for pk, title, kind, status, iso2, lng, lat in rows
         ],
     }
+
+
+#: A cluster gathers the points of a square of about this many pixels of the map (256 a tile).
+CLUSTER_PIXELS = 64
+
+
+def clusters(found: Found, zoom: int, view: tuple[float, float, float, float] | None = None) -> dict[str, Any]:
+    """The results as the map shows them at ``zoom``: points that fall in the same square of
+    ``CLUSTER_PIXELS`` gathered into one feature (``cluster: true``, their ``count``, their
+    ``bbox``, at their mean position), lone points as projects. ``view`` keeps what is in the
+    map's area (``west,south,east,north``): a few hundred features at most, whatever the number
+    of projects, counted from the index (one query for the lone projects' titles)."""
+    import numpy as np
+
+    index = found.index
+    mask = found.mask & ~np.isnan(index.lat)
+    if view is not None:
+        west, south, east, north = view
+        inside = (index.lat >= south) & (index.lat <= north)
+        inside &= (
+            (index.lng >= west) & (index.lng <= east) if west <= east else (index.lng >= west) | (index.lng <= east)
+        )
+        mask &= inside
+    positions = np.flatnonzero(mask)
+    lat, lng = index.lat[positions].astype(np.float64), index.lng[positions].astype(np.float64)
+    cell = 360 / (2**zoom * 256 / CLUSTER_PIXELS)
+    columns = int(np.ceil(360 / cell)) + 1
+    keys = np.floor((lat + 90) / cell).astype(np.int64) * columns + np.floor((lng + 180) / cell).astype(np.int64)
+    _keys, group, counts = np.unique(keys, return_inverse=True, return_counts=True)
+    mean_lat = np.bincount(group, weights=lat) / counts
+    mean_lng = np.bincount(group, weights=lng) / counts
+    order = np.argsort(group, kind="stable")
+    starts = np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.int64)
+    bounds = [np.minimum.reduceat(values[order], starts) if len(order) else values for values in (lng, lat)]
+    bounds += [np.maximum.reduceat(values[order], starts) if len(order) else values for values in (lng, lat)]
+    lone = {
+        int(index.pk[positions[order[start]]]): number for number, start in enumerate(starts) if counts[number] == 1
+    }
+    rows = {
+        pk: (title, kind, status, iso2)
+        for pk, title, kind, status, iso2 in Project.objects.filter(pk__in=list(lone)).values_list(
+            "pk", "title", "kind", "status", "country__iso2"
+        )
+    }
+    features: list[dict[str, Any]] = []
+    for pk, number in lone.items():
+        title, kind, status, iso2 = rows[pk]
+        features.append(
+            {
+                "type": "Feature",
+                "id": pk,
+                "geometry": {
+                    "type": "Point",
+                    "coordinates": [float(lng[order[starts[number]]]), float(lat[order[starts[number]]])],
+                },
+                "properties": {"title": title, "kind": kind, "status": status, "country": iso2},
+            }
+        )
+    for number in np.flatnonzero(counts > 1).tolist():
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [round(mean_lng[number], 5), round(mean_lat[number], 5)]},
+                "properties": {
+                    "cluster": True,
+                    "count": int(counts[number]),
+                    "bbox": [round(float(bounds[part][number]), 5) for part in range(4)],
+                },
+            }
+        )
+    return {"type": "FeatureCollection", "features": features, "count": int(len(positions)), "zoom": zoom}
