@@ -134,3 +134,38 @@ def test_building_the_index_costs_the_same_queries_at_any_size(django_assert_max
     with django_assert_max_num_queries(12):
         large = atlas_index.build("large")
     assert (small.size, large.size) == (50, 500)
+
+
+def test_the_map_gets_clusters_for_its_zoom_that_add_up_to_the_results(client, generated):
+    everything = client.get("/api/atlas/projects.geojson").json()
+    located = len(everything["features"])
+    world = client.get("/api/atlas/projects.geojson?zoom=2").json()
+    assert world["count"] == located
+    assert sum(feature["properties"].get("count", 1) for feature in world["features"]) == located
+    assert len(world["features"]) < located / 4  # gathered: far fewer features than points
+    for feature in world["features"]:
+        lng, lat = feature["geometry"]["coordinates"]
+        if feature["properties"].get("cluster"):
+            west, south, east, north = feature["properties"]["bbox"]
+            assert west <= lng <= east and south <= lat <= north
+        else:
+            assert feature["properties"]["title"]  # a lone project, as without zoom
+    close = client.get("/api/atlas/projects.geojson?zoom=12").json()
+    assert len(close["features"]) > len(world["features"])  # closer, fewer points gather
+
+
+def test_the_map_gets_only_what_is_in_its_view_and_the_filters_still_apply(client, generated):
+    query = "continent=afrique&zoom=5&view=-18,4,16,28"
+    data = client.get(f"/api/atlas/projects.geojson?{query}").json()
+    expected = atlas_search.find(QueryDict("continent=afrique&bbox=-18,4,16,28")).count
+    assert data["count"] == expected > 0
+    assert sum(feature["properties"].get("count", 1) for feature in data["features"]) == expected
+
+
+@pytest.mark.parametrize(
+    ("query", "field"), [("zoom=19", "zoom"), ("zoom=-1", "zoom"), ("zoom=3&view=1,2,3", "view"), ("zoom=a", "zoom")]
+)
+def test_a_bad_zoom_or_view_is_a_field_error(client, query, field):
+    response = client.get(f"/api/atlas/projects.geojson?{query}")
+    assert response.status_code == 422
+    assert field in str(response.json()["detail"])

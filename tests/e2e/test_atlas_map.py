@@ -1,5 +1,6 @@
-"""A visitor searches the Atlas and sees the results on the map, opens a project sheet, then
-the Bourse-projets (one journey: the live server's database is rebuilt between tests)."""
+"""A visitor searches the Atlas and sees the results on the map, opens a project sheet, opens a
+cluster of projects on the zoomed-out map, then the Bourse-projets (one journey: the live
+server's database is rebuilt between tests)."""
 
 import pytest
 
@@ -26,6 +27,22 @@ def test_search_results_on_the_map_and_a_project_sheet(page, atlas):  # noqa: F8
     assert page.locator("h1").inner_text() == atlas.p1.title
     assert page.locator("[data-atlas-map] .leaflet-marker-icon").count() == 2  # in France and in Senegal
     screenshot(page, "atlas-project-sheet")
+
+    # Zoomed out, the server gathers the nearby projects into a cluster; opening it zooms in.
+    page.goto("/atlas/?country=SN")
+    page.wait_for_selector("[data-atlas-map][data-markers='3']")
+    zoom = int(page.get_attribute("[data-atlas-map]", "data-current-zoom"))
+    for level in range(zoom - 1, 0, -1):  # out to the whole world, a step at a time
+        page.click(".leaflet-control-zoom-out")
+        page.wait_for_selector(f"[data-atlas-map][data-current-zoom='{level}']")
+    cluster = page.locator(".marker-cluster[title='3 projets']")
+    cluster.wait_for()
+    assert page.locator("[data-atlas-map] .leaflet-marker-icon").count() == 1
+    assert cluster.inner_text() == "3"
+    cluster.click()
+    page.wait_for_selector(".marker-cluster", state="detached")
+    assert page.locator("[data-atlas-map] .leaflet-marker-icon").count() >= 2
+    screenshot(page, "atlas-cluster-opened")
 
     # The Bourse-projets, linked from the Atlas, maps the entries looking for a partner.
     page.goto("/atlas/")

@@ -1,4 +1,4 @@
-/* Atlas maps: the search results (GeoJSON, clustered markers) or one point of a project sheet. */
+/* Atlas maps: the search results (GeoJSON clustered by the server for the zoom) or one point of a project sheet. */
 (function () {
   "use strict";
 
@@ -54,22 +54,60 @@
       if (inline.features.length) { map.fitBounds(group.getBounds(), { maxZoom: 6, padding: [20, 20], animate: false }); }
     }
     if (element.dataset.geojson) {
-      fetch(element.dataset.geojson, { headers: { Accept: "application/geo+json", "Accept-Language": document.documentElement.lang || "fr" } })
-        .then(function (response) { return response.json(); })
-        .then(function (data) {
-          var cluster = L.markerClusterGroup({ animate: false });
-          L.geoJSON(data, {
-            onEachFeature: function (feature, layer) {
-              var url = element.dataset.projectUrl + feature.id + "/";
-              layer.bindPopup('<a href="' + url + '">' + escapeHtml(feature.properties.title) + "</a>");
-            },
-          }).eachLayer(function (layer) { cluster.addLayer(layer); });
-          map.addLayer(cluster);
-          element.dataset.markers = String(data.features.length);
-          if (data.features.length && !element.dataset.bbox && !saved) {
-            map.fitBounds(cluster.getBounds(), { maxZoom: 7, padding: [20, 20], animate: false });
-          }
-        });
+      // The server gathers the points for the map's zoom and sends only what is in view (a few
+      // hundred features whatever the size of the Atlas): asked again after every move.
+      var layer = L.layerGroup().addTo(map);
+      var asked = 0, fitted = Boolean(element.dataset.bbox || saved);
+      var label = element.dataset.clusterLabel || "projects";
+      var load = function () {
+        var number = ++asked;
+        var url = element.dataset.geojson + (element.dataset.geojson.indexOf("?") < 0 ? "?" : "&") + "zoom=" + map.getZoom();
+        if (fitted) { url += "&view=" + element.dataset.currentBbox; }
+        fetch(url, { headers: { Accept: "application/geo+json", "Accept-Language": document.documentElement.lang || "fr" } })
+          .then(function (response) { return response.json(); })
+          .then(function (data) {
+            if (number !== asked) { return; } // a later move asked again
+            layer.clearLayers();
+            var bounds = L.latLngBounds([]);
+            data.features.forEach(function (feature) {
+              var lng = feature.geometry.coordinates[0], lat = feature.geometry.coordinates[1];
+              var properties = feature.properties;
+              if (properties.cluster) {
+                var box = properties.bbox; // west, south, east, north
+                var size = properties.count < 10 ? "small" : properties.count < 100 ? "medium" : "large";
+                var text = properties.count + " " + label;
+                var marker = L.marker([lat, lng], {
+                  title: text,
+                  icon: L.divIcon({
+                    html: '<div><span aria-hidden="true">' + properties.count + "</span></div>",
+                    className: "marker-cluster marker-cluster-" + size,
+                    iconSize: L.point(40, 40),
+                  }),
+                });
+                marker.on("click", function () {
+                  map.fitBounds([[box[1], box[0]], [box[3], box[2]]], { padding: [40, 40] }); // as far as they part
+                });
+                marker.on("keypress", function (event) { if (event.originalEvent.key === "Enter") { marker.fire("click"); } });
+                marker.addTo(layer);
+                bounds.extend([[box[1], box[0]], [box[3], box[2]]]);
+              } else {
+                var url = element.dataset.projectUrl + feature.id + "/";
+                L.marker([lat, lng], { title: properties.title })
+                  .bindPopup('<a href="' + url + '">' + escapeHtml(properties.title) + "</a>")
+                  .addTo(layer);
+                bounds.extend([lat, lng]);
+              }
+            });
+            element.dataset.markers = String(data.count);
+            if (!fitted) {
+              fitted = true;
+              if (bounds.isValid()) { map.fitBounds(bounds, { maxZoom: 7, padding: [20, 20], animate: false }); }
+            }
+          });
+      };
+      map.on("moveend", load);
+      remember(element, map);
+      load();
     }
     if (saved) {
       // A saved map reopens on its own view: the centre of the area it showed (in the map's
