@@ -84,6 +84,7 @@ class Index:
     region_names: list[str] = field(default_factory=list)
     department_codes: list[str] = field(default_factory=list)
     partner_ids: list[int] = field(default_factory=list)
+    everything_counts: Counts | None = None  # in this process, once asked
 
     @property
     def size(self) -> int:
@@ -278,11 +279,29 @@ class Counts:
     kind: Counter
     status: Counter
     theme: Counter
-    authority: Counter
+    authority: Tally
     region: Counter
     department: Counter
-    partner: Counter
+    partner: Tally
     years: dict[int, int]  # projects active each year
+
+
+class Tally:
+    """Counts over many values (tens of thousands of authorities): kept as an array, of which
+    only the largest are ever read; a Counter of every value cost more than the search."""
+
+    def __init__(self, counts: np.ndarray, labels: list):
+        self.counts, self.labels = counts, labels
+
+    def __len__(self) -> int:
+        return int(np.count_nonzero(self.counts))
+
+    def most_common(self, number: int) -> list[tuple]:
+        found = np.flatnonzero(self.counts)
+        if len(found) > number:
+            found = found[np.argpartition(-self.counts[found], number)[:number]]
+        ordered = sorted(found.tolist(), key=lambda code: (-int(self.counts[code]), code))
+        return [(self.labels[code], int(self.counts[code])) for code in ordered]
 
 
 def _counter(counts: np.ndarray, labels: list) -> Counter:
@@ -291,6 +310,16 @@ def _counter(counts: np.ndarray, labels: list) -> Counter:
 
 
 def count(index: Index, mask: np.ndarray) -> Counts:
+    """The facet counts of ``mask``; those of the whole Atlas are counted once per version."""
+    if index.everything_counts is not None and mask.all():
+        return index.everything_counts
+    counted = _count(index, mask)
+    if mask.all():
+        index.everything_counts = counted
+    return counted
+
+
+def _count(index: Index, mask: np.ndarray) -> Counts:
     size = lambda labels: len(labels)  # noqa: E731
     return Counts(
         total=int(mask.sum()),
@@ -299,10 +328,10 @@ def count(index: Index, mask: np.ndarray) -> Counts:
         kind=_counter(np.bincount(index.kind[mask], minlength=size(index.kinds)), index.kinds),
         status=_counter(np.bincount(index.status[mask], minlength=size(index.statuses)), index.statuses),
         theme=_counter(index.themes.counts(mask, len(index.theme_slugs)), index.theme_slugs),
-        authority=_counter(index.authorities.counts(mask, len(index.authority_codes)), index.authority_codes),
+        authority=Tally(index.authorities.counts(mask, len(index.authority_codes)), index.authority_codes),
         region=_counter(index.regions.counts(mask, len(index.region_names)), index.region_names),
         department=_counter(index.departments.counts(mask, len(index.department_codes)), index.department_codes),
-        partner=_counter(index.partners.counts(mask, len(index.partner_ids)), index.partner_ids),
+        partner=Tally(index.partners.counts(mask, len(index.partner_ids)), index.partner_ids),
         years=active_years(index, mask),
     )
 
