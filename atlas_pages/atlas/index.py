@@ -2,11 +2,11 @@
 that a search, its count, its page and its facets cost a few passes over arrays, in C, whatever
 the number of projects (about 15 MB at 120,000 projects).
 
-It is built once per version of the Atlas, by whichever process first asks for it, and kept in
-the shared cache (Redis in production): the other processes load it from there instead of
-reading the projects again. Saving a project, its links or an authority, a CSV import and
-``atlas_generate`` bump the version (again once the transaction commits, so that an index built
-before the commit is not kept), and the next search builds the next index.
+It is built once per version of the Atlas and kept in the shared cache (Redis in production):
+the processes load it from there instead of reading the projects. Saving a project, its links or
+an authority, a CSV import and ``atlas_generate`` bump the version, and when the change commits
+a worker builds the next index (``tasks.build_index``); a search that comes before it is ready
+builds it itself, or waits for the process that does.
 
 Multi-valued fields (themes, French authorities, their regions and departments, partner
 authorities) are kept as pairs: ``rows[i]`` is the project's position, ``values[i]`` the value.
@@ -123,10 +123,36 @@ def code_of(labels: list, value) -> int:
 
 
 def bump() -> None:
-    """The Atlas changed: every process uses the next index. Bumped again when the transaction
-    commits, so that an index built from what other processes could not see yet is dropped."""
+    """The Atlas changed: every process uses the next index. Once the transaction commits, the
+    version moves again (an index built from what other processes could not see yet is
+    dropped) and a worker builds the next index (``tasks.build_index``), once per transaction,
+    so that no search waits for it."""
     versions.bump(VERSION_KEY)
-    transaction.on_commit(lambda: versions.bump(VERSION_KEY))
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        _committed()
+        return
+    pending = getattr(connection, "_cncd_atlas_changed", None)
+    if pending is None or pending.ran or not any(callback is pending for _i, callback, _r in connection.run_on_commit):
+        connection._cncd_atlas_changed = pending = _Changed()
+        transaction.on_commit(pending, robust=True)
+
+
+class _Changed:
+    """What the commit of a change does, once per transaction however many bumps it made."""
+
+    ran = False
+
+    def __call__(self) -> None:
+        self.ran = True
+        _committed()
+
+
+def _committed() -> None:
+    from atlas_pages.atlas.tasks import build_index
+
+    versions.bump(VERSION_KEY)
+    build_index.enqueue()
 
 
 def version() -> str:

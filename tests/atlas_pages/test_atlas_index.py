@@ -17,8 +17,9 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def generated():
-    call_command("atlas_generate", projects=400, authorities=150, countries=14, seed=11)
+def generated(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):  # as if committed
+        call_command("atlas_generate", projects=400, authorities=150, countries=14, seed=11)
     authority = FrenchAuthority.objects.filter(projects__isnull=False).order_by("pk").first()
     partner = PartnerAuthority.objects.filter(projects__isnull=False).order_by("pk").first()
     country = Project.objects.order_by("pk").values_list("country__iso2", flat=True).first()
@@ -169,3 +170,20 @@ def test_a_bad_zoom_or_view_is_a_field_error(client, query, field):
     response = client.get(f"/api/atlas/projects.geojson?{query}")
     assert response.status_code == 422
     assert field in str(response.json()["detail"])
+
+
+def test_a_change_builds_the_next_index_when_it_commits_not_at_the_next_search(
+    generated, django_capture_on_commit_callbacks, django_assert_num_queries
+):
+    atlas_search.find(QueryDict(""))
+    before = atlas_index.version()
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        for item in Project.objects.order_by("pk")[:3]:
+            item.title = f"Zzz {item.pk}"
+            item.save()
+    assert len(callbacks) <= 2  # one index build per transaction, not one per project (and the webhooks)
+    assert atlas_index.version() != before
+    atlas_index._current = None  # as another process
+    with django_assert_num_queries(0):  # built already, by the task: loaded from the cache
+        found = atlas_search.find(QueryDict("ordering=-title"))
+    assert len(found.ids(0, 3)) == 3
