@@ -54,6 +54,8 @@ def test_selection_album_and_export_in_the_personal_space(page, atlas):  # noqa:
     centre = page.get_attribute("#atlas-map", "data-current-center")
     assert page.input_value("input[name=zoom]") == zoom  # the form follows the map
     page.click("summary:has-text('Enregistrer cette carte dans mon espace personnel')")
+    # The opened form fits the page: nothing to scroll sideways at 1,280 px.
+    assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
     page.fill("input[name=title]", "Nos projets au Sénégal")
     page.select_option("select[name=album]", "new")
     page.fill("input[name=album_name]", "Afrique de l'Ouest")
