@@ -401,6 +401,8 @@ def clusters(found: Found, zoom: int, view: tuple[float, float, float, float] | 
         )
         mask &= inside
     positions = np.flatnonzero(mask)
+    if not len(positions):
+        return {"type": "FeatureCollection", "features": [], "count": 0, "zoom": zoom}
     lat, lng = index.lat[positions].astype(np.float64), index.lng[positions].astype(np.float64)
     cell = 360 / (2**zoom * 256 / CLUSTER_PIXELS)
     columns = int(np.ceil(360 / cell)) + 1
@@ -410,8 +412,8 @@ def clusters(found: Found, zoom: int, view: tuple[float, float, float, float] | 
     mean_lng = np.bincount(group, weights=lng) / counts
     order = np.argsort(group, kind="stable")
     starts = np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.int64)
-    bounds = [np.minimum.reduceat(values[order], starts) if len(order) else values for values in (lng, lat)]
-    bounds += [np.maximum.reduceat(values[order], starts) if len(order) else values for values in (lng, lat)]
+    bounds = [np.minimum.reduceat(values[order], starts) for values in (lng, lat)]
+    bounds += [np.maximum.reduceat(values[order], starts) for values in (lng, lat)]
     lone = {
         int(index.pk[positions[order[start]]]): number for number, start in enumerate(starts) if counts[number] == 1
     }

@@ -187,3 +187,11 @@ def test_a_change_builds_the_next_index_when_it_commits_not_at_the_next_search(
     with django_assert_num_queries(0):  # built already, by the task: loaded from the cache
         found = atlas_search.find(QueryDict("ordering=-title"))
     assert len(found.ids(0, 3)) == 3
+
+
+@pytest.mark.parametrize("query", ["zoom=0", "zoom=9&view=170,-10,-170,10", "zoom=3&country=SN"])
+def test_the_map_of_nothing_is_an_empty_collection(client, query):
+    # An empty Atlas (no project yet), an empty view across the date line, a search with no result.
+    response = client.get(f"/api/atlas/projects.geojson?{query}")
+    assert response.status_code == 200
+    assert response.json() == {"type": "FeatureCollection", "features": [], "count": 0, "zoom": int(query[5])}
