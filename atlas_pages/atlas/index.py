@@ -29,7 +29,8 @@ from atlas_pages.core import versions
 
 VERSION_KEY = "cncd:atlas:version"
 INDEX_KEY = "cncd:atlas:index:"
-BUILD_SECONDS = 120  # how long another process waits for the one that builds
+BUILD_SECONDS = 60  # how long a build may hold the lock
+WAIT_SECONDS = 10  # how long a search waits for another process's build before building itself
 ORDERINGS = {"title": "title", "start_year": "start_year", "country": "country__name_fr", "updated": "updated_at"}
 #: Projects with no end year count as active at least up to this year.
 CURRENT_YEAR = 2026
@@ -178,16 +179,20 @@ def _shared(version_now: str) -> Index:
     found = cache.get(key)
     if found is not None:
         return found
-    if not cache.add(key + ":building", 1, BUILD_SECONDS):  # another process builds it: wait
-        deadline = time.monotonic() + BUILD_SECONDS
+    building = cache.add(key + ":building", 1, BUILD_SECONDS)
+    if not building:  # another process builds it: wait a while (well within a web worker's timeout)
+        deadline = time.monotonic() + WAIT_SECONDS
         while time.monotonic() < deadline:
             time.sleep(0.05)
             found = cache.get(key)
             if found is not None:
                 return found
-    built = build(version_now)
-    cache.set(key, built, 24 * 3600)
-    cache.delete(key + ":building")
+    try:
+        built = build(version_now)
+        cache.set(key, built, 24 * 3600)
+    finally:
+        if building:  # a failed build does not make the others wait
+            cache.delete(key + ":building")
     return built
 
 

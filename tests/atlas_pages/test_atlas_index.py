@@ -195,3 +195,37 @@ def test_the_map_of_nothing_is_an_empty_collection(client, query):
     response = client.get(f"/api/atlas/projects.geojson?{query}")
     assert response.status_code == 200
     assert response.json() == {"type": "FeatureCollection", "features": [], "count": 0, "zoom": int(query[5])}
+
+
+def test_a_search_waits_for_the_process_that_builds_instead_of_building_again(generated, monkeypatch):
+    import threading
+
+    from django.core.cache import cache
+
+    version = atlas_index.version()
+    ready = atlas_index.build(version)
+    key = atlas_index.INDEX_KEY + version
+    cache.delete(key)
+    atlas_index._current = None
+    cache.add(key + ":building", 1, 60)  # another process has started building
+    threading.Timer(0.3, lambda: cache.set(key, ready)).start()
+    monkeypatch.setattr(atlas_index, "build", lambda version: pytest.fail("built a second time"))
+    assert atlas_search.find(QueryDict("")).count == ready.size
+
+
+def test_a_failed_build_does_not_leave_the_others_waiting(generated, monkeypatch):
+    import time
+
+    from django.core.cache import cache
+
+    version = atlas_index.version()
+    cache.delete(atlas_index.INDEX_KEY + version)
+    atlas_index._current = None
+    real = atlas_index.build
+    monkeypatch.setattr(atlas_index, "build", lambda version: 1 / 0)
+    with pytest.raises(ZeroDivisionError):
+        atlas_search.find(QueryDict(""))
+    monkeypatch.setattr(atlas_index, "build", real)
+    started = time.monotonic()
+    assert atlas_search.find(QueryDict("")).count == Project.objects.count()
+    assert time.monotonic() - started < atlas_index.WAIT_SECONDS  # it did not wait for the failed one
