@@ -1,4 +1,6 @@
+import contextlib
 import datetime as dt
+import socket
 
 import pytest
 from django.utils import timezone
@@ -71,3 +73,19 @@ def subscribers(count: int, language: str = "fr", **fields) -> list[Subscription
             for number in range(count)
         ]
     )
+
+
+@contextlib.contextmanager
+def smtp_server(handler):
+    """A real SMTP server (aiosmtpd) on a free loopback port, with ``handler``; yields the port."""
+    from aiosmtpd.controller import Controller
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield port
+    finally:
+        controller.stop()

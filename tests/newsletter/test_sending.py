@@ -10,7 +10,7 @@ from django.core import mail
 from newsletter import sending, services
 from newsletter.models import Delivery, Sending, Subscription
 from tests.newsletter import backends
-from tests.newsletter.conftest import add_issue, subscribers
+from tests.newsletter.conftest import add_issue, smtp_server, subscribers
 
 pytestmark = pytest.mark.django_db
 
@@ -165,10 +165,7 @@ def test_over_smtp_the_messages_are_well_formed(month_pages, settings):
     """Through a real SMTP server on loopback, the messages the sender writes itself parse as
     multipart/alternative with every header and each recipient's own link."""
     import email
-    import socket
     from email import policy
-
-    from aiosmtpd.controller import Controller
 
     class Keep:
         def __init__(self):
@@ -178,13 +175,8 @@ def test_over_smtp_the_messages_are_well_formed(month_pages, settings):
             self.envelopes.append(envelope)
             return "250 OK"
 
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
     handler = Keep()
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
+    with smtp_server(handler) as port:
         settings.NEWSLETTER_EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
         settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_USE_TLS = "127.0.0.1", port, False
         settings.NEWSLETTER_CONNECTIONS = 2
@@ -192,8 +184,6 @@ def test_over_smtp_the_messages_are_well_formed(month_pages, settings):
         Subscription.objects.filter(pk=people[0].pk).update(email="élodie@exemple.fr")  # not ASCII: Django's way
         current = sending.start(add_issue())
         assert sending.progress(current).sent == 5
-    finally:
-        controller.stop()
     assert len(handler.envelopes) == 5
     tokens = {subscription.token for subscription in people}
     for envelope in handler.envelopes:

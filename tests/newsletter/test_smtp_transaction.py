@@ -4,14 +4,13 @@ the exchange is smtplib's own (SIZE included) and refusals raise what ``sendmail
 that retries and failures are recorded as before."""
 
 import smtplib
-import socket
 from email import message_from_bytes, policy
 
 import pytest
-from aiosmtpd.controller import Controller
 
 from newsletter import mime, sending
 from newsletter.rendering import GREETING, UNSUBSCRIBE
+from tests.newsletter.conftest import smtp_server
 
 MARKERS = [UNSUBSCRIBE, GREETING]
 assembled = mime.IssueMessage("La lettre", "CNCD <lettre@cncd.example.org>", "<lettre.cncd.example.org>")
@@ -42,17 +41,9 @@ class Server:
 
 @pytest.fixture
 def server():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
     handler = Server()
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        with smtplib.SMTP("127.0.0.1", port) as smtp:
-            yield handler, smtp
-    finally:
-        controller.stop()
+    with smtp_server(handler) as port, smtplib.SMTP("127.0.0.1", port) as smtp:
+        yield handler, smtp
 
 
 def issue_message(text: str, html: str, stuffed: bool) -> tuple[bytes, bytes]:
