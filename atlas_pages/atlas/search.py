@@ -111,14 +111,14 @@ class ProjectFilter(django_filters.FilterSet):
     """Filters of the Atlas's advanced search; all optional, all combined."""
 
     q = django_filters.CharFilter(method="filter_text", label=_("Words"), max_length=200)
-    country = CodeFilter(field_name="country__iso2", codes=country_codes, label=_("Country (ISO code)"))
+    country = CodeFilter(field_name="country__iso2", codes=country_codes, label=_("Country"))
     continent = django_filters.ChoiceFilter(
         method="filter_continent",
         choices=[(slug, label) for slug, _region, label in CONTINENTS],
         label=_("Continent"),
     )
-    region = CodeFilter(method="filter_region", codes=region_codes, label=_("French region (INSEE code)"))
-    department = CodeFilter(method="filter_department", codes=department_codes, label=_("Department (code)"))
+    region = CodeFilter(method="filter_region", codes=region_codes, label=_("French region"))
+    department = CodeFilter(method="filter_department", codes=department_codes, label=_("Department"))
     authority = django_filters.CharFilter(method="filter_authority", label=_("French authority (official code)"))
     partner = django_filters.NumberFilter(method="filter_partner", label=_("Partner authority (id)"))
     kind = django_filters.ChoiceFilter(choices=Project.Kind.choices, label=_("Kind"))

@@ -55,7 +55,7 @@ def test_kept_export_is_listed_with_its_filters_downloaded_and_deleted(elu_clien
     assert item["status"] == "ready" and item["project_count"] == 1
     assert item["title"] == "Atlas : Sénégal, Terminé"
     assert item["filters"] == [
-        {"label": "Pays (code ISO)", "value": "Sénégal"},
+        {"label": "Pays", "value": "Sénégal"},
         {"label": "Statut", "value": "Terminé"},
     ]
     assert item["query"] == "country=SN&status=completed"
@@ -103,7 +103,7 @@ def test_sent_to_a_colleague_with_the_pdf_attached(elu_client, atlas, settings):
     assert message.from_email == settings.DEFAULT_FROM_EMAIL
     assert message.subject == "Camille Roux vous adresse un export de l'Atlas de la coopération décentralisée"
     assert "Voici nos projets au Sénégal." in message.body
-    assert "Pays (code ISO) : Sénégal" in message.body and "Le PDF est joint à ce courriel." in message.body
+    assert "Pays : Sénégal" in message.body and "Le PDF est joint à ce courriel." in message.body
     [(name, content, mimetype)] = message.attachments
     assert (name, mimetype) == (f"atlas-cncd-{export_id}.pdf", "application/pdf")
     assert atlas.p5.title in text_of(content)
