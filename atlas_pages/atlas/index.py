@@ -111,6 +111,15 @@ class Index:
         chosen = order[mask[order]]
         return chosen[::-1] if ordering and ordering.startswith("-") else chosen
 
+    def inside(self, bbox: tuple[float, float, float, float]) -> np.ndarray:
+        """A mask of the projects located abroad in ``bbox`` (west, south, east, north; west may
+        exceed east across the date line). NaN, no location, is never inside."""
+        west, south, east, north = bbox
+        inside = (self.lat >= south) & (self.lat <= north)
+        if west <= east:
+            return inside & (self.lng >= west) & (self.lng <= east)
+        return inside & ((self.lng >= west) | (self.lng <= east))
+
     def ids(self, positions: np.ndarray) -> list[int]:
         return self.pk[positions].tolist()
 
@@ -228,41 +237,28 @@ def build(version_now: str) -> Index:
         )
     )
     pk = np.asarray([row[0] for row in rows], dtype=np.int64)
+    position = {value: number for number, value in enumerate(pk.tolist())}
     countries: list[str] = []
     continents: list[str] = []
     kinds = [value for value, _label in Project.Kind.choices]
     statuses = [value for value, _label in Project.Status.choices]
     country = _codes((row[1] for row in rows), countries)
-    index = Index(
-        version=version_now,
-        pk=pk,
-        country=country.astype(np.int16),
-        continent=_codes((continent_of.get(iso2, "") for iso2 in countries), continents)[country].astype(np.int8)
-        if len(rows)
-        else np.zeros(0, dtype=np.int8),
-        kind=_codes((row[2] for row in rows), kinds).astype(np.int8),
-        status=_codes((row[3] for row in rows), statuses).astype(np.int8),
-        start=np.asarray([row[4] for row in rows], dtype=np.int16),
-        end=np.asarray([row[5] or 0 for row in rows], dtype=np.int16),
-        lat=np.asarray([np.nan if row[6] is None else row[6] for row in rows], dtype=np.float32),
-        lng=np.asarray([np.nan if row[7] is None else row[7] for row in rows], dtype=np.float32),
-        themes=Pairs(np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int32)),
-        authorities=Pairs(np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int32)),
-        regions=Pairs(np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int32)),
-        departments=Pairs(np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int32)),
-        partners=Pairs(np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int32)),
-        orders={},
-        countries=countries,
-        continents=continents,
-        kinds=kinds,
-        statuses=statuses,
-    )
+    continent_codes = _codes((continent_of.get(iso2, "") for iso2 in countries), continents)
+    columns = {
+        "country": country.astype(np.int16),
+        "continent": continent_codes[country].astype(np.int8) if len(rows) else np.zeros(0, dtype=np.int8),
+        "kind": _codes((row[2] for row in rows), kinds).astype(np.int8),
+        "status": _codes((row[3] for row in rows), statuses).astype(np.int8),
+        "start": np.asarray([row[4] for row in rows], dtype=np.int16),
+        "end": np.asarray([row[5] or 0 for row in rows], dtype=np.int16),
+        "lat": np.asarray([np.nan if row[6] is None else row[6] for row in rows], dtype=np.float32),
+        "lng": np.asarray([np.nan if row[7] is None else row[7] for row in rows], dtype=np.float32),
+    }
     del rows
-    position = {value: number for number, value in enumerate(pk.tolist())}
 
-    links = Project.themes.through.objects.values_list("project_id", "theme__slug").order_by()
-    project_ids, slugs = _columns(links)
-    index.themes = _pairs([position[value] for value in project_ids], _codes(slugs, index.theme_slugs))
+    theme_slugs: list[str] = []
+    project_ids, slugs = _columns(Project.themes.through.objects.values_list("project_id", "theme__slug").order_by())
+    themes = _pairs([position[value] for value in project_ids], _codes(slugs, theme_slugs))
 
     authority = {
         pk: (code, region, department)
@@ -270,25 +266,45 @@ def build(version_now: str) -> Index:
             "pk", "code", "region", "department_code"
         ).order_by()
     }
+    authority_codes: list[str] = []
+    region_names: list[str] = []
+    department_codes: list[str] = []
     links = Project.french_authorities.through.objects.values_list("project_id", "frenchauthority_id").order_by()
     project_ids, authority_ids = _columns(links)
     rows_of = [position[value] for value in project_ids]
     found = [authority[value] for value in authority_ids]
-    index.authorities = _pairs(rows_of, _codes((code for code, _r, _d in found), index.authority_codes))
-    index.regions = _pairs(rows_of, _codes((region for _c, region, _d in found), index.region_names))
     with_department = [(row, dep) for row, (_c, _r, dep) in zip(rows_of, found, strict=True) if dep]
-    index.departments = _pairs(
-        [row for row, _dep in with_department], _codes((dep for _row, dep in with_department), index.department_codes)
-    )
 
+    partner_ids: list[int] = []
     links = Project.partner_authorities.through.objects.values_list("project_id", "partnerauthority_id").order_by()
-    project_ids, partner_ids = _columns(links)
-    index.partners = _pairs([position[value] for value in project_ids], _codes(partner_ids, index.partner_ids))
+    project_ids, partners = _columns(links)
 
+    index = Index(
+        version=version_now,
+        pk=pk,
+        **columns,
+        themes=themes,
+        authorities=_pairs(rows_of, _codes((code for code, _r, _d in found), authority_codes)),
+        regions=_pairs(rows_of, _codes((region for _c, region, _d in found), region_names)),
+        departments=_pairs(
+            [row for row, _dep in with_department], _codes((dep for _row, dep in with_department), department_codes)
+        ),
+        partners=_pairs([position[value] for value in project_ids], _codes(partners, partner_ids)),
+        orders={},
+        countries=countries,
+        continents=continents,
+        kinds=kinds,
+        statuses=statuses,
+        theme_slugs=theme_slugs,
+        authority_codes=authority_codes,
+        region_names=region_names,
+        department_codes=department_codes,
+        partner_ids=partner_ids,
+    )
     for name, column in ORDERINGS.items():
         ordered = Project.objects.order_by(column, "pk").values_list("pk", flat=True)
-        index.orders[name] = np.searchsorted(pk, np.fromiter(ordered.iterator(chunk_size=10_000), dtype=np.int64))
-        index.orders[name] = index.orders[name].astype(np.int32)
+        found_order = np.fromiter(ordered.iterator(chunk_size=10_000), dtype=np.int64)
+        index.orders[name] = np.searchsorted(pk, found_order).astype(np.int32)
     return index
 
 
@@ -350,14 +366,17 @@ def count(index: Index, mask: np.ndarray) -> Counts:
     return counted
 
 
+def _single(column: np.ndarray, mask: np.ndarray, labels: list) -> Counter:
+    return _counter(np.bincount(column[mask], minlength=len(labels)), labels)
+
+
 def _count(index: Index, mask: np.ndarray) -> Counts:
-    size = lambda labels: len(labels)  # noqa: E731
     return Counts(
         total=int(mask.sum()),
-        country=_counter(np.bincount(index.country[mask], minlength=size(index.countries)), index.countries),
-        continent=_counter(np.bincount(index.continent[mask], minlength=size(index.continents)), index.continents),
-        kind=_counter(np.bincount(index.kind[mask], minlength=size(index.kinds)), index.kinds),
-        status=_counter(np.bincount(index.status[mask], minlength=size(index.statuses)), index.statuses),
+        country=_single(index.country, mask, index.countries),
+        continent=_single(index.continent, mask, index.continents),
+        kind=_single(index.kind, mask, index.kinds),
+        status=_single(index.status, mask, index.statuses),
         theme=_counter(index.themes.counts(mask, len(index.theme_slugs)), index.theme_slugs),
         authority=Tally(index.authorities.counts(mask, len(index.authority_codes)), index.authority_codes),
         region=_counter(index.regions.counts(mask, len(index.region_names)), index.region_names),

@@ -175,11 +175,7 @@ class ProjectFilter(django_filters.FilterSet):
 def search(params) -> QuerySet[Project]:
     """The projects matching ``params`` (a QueryDict or dict); field errors raise ``ValidationError``
     naming each field."""
-    filterset = ProjectFilter(params, queryset=Project.objects.all())
-    if not filterset.is_valid():
-        raise ValidationError(
-            {field: [str(message) for message in messages] for field, messages in filterset.errors.items()}
-        )
+    filterset = _valid(params, Project.objects.all())
     qs = filterset.qs
     if not filterset.form.cleaned_data.get("ordering"):
         qs = qs.order_by("title", "pk")
@@ -196,14 +192,18 @@ def clean_query(params: QueryDict | str) -> str:
     return urlencode([(name, value) for name in ProjectFilter.base_filters for value in params.getlist(name) if value])
 
 
-def cleaned(params) -> dict[str, Any]:
-    """The search's filters, checked: field errors raise ``ValidationError`` naming each field."""
-    filterset = ProjectFilter(params, queryset=Project.objects.none())
+def _valid(params, queryset: QuerySet[Project]) -> ProjectFilter:
+    filterset = ProjectFilter(params, queryset=queryset)
     if not filterset.is_valid():
         raise ValidationError(
             {field: [str(message) for message in messages] for field, messages in filterset.errors.items()}
         )
-    return filterset.form.cleaned_data
+    return filterset
+
+
+def cleaned(params) -> dict[str, Any]:
+    """The search's filters, checked: field errors raise ``ValidationError`` naming each field."""
+    return _valid(params, Project.objects.none()).form.cleaned_data
 
 
 @dataclass
@@ -260,13 +260,7 @@ def find(params) -> Found:
         year = int(data["year"])
         mask &= (index.start <= year) & ((index.end == 0) | (index.end >= year))
     if data.get("bbox"):
-        west, south, east, north = data["bbox"]
-        inside = (index.lat >= south) & (index.lat <= north)  # NaN (no location) is never inside
-        if west <= east:
-            inside &= (index.lng >= west) & (index.lng <= east)
-        else:  # across the date line
-            inside &= (index.lng >= west) | (index.lng <= east)
-        mask &= inside
+        mask &= index.inside(data["bbox"])
     if data.get("q"):
         texts = fulltext.having_words(Project.objects.all(), data["q"])
         mask &= index.positions(texts.values_list("pk", flat=True).order_by())
@@ -394,12 +388,7 @@ def clusters(found: Found, zoom: int, view: tuple[float, float, float, float] | 
     index = found.index
     mask = found.mask & ~np.isnan(index.lat)
     if view is not None:
-        west, south, east, north = view
-        inside = (index.lat >= south) & (index.lat <= north)
-        inside &= (
-            (index.lng >= west) & (index.lng <= east) if west <= east else (index.lng >= west) | (index.lng <= east)
-        )
-        mask &= inside
+        mask &= index.inside(view)
     positions = np.flatnonzero(mask)
     if not len(positions):
         return {"type": "FeatureCollection", "features": [], "count": 0, "zoom": zoom}
