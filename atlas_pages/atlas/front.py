@@ -165,9 +165,8 @@ def project_context(page, request, project_id: int) -> dict:
     }
 
 
-def figures(mask) -> dict:
-    """Key figures of the projects in ``mask`` (a selection of the Atlas's index)."""
-    counts = atlas_index.count(atlas_index.current(), mask)
+def figures(counts: atlas_index.Counts) -> dict:
+    """Key figures of a selection of the Atlas, from its facet counts."""
     return {
         "projects": counts.total,
         "twinnings": counts.kind.get("twinning", 0),
@@ -188,7 +187,7 @@ def country_figures(iso2: str) -> dict | None:
         return None
     index = atlas_index.current()
     code = atlas_index.code_of(index.countries, iso2)
-    return {"country": country, "name": country.name, **figures(index.country == code)}
+    return {"country": country, "name": country.name, **figures(atlas_index.count(index, index.country == code))}
 
 
 def country_context(page, request, iso2: str) -> dict:
@@ -229,7 +228,7 @@ def continent_context(page, request, slug: str) -> dict:
     return {
         "continent": continent,
         "name": str(CONTINENT_LABELS[slug]),
-        **figures(mask),
+        **figures(counts),
         "countries": countries,
         "continents": [(other, str(label)) for other, _region, label in CONTINENTS],
         "map": map_settings(),
