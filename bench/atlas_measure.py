@@ -10,7 +10,6 @@ the search, as the first visitor after a change does.
 import io
 import json
 import os
-import resource
 import subprocess
 import sys
 import time
@@ -50,32 +49,57 @@ AUTHORITIES = {12_000: 4_756, 120_000: 35_000}
 
 
 NUMPY_COST = """
-def rss():
-    return int(next(line for line in open('/proc/self/status') if line.startswith('VmRSS:')).split()[1]) / 1024
-before = rss()
+def peak():
+    return int(next(line for line in open('/proc/self/status') if line.startswith('VmHWM:')).split()[1]) / 1024
+before = peak()
 import numpy
-print(rss() - before)
+print(peak() - before)
 """
 
 
-def rss_mb() -> float:
-    """The process's resident memory now (not its peak)."""
+def peak_rss_mb() -> float:
+    """The process's peak resident memory so far: VmHWM, which starts afresh with the program
+    (``ru_maxrss`` keeps the peak of the process that forked it)."""
     for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
+        if line.startswith("VmHWM:"):
             return int(line.split()[1]) / 1024
     return 0.0
 
 
+def builder_memory() -> None:
+    """In a fresh process: how much building the index raises the peak RSS (the worker that
+    runs ``tasks.build_index``)."""
+    before = peak_rss_mb()
+    atlas_index.build("measure")
+    print(json.dumps({"before": before, "after": peak_rss_mb()}))
+
+
+def _fresh(mode: str) -> dict:
+    root = Path(__file__).resolve().parent.parent
+    result = subprocess.run(  # noqa: S603 — our own interpreter and module
+        [sys.executable, "-m", "bench.atlas_measure", mode],
+        cwd=root,
+        env={**os.environ, "PYTHONPATH": f"{root}{os.pathsep}{root / 'site'}"},
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    if result.returncode:
+        raise RuntimeError(result.stderr[-2000:])
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
 def worker_memory() -> None:
-    """In a fresh process: what a web worker adds when it serves its first Atlas search (the
-    index loaded from the shared cache); numpy, imported with the URLs, is counted apart."""
+    """In a fresh process: how much a web worker's peak RSS grows when it serves its first Atlas
+    search (the index loaded from the shared cache); numpy, imported with the URLs, is counted
+    apart, as the peak RSS it adds to a bare interpreter."""
     client = Client()
     client.get("/healthz")
-    before = rss_mb()
+    before = peak_rss_mb()
     with override_settings(CNCD_API_KEEP_SECONDS=0):
         response = client.get("/api/atlas/facets/", {"continent": "afrique"})
     assert response.status_code == 200, response.status_code
-    print(json.dumps({"before": before, "after": rss_mb()}))
+    print(json.dumps({"before": before, "after": peak_rss_mb()}))
 
 
 def measure(projects: int) -> dict:
@@ -94,20 +118,9 @@ def measure(projects: int) -> dict:
     started = time.perf_counter()
     atlas_index.current()
     figures["index_build_s"] = time.perf_counter() - started
-    figures["index_peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-    root = Path(__file__).resolve().parent.parent
-    result = subprocess.run(  # noqa: S603 — our own interpreter and module
-        [sys.executable, "-m", "bench.atlas_measure", "worker"],
-        cwd=root,
-        env={**os.environ, "PYTHONPATH": f"{root}{os.pathsep}{root / 'site'}"},
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    if result.returncode:
-        raise RuntimeError(result.stderr[-2000:])
-    memory = json.loads(result.stdout.strip().splitlines()[-1])
+    memory = _fresh("builder")
+    figures["index_build_peak_mb"] = memory["after"] - memory["before"]
+    memory = _fresh("worker")
     numpy = subprocess.run(  # noqa: S603 — what importing numpy adds to a bare interpreter
         [sys.executable, "-c", NUMPY_COST], capture_output=True, text=True, timeout=60, check=True
     )
@@ -161,6 +174,8 @@ def measure(projects: int) -> dict:
 if __name__ == "__main__":
     if sys.argv[1] == "worker":
         worker_memory()
+    elif sys.argv[1] == "builder":
+        builder_memory()
     else:
         call_command("migrate", verbosity=0, interactive=False)
         print(json.dumps(measure(int(sys.argv[1]))))
