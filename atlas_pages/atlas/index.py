@@ -1,6 +1,6 @@
 """The Atlas's search index: every project's filterable values as columns of numbers (numpy), so
 that a search, its count, its page and its facets cost a few passes over arrays, in C, whatever
-the number of projects (about 15 MB at 120,000 projects).
+the number of projects (about 11.5 MB at 120,000 projects).
 
 It is built once per version of the Atlas and kept in the shared cache (Redis in production):
 the processes load it from there instead of reading the projects. Saving a project, its links or
@@ -20,6 +20,7 @@ import threading
 import time
 from collections import Counter
 from dataclasses import dataclass, field
+from itertools import islice
 
 import numpy as np
 from django.core.cache import cache
@@ -81,10 +82,10 @@ class Index:
     kinds: list[str] = field(default_factory=list)
     statuses: list[str] = field(default_factory=list)
     theme_slugs: list[str] = field(default_factory=list)
-    authority_codes: list[str] = field(default_factory=list)
+    authority_codes: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=str))  # tens of thousands
     region_names: list[str] = field(default_factory=list)
     department_codes: list[str] = field(default_factory=list)
-    partner_ids: list[int] = field(default_factory=list)
+    partner_ids: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     everything_counts: Counts | None = None  # in this process, once asked
 
     @property
@@ -124,8 +125,11 @@ class Index:
         return self.pk[positions].tolist()
 
 
-def code_of(labels: list, value) -> int:
+def code_of(labels: list | np.ndarray, value) -> int:
     """The value's code in the index, or -1 (which nothing has) for a value no project has."""
+    if isinstance(labels, np.ndarray):
+        found = np.flatnonzero(labels == value) if len(labels) else ()
+        return int(found[0]) if len(found) else -1
     try:
         return labels.index(value)
     except ValueError:
@@ -185,7 +189,7 @@ def current() -> Index:
 
 def _shared(version_now: str) -> Index:
     key = INDEX_KEY + version_now
-    found = cache.get(key)
+    found = load(key)
     if found is not None:
         return found
     building = cache.add(key + ":building", 1, BUILD_SECONDS)
@@ -193,16 +197,82 @@ def _shared(version_now: str) -> Index:
         deadline = time.monotonic() + WAIT_SECONDS
         while time.monotonic() < deadline:
             time.sleep(0.05)
-            found = cache.get(key)
+            found = load(key)
             if found is not None:
                 return found
     try:
         built = build(version_now)
-        cache.set(key, built, 24 * 3600)
+        store(key, built)
     finally:
         if building:  # a failed build does not make the others wait
             cache.delete(key + ":building")
     return built
+
+
+#: The index goes through the cache in pieces of this size: a process that loads it holds the
+#: arrays and one piece, not the whole index twice (the cache's bytes and the unpickled copy).
+PIECE_BYTES = 1 << 20
+KEEP_SECONDS = 24 * 3600
+
+
+def store(key: str, index: Index) -> None:
+    """Puts ``index`` in the shared cache: its arrays as one buffer cut in pieces, then, last, a
+    header naming them (a process finds the index only once every piece is there)."""
+    arrays, plain = {}, {}
+    for name, value in vars(index).items():
+        if isinstance(value, np.ndarray):
+            arrays[name] = value
+        elif isinstance(value, Pairs):
+            arrays[name + ".rows"], arrays[name + ".values"] = value.rows, value.values
+        elif name == "orders":
+            arrays.update({f"orders.{order}": column for order, column in value.items()})
+        elif name != "everything_counts":
+            plain[name] = value
+    layout, offset = [], 0
+    for name, array in arrays.items():
+        layout.append((name, array.dtype.str, array.shape, offset))
+        offset += -(-array.nbytes // 8) * 8  # each array starts aligned
+    buffer = np.zeros(offset, dtype=np.uint8)
+    for (_name, _dtype, _shape, start), array in zip(layout, arrays.values(), strict=True):
+        buffer[start : start + array.nbytes] = np.frombuffer(np.ascontiguousarray(array).tobytes(), dtype=np.uint8)
+    pieces = range(0, offset, PIECE_BYTES)
+    for number, start in enumerate(pieces):
+        cache.set(f"{key}:{number}", buffer[start : start + PIECE_BYTES].tobytes(), KEEP_SECONDS)
+    header = {"layout": layout, "bytes": offset, "pieces": len(pieces), "plain": plain}
+    cache.set(key, header, KEEP_SECONDS)
+
+
+def load(key: str) -> Index | None:
+    """The index kept in the shared cache under ``key``, or None (not there, or a piece lost)."""
+    header = cache.get(key)
+    if header is None:
+        return None
+    buffer = np.empty(header["bytes"], dtype=np.uint8)
+    for number in range(header["pieces"]):
+        piece = cache.get(f"{key}:{number}")
+        if piece is None:
+            return None
+        start = number * PIECE_BYTES
+        buffer[start : start + len(piece)] = np.frombuffer(piece, dtype=np.uint8)
+        del piece
+    arrays = {
+        name: buffer[offset : offset + int(np.prod(shape)) * np.dtype(dtype).itemsize].view(dtype).reshape(shape)
+        for name, dtype, shape, offset in header["layout"]
+    }
+    fields = dict(header["plain"])
+    fields["orders"] = {}
+    for name, array in arrays.items():
+        group, _dot, part = name.partition(".")
+        if group == "orders":
+            fields["orders"][part] = array
+        elif part:
+            fields.setdefault(group, {})[part] = array
+        else:
+            fields[group] = array
+    for name, parts in list(fields.items()):
+        if name != "orders" and isinstance(parts, dict):
+            fields[name] = Pairs(parts["rows"], parts["values"])
+    return Index(**fields)
 
 
 def _codes(values, labels: list) -> np.ndarray:
@@ -218,102 +288,129 @@ def _codes(values, labels: list) -> np.ndarray:
     return np.asarray(out, dtype=np.int32)
 
 
-def _pairs(rows, values) -> Pairs:
-    """Distinct (project, value) pairs, sorted by project."""
+def _narrow(codes: np.ndarray, count: int) -> np.ndarray:
+    """``codes`` in the smallest signed type that holds ``count`` values (-1 stays "none")."""
+    for dtype in (np.int8, np.int16, np.int32):
+        if count <= np.iinfo(dtype).max:
+            return codes.astype(dtype)
+    return codes.astype(np.int64)
+
+
+def _pairs(rows: np.ndarray, values: np.ndarray, count: int) -> Pairs:
+    """Distinct (project, value) pairs, sorted by project; ``count`` values in all."""
     if not len(rows):
-        return Pairs(np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int32))
-    both = np.unique(np.stack([np.asarray(rows, dtype=np.int64), np.asarray(values, dtype=np.int64)], axis=1), axis=0)
-    return Pairs(both[:, 0].astype(np.int32), both[:, 1].astype(np.int32))
+        return Pairs(np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int8))
+    both = np.unique(rows.astype(np.int64) * (count + 1) + values.astype(np.int64))
+    return Pairs((both // (count + 1)).astype(np.int32), _narrow(both % (count + 1), count))
+
+
+BATCH = 10_000
+
+
+def _batches(queryset):
+    """The query's rows, streamed, as batches of columns (a tuple of lists per batch)."""
+    rows = queryset.iterator(chunk_size=BATCH)
+    while batch := list(islice(rows, BATCH)):
+        yield tuple(zip(*batch, strict=True))
 
 
 def build(version_now: str) -> Index:
-    """Reads the Atlas (a query per column group, streamed) into columns."""
+    """Reads the Atlas (a query per column group, streamed in batches) into columns."""
     from atlas_pages.atlas.models import Country, FrenchAuthority, Project
 
     continent_of = dict(Country.objects.values_list("iso2", "continent__slug"))
-    rows = list(
-        Project.objects.order_by("pk").values_list(
-            "pk", "country__iso2", "kind", "status", "start_year", "end_year", "latitude_abroad", "longitude_abroad"
-        )
-    )
-    pk = np.asarray([row[0] for row in rows], dtype=np.int64)
-    position = {value: number for number, value in enumerate(pk.tolist())}
     countries: list[str] = []
-    continents: list[str] = []
     kinds = [value for value, _label in Project.Kind.choices]
     statuses = [value for value, _label in Project.Status.choices]
-    country = _codes((row[1] for row in rows), countries)
+    types = {"pk": np.int64, "country": np.int16, "kind": np.int8, "status": np.int8}
+    types |= {"start": np.int16, "end": np.int16, "lat": np.float32, "lng": np.float32}
+    parts: dict[str, list[np.ndarray]] = {name: [] for name in types}
+    projects = Project.objects.order_by("pk").values_list(
+        "pk", "country__iso2", "kind", "status", "start_year", "end_year", "latitude_abroad", "longitude_abroad"
+    )
+    for pks, isos, kind, status, start, end, lat, lng in _batches(projects):
+        parts["pk"].append(np.asarray(pks, dtype=np.int64))
+        parts["country"].append(_codes(isos, countries).astype(np.int16))
+        parts["kind"].append(_codes(kind, kinds).astype(np.int8))
+        parts["status"].append(_codes(status, statuses).astype(np.int8))
+        parts["start"].append(np.asarray(start, dtype=np.int16))
+        parts["end"].append(np.asarray([year or 0 for year in end], dtype=np.int16))
+        parts["lat"].append(np.asarray([np.nan if value is None else value for value in lat], dtype=np.float32))
+        parts["lng"].append(np.asarray([np.nan if value is None else value for value in lng], dtype=np.float32))
+    columns = {name: _joined(found, types[name]) for name, found in parts.items()}
+    pk = columns.pop("pk")
+    continents: list[str] = []
     continent_codes = _codes((continent_of.get(iso2, "") for iso2 in countries), continents)
-    columns = {
-        "country": country.astype(np.int16),
-        "continent": continent_codes[country].astype(np.int8) if len(rows) else np.zeros(0, dtype=np.int8),
-        "kind": _codes((row[2] for row in rows), kinds).astype(np.int8),
-        "status": _codes((row[3] for row in rows), statuses).astype(np.int8),
-        "start": np.asarray([row[4] for row in rows], dtype=np.int16),
-        "end": np.asarray([row[5] or 0 for row in rows], dtype=np.int16),
-        "lat": np.asarray([np.nan if row[6] is None else row[6] for row in rows], dtype=np.float32),
-        "lng": np.asarray([np.nan if row[7] is None else row[7] for row in rows], dtype=np.float32),
-    }
-    del rows
+    columns["continent"] = continent_codes[columns["country"]].astype(np.int8)
+
+    def positions(project_ids) -> np.ndarray:
+        return np.searchsorted(pk, np.asarray(project_ids, dtype=np.int64)).astype(np.int32)
 
     theme_slugs: list[str] = []
-    project_ids, slugs = _columns(Project.themes.through.objects.values_list("project_id", "theme__slug").order_by())
-    themes = _pairs([position[value] for value in project_ids], _codes(slugs, theme_slugs))
+    rows, values = [], []
+    links = Project.themes.through.objects.values_list("project_id", "theme__slug").order_by()
+    for project_ids, slugs in _batches(links):
+        rows.append(positions(project_ids))
+        values.append(_codes(slugs, theme_slugs))
+    themes = _pairs(_joined(rows), _joined(values), len(theme_slugs))
 
-    authority = {
-        pk: (code, region, department)
-        for pk, code, region, department in FrenchAuthority.objects.values_list(
-            "pk", "code", "region", "department_code"
-        ).order_by()
-    }
+    # The French authorities as columns: id, code, region, department (codes of each).
     authority_codes: list[str] = []
     region_names: list[str] = []
-    department_codes: list[str] = []
+    department_codes: list[str] = [""]  # 0: no department
+    authority_pk, code_of_authority, region_of, department_of = [], [], [], []
+    french = FrenchAuthority.objects.order_by("pk").values_list("pk", "code", "region", "department_code")
+    for pks, codes, regions, departments in _batches(french):
+        authority_pk.append(np.asarray(pks, dtype=np.int64))
+        code_of_authority.append(_codes(codes, authority_codes))
+        region_of.append(_codes(regions, region_names))
+        department_of.append(_codes((code or "" for code in departments), department_codes))
+    authority_pk_all = _joined(authority_pk, np.int64)
+    code_all, region_all, department_all = _joined(code_of_authority), _joined(region_of), _joined(department_of)
+    rows, found = [], []
     links = Project.french_authorities.through.objects.values_list("project_id", "frenchauthority_id").order_by()
-    project_ids, authority_ids = _columns(links)
-    rows_of = [position[value] for value in project_ids]
-    found = [authority[value] for value in authority_ids]
-    with_department = [(row, dep) for row, (_c, _r, dep) in zip(rows_of, found, strict=True) if dep]
+    for project_ids, authority_ids in _batches(links):
+        rows.append(positions(project_ids))
+        found.append(np.searchsorted(authority_pk_all, np.asarray(authority_ids, dtype=np.int64)))
+    rows_of, found_all = _joined(rows), _joined(found, np.int64)
+    with_department = department_all[found_all] > 0
 
     partner_ids: list[int] = []
+    rows, values = [], []
     links = Project.partner_authorities.through.objects.values_list("project_id", "partnerauthority_id").order_by()
-    project_ids, partners = _columns(links)
+    for project_ids, partners in _batches(links):
+        rows.append(positions(project_ids))
+        values.append(_codes(partners, partner_ids))
 
     index = Index(
         version=version_now,
         pk=pk,
         **columns,
         themes=themes,
-        authorities=_pairs(rows_of, _codes((code for code, _r, _d in found), authority_codes)),
-        regions=_pairs(rows_of, _codes((region for _c, region, _d in found), region_names)),
-        departments=_pairs(
-            [row for row, _dep in with_department], _codes((dep for _row, dep in with_department), department_codes)
-        ),
-        partners=_pairs([position[value] for value in project_ids], _codes(partners, partner_ids)),
+        authorities=_pairs(rows_of, code_all[found_all], len(authority_codes)),
+        regions=_pairs(rows_of, region_all[found_all], len(region_names)),
+        departments=_pairs(rows_of[with_department], department_all[found_all][with_department], len(department_codes)),
+        partners=_pairs(_joined(rows), _joined(values), len(partner_ids)),
         orders={},
         countries=countries,
         continents=continents,
         kinds=kinds,
         statuses=statuses,
         theme_slugs=theme_slugs,
-        authority_codes=authority_codes,
+        authority_codes=np.asarray(authority_codes, dtype=str),
         region_names=region_names,
         department_codes=department_codes,
-        partner_ids=partner_ids,
+        partner_ids=np.asarray(partner_ids, dtype=np.int64),
     )
     for name, column in ORDERINGS.items():
         ordered = Project.objects.order_by(column, "pk").values_list("pk", flat=True)
-        found_order = np.fromiter(ordered.iterator(chunk_size=10_000), dtype=np.int64)
+        found_order = np.fromiter(ordered.iterator(chunk_size=BATCH), dtype=np.int64)
         index.orders[name] = np.searchsorted(pk, found_order).astype(np.int32)
     return index
 
 
-def _columns(rows) -> tuple[list, list]:
-    first, second = [], []
-    for one, two in rows.iterator(chunk_size=10_000):
-        first.append(one)
-        second.append(two)
-    return first, second
+def _joined(arrays: list[np.ndarray], dtype=np.int32) -> np.ndarray:
+    return np.concatenate(arrays) if arrays else np.zeros(0, dtype=dtype)
 
 
 @dataclass
@@ -337,7 +434,7 @@ class Tally:
     """Counts over many values (tens of thousands of authorities): kept as an array, of which
     only the largest are ever read; a Counter of every value cost more than the search."""
 
-    def __init__(self, counts: np.ndarray, labels: list):
+    def __init__(self, counts: np.ndarray, labels: np.ndarray):
         self.counts, self.labels = counts, labels
 
     def __len__(self) -> int:
@@ -348,7 +445,7 @@ class Tally:
         if len(found) > number:
             found = found[np.argpartition(-self.counts[found], number)[:number]]
         ordered = sorted(found.tolist(), key=lambda code: (-int(self.counts[code]), code))
-        return [(self.labels[code], int(self.counts[code])) for code in ordered]
+        return list(zip(self.labels[ordered].tolist(), self.counts[ordered].tolist(), strict=True))
 
 
 def _counter(counts: np.ndarray, labels: list) -> Counter:

@@ -208,7 +208,7 @@ def test_a_search_waits_for_the_process_that_builds_instead_of_building_again(ge
     cache.delete(key)
     atlas_index._current = None
     cache.add(key + ":building", 1, 60)  # another process has started building
-    threading.Timer(0.3, lambda: cache.set(key, ready)).start()
+    threading.Timer(0.3, lambda: atlas_index.store(key, ready)).start()
     monkeypatch.setattr(atlas_index, "build", lambda version: pytest.fail("built a second time"))
     assert atlas_search.find(QueryDict("")).count == ready.size
 
@@ -229,3 +229,37 @@ def test_a_failed_build_does_not_leave_the_others_waiting(generated, monkeypatch
     started = time.monotonic()
     assert atlas_search.find(QueryDict("")).count == Project.objects.count()
     assert time.monotonic() - started < atlas_index.WAIT_SECONDS  # it did not wait for the failed one
+
+
+def test_the_index_goes_through_the_cache_in_pieces_and_comes_back_the_same(generated, monkeypatch):
+    from django.core.cache import cache
+
+    monkeypatch.setattr(atlas_index, "PIECE_BYTES", 4096)  # many pieces, the last one short
+    version = atlas_index.version()
+    built = atlas_index.build(version)
+    key = atlas_index.INDEX_KEY + "pieces"
+    atlas_index.store(key, built)
+    assert cache.get(key + ":1") is not None
+    loaded = atlas_index.load(key)
+    for query in queries(generated):
+        params = QueryDict(query)
+        atlas_index._current = built
+        expected = atlas_search.find(params)
+        atlas_index._current = loaded
+        found = atlas_search.find(params)
+        assert (found.ids(), found.facets()) == (expected.ids(), expected.facets()), query
+
+
+def test_an_index_with_a_piece_lost_from_the_cache_is_built_again(generated, monkeypatch):
+    from django.core.cache import cache
+
+    monkeypatch.setattr(atlas_index, "PIECE_BYTES", 4096)
+    version = atlas_index.version()
+    key = atlas_index.INDEX_KEY + version
+    atlas_index.store(key, atlas_index.build(version))
+    cache.delete(key + ":2")  # evicted
+    assert atlas_index.load(key) is None
+    atlas_index._current = None
+    found = atlas_search.find(QueryDict("continent=afrique")).ids()
+    assert sorted(found) == sorted(atlas_search.search(QueryDict("continent=afrique")).values_list("pk", flat=True))
+    assert atlas_index.load(key) is not None  # kept whole again for the other processes
