@@ -40,6 +40,8 @@ SEARCHES = [
     {"continent": "afrique", "theme": "eau-assainissement"},
     {"region": "84", "status": "ongoing", "ordering": "-start_year"},
     {"q": "eau potable"},
+    {"q": "coopération"},  # a word every project has
+    {"q": "eau", "continent": "afrique"},
     {"year": "2015", "kind": "twinning"},
     {"bbox": "-18,4,16,28", "theme": "education-jeunesse"},
     {"department": "69", "offset": "20"},
@@ -115,8 +117,8 @@ def measure(projects: int) -> dict:
     )
     figures = {"generate_s": time.perf_counter() - started}
 
-    started = time.perf_counter()
-    atlas_index.current()
+    started = time.perf_counter()  # the worker built it when the generation committed: again, timed
+    atlas_index.build("timed")
     figures["index_build_s"] = time.perf_counter() - started
     memory = _fresh("builder")
     figures["index_build_peak_mb"] = memory["after"] - memory["before"]

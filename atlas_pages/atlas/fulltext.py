@@ -5,7 +5,9 @@ authorities) folded (lower case, no accents: what PostgreSQL's ``unaccent`` does
 French stems by Snowball's algorithm, the one PostgreSQL's ``french`` configuration uses. A
 query goes through the same steps, so "coopération" finds "cooperations" and "eaux" finds
 "eau". The stems are computed in Python, so that SQLite and PostgreSQL find the same projects;
-each database indexes them with its own full-text index, maintained on write by the database:
+the search index (``index.Words``) holds each stem's projects for the searches, and each
+database indexes them with its own full-text index, maintained on write by the database, for
+the SQL search (``search.search``: the GeoJSON without zoom, and the tests' reference):
 
 - PostgreSQL: a GIN index on ``to_tsvector('simple', search_stems)`` (already stemmed: the
   ``simple`` configuration only splits words);
@@ -53,24 +55,27 @@ def terms(query: str) -> list[str]:
     return list(dict.fromkeys(stems(query).split()))
 
 
-def having_words(qs: QuerySet, query: str) -> QuerySet:
-    """``qs`` narrowed to the projects whose text has every word of ``query``. The stems are
-    ``\\w+`` only and go as a parameter: nothing of the query is written into the SQL."""
-    wanted = terms(query)
-    if not wanted:
-        return qs
-    if _vendor(qs) == "postgresql":
-        found = RawSQL(  # noqa: S611 — a constant statement, the words as a parameter
+def _matching(vendor: str, wanted: list[str]) -> tuple[str, list[str]]:
+    """The statement that selects the ids of the projects having every stem of ``wanted``. The
+    stems are ``\\w+`` only and go as a parameter: nothing of the query is written into the SQL."""
+    if vendor == "postgresql":
+        return (
             "SELECT id FROM atlas_pages_project "
             "WHERE to_tsvector('simple', search_stems) @@ plainto_tsquery('simple', %s)",
             [" ".join(wanted)],
         )
-    else:
-        found = RawSQL(  # noqa: S611 — a constant statement, the words as a parameter
-            "SELECT rowid FROM atlas_pages_project_fts WHERE atlas_pages_project_fts MATCH %s",
-            [" ".join(f'"{term}"' for term in wanted)],
-        )
-    return qs.filter(pk__in=found)
+    return (
+        "SELECT rowid FROM atlas_pages_project_fts WHERE atlas_pages_project_fts MATCH %s",
+        [" ".join(f'"{term}"' for term in wanted)],
+    )
+
+
+def having_words(qs: QuerySet, query: str) -> QuerySet:
+    """``qs`` narrowed to the projects whose text has every word of ``query``."""
+    wanted = terms(query)
+    if not wanted:
+        return qs
+    return qs.filter(pk__in=RawSQL(*_matching(_vendor(qs), wanted)))  # noqa: S611 — constant SQL
 
 
 def _vendor(qs: QuerySet) -> str:

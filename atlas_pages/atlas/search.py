@@ -262,8 +262,8 @@ def find(params) -> Found:
     if data.get("bbox"):
         mask &= index.inside(data["bbox"])
     if data.get("q"):
-        texts = fulltext.having_words(Project.objects.all(), data["q"])
-        mask &= index.positions(texts.values_list("pk", flat=True).order_by())
+        for stem in fulltext.terms(data["q"]):  # every word
+            mask &= index.words.having(stem, index.size)
     ordering = data.get("ordering")
     return Found(index, mask, ordering[0] if ordering else None)
 

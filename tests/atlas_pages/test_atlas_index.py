@@ -263,3 +263,10 @@ def test_an_index_with_a_piece_lost_from_the_cache_is_built_again(generated, mon
     found = atlas_search.find(QueryDict("continent=afrique")).ids()
     assert sorted(found) == sorted(atlas_search.search(QueryDict("continent=afrique")).values_list("pk", flat=True))
     assert atlas_index.load(key) is not None  # kept whole again for the other processes
+
+
+def test_positions_keep_the_ids_it_has_in_any_order_and_leave_out_the_others(generated):
+    index = atlas_index.current()
+    first, last = int(index.pk[0]), int(index.pk[-1])
+    mask = index.positions([last + 1000, first, 0, last, last + 1])
+    assert index.ids(mask.nonzero()[0]) == [first, last]
