@@ -76,6 +76,25 @@ def builder_memory() -> None:
     print(json.dumps({"before": before, "after": peak_rss_mb()}))
 
 
+def pdf_export() -> None:
+    """In a fresh process, as the worker that makes a member's export: the PDF of every project
+    of the Atlas, its time and the process's peak RSS (all of it: the target is the worker's)."""
+    from extranet.exports import make_export_file
+    from extranet.models import AtlasExport
+    from tests.factories import MemberFactory
+
+    member = MemberFactory(username="bench-pdf", email="bench-pdf@example.org", groups=["collectivites"])
+    item = AtlasExport.objects.create(owner=member, query="", project_count=atlas_search.find(QueryDict("")).count)
+    started = time.perf_counter()
+    make_export_file(item)
+    seconds = time.perf_counter() - started
+    item.refresh_from_db()
+    assert item.status == AtlasExport.Status.READY and item.progress == 100, item.status
+    print(json.dumps({"seconds": seconds, "peak": peak_rss_mb(), "bytes": item.file.size}))
+    item.file.delete()
+    member.delete()
+
+
 def _fresh(mode: str) -> dict:
     root = Path(__file__).resolve().parent.parent
     result = subprocess.run(  # noqa: S603 — our own interpreter and module
@@ -163,6 +182,8 @@ def measure(projects: int) -> dict:
             render_pdf(QueryDict("continent=afrique"), "country", ids=chosen)
             timings.append(time.perf_counter() - started)
         figures["pdf_500_s"] = p50(timings)
+        export = _fresh("pdf")
+        figures["pdf_all_s"], figures["pdf_all_peak_mb"] = export["seconds"], export["peak"]
 
     started = time.perf_counter()
     ids = atlas_search.find(QueryDict("continent=afrique")).ids()
@@ -178,6 +199,8 @@ if __name__ == "__main__":
         worker_memory()
     elif sys.argv[1] == "builder":
         builder_memory()
+    elif sys.argv[1] == "pdf":
+        pdf_export()
     else:
         call_command("migrate", verbosity=0, interactive=False)
         print(json.dumps(measure(int(sys.argv[1]))))

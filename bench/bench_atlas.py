@@ -106,4 +106,10 @@ def run() -> list[Row]:
                     ok=small["pdf_500_s"] < 3,
                 )
             )
+        if "pdf_all_s" in small:
+            label = f"Atlas ({database}, {sizes[0]:,}): PDF export of every project (background)"
+            rows.append(Row(f"{label}, time", small["pdf_all_s"], "s", "< 30 s", ok=small["pdf_all_s"] < 30))
+            rows.append(
+                Row(f"{label}, peak RSS", small["pdf_all_peak_mb"], "MB", "< 300 MB", ok=small["pdf_all_peak_mb"] < 300)
+            )
     return rows

@@ -431,6 +431,7 @@ class ExportOut(Schema):
     query: str = Field(description="The filters that made the export, as a query string")
     filters: list[FilterOut] = Field(description="The same filters, in words")
     status: str = Field(description="pending, ready or failed")
+    progress: int = Field(description="How much of the PDF is made, in percent (100 once ready)")
     project_count: int
     scope: str
     created_at: datetime
@@ -461,6 +462,7 @@ def _export_out(request: HttpRequest, item) -> dict:
         "query": item.query,
         "filters": [{"label": label, "value": value} for label, value in exports.filters_of(item)],
         "status": item.status,
+        "progress": item.progress,
         "project_count": item.project_count,
         "scope": item.scope,
         "created_at": item.created_at,
@@ -494,7 +496,13 @@ def create_export(request: HttpRequest, payload: ExportIn):
     return Status(201 if item.status == item.Status.READY else 202, _export_out(request, item))
 
 
-@router.get("/me/exports/{export_id}/", response=ExportOut, summary="One of my saved exports", auth=member_auth)
+@router.get(
+    "/me/exports/{export_id}/",
+    response=ExportOut,
+    summary="One of my saved exports (its progress while it is made)",
+    auth=member_auth,
+    url_name="export_detail",
+)
 def get_export(request: HttpRequest, export_id: int):
     return _export_out(request, exports.export(member(request), export_id))
 

@@ -75,17 +75,27 @@ def keep_export(owner: User, params, scope: str = "country", ids: list[int] | No
 
 
 def make_export_file(item: AtlasExport) -> None:
-    """Renders the export's PDF and keeps it with the export; a failure marks it failed."""
+    """Renders the export's PDF and keeps it with the export; a failure marks it failed. The
+    export's ``progress`` follows the rendering (the page and the API show it)."""
+    shown = {"percent": item.progress}
+
+    def progress(done: int, total: int) -> None:
+        percent = min(99, done * 100 // total) if total else 99  # 100: kept, downloadable
+        if percent > shown["percent"]:
+            shown["percent"] = percent
+            AtlasExport.objects.filter(pk=item.pk).update(progress=percent)
+
     try:
-        pdf = atlas_pdf.render_pdf(QueryDict(item.query), item.scope)
+        pdf = atlas_pdf.render_pdf(QueryDict(item.query), item.scope, progress=progress)
     except Exception:
         logger.exception("Atlas export %s failed", item.pk)
         AtlasExport.objects.filter(pk=item.pk).update(status=AtlasExport.Status.FAILED, finished_at=timezone.now())
         raise
     item.file.save(f"atlas-cncd-{item.pk}.pdf", ContentFile(pdf), save=False)
     item.status = AtlasExport.Status.READY
+    item.progress = 100
     item.finished_at = timezone.now()
-    item.save(update_fields=["file", "status", "finished_at"])
+    item.save(update_fields=["file", "status", "progress", "finished_at"])
 
 
 def ready_context(export_id: int) -> dict:

@@ -267,6 +267,7 @@ class AtlasExport(models.Model):
     scope = models.CharField(_("grouped"), max_length=10, choices=Scope.choices, default=Scope.COUNTRY)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
     project_count = models.PositiveIntegerField(_("number of projects"), default=0)
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
     file = models.FileField(_("PDF"), upload_to="atlas-exports/%Y/%m/", storage=private_storage, blank=True)
     created_at = models.DateTimeField(_("asked at"), auto_now_add=True)
     finished_at = models.DateTimeField(_("ready at"), null=True, blank=True)

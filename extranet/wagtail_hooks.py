@@ -368,4 +368,4 @@ def keep_large_atlas_export(user, params, scope, ids) -> dict:
     from extranet.exports import keep_export
 
     item = keep_export(user, params, scope, ids=ids)
-    return {"id": item.pk, "status": item.status, "project_count": item.project_count}
+    return {"id": item.pk, "status": item.status, "progress": item.progress, "project_count": item.project_count}

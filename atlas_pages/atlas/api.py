@@ -236,6 +236,7 @@ def projects_geojson(request: HttpRequest, filters: Query[ProjectQuery], map_que
 class ExportAcceptedOut(Schema):
     id: int = Field(description="The export, followed at /api/me/exports/{id}/")
     status: str = Field(description="pending, ready or failed")
+    progress: int = Field(0, description="How much of the PDF is made, in percent: follow it at /api/me/exports/{id}/")
     project_count: int
     detail: str
 

@@ -1,14 +1,22 @@
 """“Exporter les résultats en pdf”: the Atlas search results as a PDF, by country or by continent.
 
-A title page (the filters used, the date, the counts), then the projects grouped by continent
-and country, and within a country by French local authority; page numbers in the footer.
-Rendered by WeasyPrint from an HTML template, in French.
+A title page (the State's logo block, the filters used, the date, the counts), then the projects
+grouped by continent and country, and within a country by French local authority; the date and
+page numbers in the footer. Rendered by WeasyPrint from an HTML template, in French, in Marianne.
+
+WeasyPrint lays a whole document out in memory, and its cost per page grows with the document:
+the projects are rendered in parts of ``PART_PROJECTS`` (headings repeated "(suite)" where a
+group goes on), each part its own document numbered from where the previous one ended, and the
+parts are joined by pypdf. Memory stays that of one part, whatever the export's size.
 """
 
 import datetime as dt
+import gc
+import io
 import logging
 from collections import defaultdict
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, replace
 
 from django.conf import settings
 from django.template.loader import render_to_string
@@ -20,6 +28,7 @@ from atlas_pages.atlas.fulltext import folded
 from atlas_pages.atlas.geography import CONTINENT_LABELS, departments, regions
 from atlas_pages.atlas.models import Country, Project
 from atlas_pages.core.countries import country_name
+from atlas_pages.core.pdf_brand import FONT_FAMILY, brand_css
 from atlas_pages.core.themes import LABELS as THEME_LABELS
 
 #: Above this many projects the PDF is made in the background and the member told when ready:
@@ -27,6 +36,8 @@ from atlas_pages.core.themes import LABELS as THEME_LABELS
 IMMEDIATE_LIMIT = settings.CNCD_PDF_IMMEDIATE_LIMIT
 #: A kept export is named by its filters, within this many characters.
 TITLE_MAX = 255
+#: Projects per rendered part (see above).
+PART_PROJECTS = 400
 
 logger = logging.getLogger(__name__)
 
@@ -35,6 +46,7 @@ logger = logging.getLogger(__name__)
 class AuthorityGroup:
     name: str
     projects: list[dict] = field(default_factory=list)
+    continued: bool = False  # began in an earlier part
 
 
 @dataclass
@@ -43,6 +55,7 @@ class CountryGroup:
     name: str
     authorities: list[AuthorityGroup] = field(default_factory=list)
     count: int = 0
+    continued: bool = False
 
 
 @dataclass
@@ -51,6 +64,7 @@ class ContinentGroup:
     name: str
     countries: list[CountryGroup] = field(default_factory=list)
     count: int = 0
+    continued: bool = False
 
 
 def describe_filters(params) -> list[tuple[str, str]]:
@@ -123,33 +137,106 @@ def meta_line(row: dict, statuses: dict) -> str:
     return " · ".join(parts)
 
 
+def parts(groups: list[ContinentGroup], size: int) -> Iterator[list[ContinentGroup]]:
+    """The groups cut into parts of ``size`` projects at most, in order; a group cut in two
+    appears in both parts, marked ``continued`` in the later one (its count stays the whole's)."""
+    flat = [
+        (continent, country, authority, project)
+        for continent in groups
+        for country in continent.countries
+        for authority in country.authorities
+        for project in authority.projects
+    ]
+    seen: set[int] = set()  # the groups of earlier parts
+    for start in range(0, len(flat), size):
+        part: list[ContinentGroup] = []
+        last: tuple = (None, None, None)
+        for continent, country, authority, project in flat[start : start + size]:
+            if continent is not last[0]:
+                continent_part = replace(continent, countries=[], continued=id(continent) in seen)
+                part.append(continent_part)
+            if country is not last[1]:
+                country_part = replace(country, authorities=[], continued=id(country) in seen)
+                continent_part.countries.append(country_part)
+            if authority is not last[2]:
+                authority_part = replace(authority, projects=[], continued=id(authority) in seen)
+                country_part.authorities.append(authority_part)
+            authority_part.projects.append(project)
+            last = (continent, country, authority)
+        seen.update(id(group) for item in flat[start : start + size] for group in item[:3])
+        yield part
+
+
+def projects_in(part: list[ContinentGroup]) -> int:
+    return sum(
+        len(authority.projects)
+        for continent in part
+        for country in continent.countries
+        for authority in country.authorities
+    )
+
+
 def render_pdf(
-    params, scope: str = "country", *, ids: list[int] | None = None, when: dt.datetime | None = None
+    params,
+    scope: str = "country",
+    *,
+    ids: list[int] | None = None,
+    when: dt.datetime | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> bytes:
-    """The PDF of the search ``params`` (already validated), in French."""
+    """The PDF of the search ``params`` (already validated), in French. ``progress(done, total)``
+    is told after each part (projects rendered so far, projects in all)."""
+    import pikepdf
     from weasyprint import HTML
 
     if ids is None:
         ids = atlas_search.find(params).ids()
+    total = len(ids)
     with translation.override(settings.LANGUAGE_CODE):
         rows = atlas_search.summary_rows(ids)
         statuses = {"planned": _("Planned"), "ongoing": _("Ongoing"), "completed": _("Completed")}
         for row in rows:
             row["meta"] = meta_line(row, statuses)
         groups = group(rows, scope)
-        html = render_to_string(
-            "atlas_pages/pdf/projects.html",
-            {
-                "groups": groups,
-                "scope": scope,
-                "filters": describe_filters(params),
-                "count": len(rows),
-                "country_count": sum(len(continent.countries) for continent in groups),
-                "continent_count": len([continent for continent in groups if continent.slug]),
-                "generated_at": when or timezone.localtime(),
-            },
-        )
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+        context = {
+            "scope": scope,
+            "filters": describe_filters(params),
+            "count": total,
+            "country_count": sum(len(continent.countries) for continent in groups),
+            "continent_count": len([continent for continent in groups if continent.slug]),
+            "generated_at": when or timezone.localtime(),
+            "brand_css": brand_css(),
+            "font_family": FONT_FAMILY,
+        }
+        del rows
+
+        def rendered(document: dict, first_page: int, whole: bool):
+            html = render_to_string(
+                "atlas_pages/pdf/projects.html", {**context, **document, "whole": whole, "first_page": first_page}
+            )
+            return HTML(string=html, base_url=str(settings.BASE_DIR)).render()
+
+        cut = list(parts(groups, PART_PROJECTS))
+        if len(cut) <= 1:  # one document: its pages say "Page n / total"
+            pdf = rendered({"cover": True, "groups": cut[0] if cut else []}, 0, whole=True).write_pdf()
+            if progress:
+                progress(total, total)
+            return pdf
+        joined = pikepdf.new()
+        pages = done = 0
+        for document in [{"cover": True, "groups": []}, *({"groups": part} for part in cut)]:
+            made = rendered(document, pages + 1, whole=False)  # the number of its first page
+            pages += len(made.pages)
+            part_pdf = pikepdf.open(io.BytesIO(made.write_pdf()))
+            del made
+            gc.collect()  # WeasyPrint's boxes hold cycles: free one part's before the next
+            joined.pages.extend(part_pdf.pages)
+            done += projects_in(document["groups"])
+            if progress:
+                progress(done, total)
+        output = io.BytesIO()
+        joined.save(output, compress_streams=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
+    return output.getvalue()
 
 
 def export_title(params) -> str:

@@ -7,6 +7,7 @@ import re
 import pytest
 from django.core import mail
 from django.test import Client
+from django.urls import reverse
 from pypdf import PdfReader
 
 from atlas_pages.atlas import pdf as atlas_pdf
@@ -90,3 +91,80 @@ def test_large_exports_are_made_in_the_background_for_members(client, atlas, mon
     assert stranger.get(f"/api/me/exports/{export.pk}/pdf").status_code == 404
     assert stranger.get(f"/api/me/exports/{export.pk}/").status_code == 404
     assert client.get(f"/api/me/exports/{export.pk}/pdf").status_code == 401
+
+
+def _fonts(reader: PdfReader) -> set[str]:
+    names = set()
+    for page in reader.pages:
+        for font in (page["/Resources"].get("/Font") or {}).values():
+            names.add(str(font.get_object()["/BaseFont"]).split("+")[-1])
+    return names
+
+
+def test_the_pdf_carries_the_state_logo_block_and_the_marianne_typeface(client, atlas):  # noqa: F811
+    response = client.get("/api/atlas/projects.pdf?country=SN")
+    reader = PdfReader(io.BytesIO(response.content))
+    cover = reader.pages[0].extract_text()
+    assert "RÉPUBLIQUE" in cover and "FRANÇAISE" in cover  # the block's name, as the site writes it
+    assert {"Marianne", "Marianne-Bold"} <= _fonts(reader)  # regular and bold, embedded
+    assert not any("DejaVu" in name for name in _fonts(reader))
+    footer = reader.pages[-1].extract_text()
+    assert "Atlas de la coopération décentralisée — CNCD —" in footer  # with the export's date
+
+
+def test_a_large_pdf_is_made_in_parts_numbered_as_one_with_groups_marked_continued(atlas, monkeypatch):  # noqa: F811
+    from django.http import QueryDict
+
+    monkeypatch.setattr(atlas_pdf, "PART_PROJECTS", 2)
+    told = []
+    content = atlas_pdf.render_pdf(QueryDict("scope=continent"), "continent", progress=lambda *done: told.append(done))
+    reader = PdfReader(io.BytesIO(content))
+    texts = [re.sub(r"[ \t]+", " ", page.extract_text()) for page in reader.pages]
+    text = "\n".join(texts)
+    assert [number for page in texts for number in re.findall(r"Page (\d+)", page)] == [
+        str(number) for number in range(1, len(texts) + 1)
+    ]
+    assert text.count("Résultats de la recherche par continent") == 1  # one cover
+    for project in (atlas.p1, atlas.p2, atlas.p3, atlas.p4, atlas.p5):
+        assert text.count(project.title) == 1
+    assert "Sénégal (3) (suite)" in text  # three projects: cut after two
+    assert "Afrique — 3 projets (suite)" in text
+    assert "Asie — 1 projet (suite)" not in text
+    assert told == [(0, 5), (2, 5), (4, 5), (5, 5)]  # the cover, then each part
+
+
+def test_a_background_export_shows_its_progress_on_the_page_and_in_the_api(atlas, monkeypatch):  # noqa: F811
+    from extranet import exports
+
+    monkeypatch.setattr(atlas_pdf, "PART_PROJECTS", 2)
+    member = MemberFactory(username="suivi", email="suivi@example.org", groups=["collectivites"])
+    member_client = Client()
+    member_client.force_login(member)
+    pending = AtlasExport.objects.create(owner=member, query="continent=afrique", project_count=3, progress=40)
+    page = member_client.get(reverse("extranet:exports")).content.decode()
+    assert f'<progress id="export-progress-{pending.pk}" max="100" value="40">' in page
+    api = member_client.get(f"/api/me/exports/{pending.pk}/").json()
+    assert (api["status"], api["progress"]) == ("pending", 40)
+
+    seen = []  # the export's progress in the database, each time the rendering tells it
+    monkeypatch.setattr(
+        atlas_pdf,
+        "render_pdf",
+        _spy(atlas_pdf.render_pdf, lambda: seen.append(AtlasExport.objects.get(pk=pending.pk).progress)),
+    )
+    exports.make_export_file(pending)
+    assert seen == [40, 66, 99]  # the cover (0 %: not below what was shown), 2 of 3, 3 of 3
+    done = member_client.get(f"/api/me/exports/{pending.pk}/").json()
+    assert (done["status"], done["progress"]) == ("ready", 100)
+    assert "<progress" not in member_client.get(reverse("extranet:exports")).content.decode()
+
+
+def _spy(render, look):
+    def rendered(*args, progress=None, **kwargs):
+        def told(done, total):
+            progress(done, total)
+            look()
+
+        return render(*args, progress=told, **kwargs)
+
+    return rendered
