@@ -88,3 +88,15 @@ def test_no_decision_letter_before_the_decision(people, call):
     dossier = post(people.lyon, "/api/dossiers/", {"call_id": call.pk, **COMPLETE}).json()
     response = people.lyon.get(f"/api/dossiers/{dossier['id']}/decision-letter.pdf")
     assert response.status_code == 409 and response.json()["detail"] == "Le dossier n’a pas encore été décidé."
+
+
+def test_the_procedures_pdfs_carry_the_state_logo_block_in_marianne(people, decided):
+    response = people.lyon_colleague.get(f"/api/dossiers/{decided['id']}/decision-letter.pdf")
+    reader = PdfReader(io.BytesIO(response.content))
+    assert reader.pages[0].extract_text().startswith("RÉPUBLIQUE\nFRANÇAISE")
+    fonts = {
+        str(font.get_object()["/BaseFont"]).split("+")[-1]
+        for page in reader.pages
+        for font in (page["/Resources"].get("/Font") or {}).values()
+    }
+    assert "Marianne" in fonts and not any("DejaVu" in name for name in fonts)
