@@ -157,18 +157,21 @@ def validate_member_details(group_slug: str, details: dict[str, Any]) -> dict[st
 
 
 def _check_against_the_atlas(cleaned: dict[str, Any], errors: dict[str, list]) -> None:
-    """A local authority is named by its official code in the Atlas, once the Atlas has them;
-    its name then fills the organisation."""
-    from atlas_pages.models import FrenchAuthority
+    """A local authority is named by its official code (INSEE code, SIREN or SIRET, R + a
+    région's code, D + a département's), checked against the official list; its name then
+    fills the organisation, and the code is kept as the Atlas writes it."""
+    from atlas_pages.atlas import official
 
-    authority = FrenchAuthority.objects.filter(code=cleaned["organisation_code"]).only("name").first()
-    if authority is not None:
-        if not cleaned.get("organisation"):
-            cleaned["organisation"] = authority.name
-    elif FrenchAuthority.objects.exists():
+    authority = official.find(cleaned["organisation_code"])
+    if authority is None:
         errors.setdefault("organisation_code", []).append(
-            _("No local authority has this official code in the Atlas: check it, or write to the DAECT.")
+            _("No French local authority has this official code (%(source)s): check it, or write to the DAECT.")
+            % {"source": official.SOURCE}
         )
+        return
+    cleaned["organisation_code"] = authority.atlas_code
+    if not cleaned.get("organisation"):
+        cleaned["organisation"] = authority.name
 
 
 def create_registration(user: User, data: dict[str, Any]) -> MemberProfile:

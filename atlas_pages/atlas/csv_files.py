@@ -25,6 +25,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from atlas_pages.atlas import index as atlas_index
+from atlas_pages.atlas import official
 from atlas_pages.atlas.models import Country, FrenchAuthority, PartnerAuthority, Project, point
 from atlas_pages.core.taxonomy import Theme
 
@@ -223,6 +224,17 @@ def _parse_authority(row: dict, context: _Context):
     if code in context.seen_codes:
         raise RowError("code", _("The code %(code)s appears twice in the file.") % {"code": code})
     context.seen_codes.add(code)
+    listed = official.find(code)
+    if listed is None or listed.atlas_code != code.upper():
+        raise RowError(
+            "code",
+            _(
+                "Unknown official code “%(code)s”: give the INSEE code of a commune, the SIREN of an "
+                "intercommunality, or R or D and the code of a region or a department (%(source)s)."
+            )
+            % {"code": code, "source": official.SOURCE},
+        )
+    code = listed.atlas_code
     values = {
         "kind": _choice(row, "kind", FrenchAuthority.Kind.values),
         "name": _text(row, "name", required=True),
@@ -230,6 +242,12 @@ def _parse_authority(row: dict, context: _Context):
         "department": _text(row, "department", max_length=100),
         "department_code": _text(row, "department_code", max_length=3),
     }
+    if values["kind"] != listed.atlas_kind:
+        raise RowError(
+            "kind",
+            _("The official list has %(code)s as a %(kind)s.")
+            % {"code": code, "kind": FrenchAuthority.Kind(listed.atlas_kind).label},
+        )
     latitude, longitude = _coordinates(row, "latitude", "longitude")
     values["location"] = point(latitude, longitude)
 

@@ -1,8 +1,9 @@
 """A realistic, reproducible Atlas dataset: ``manage.py atlas_generate`` and ``load_demo``.
 
-Real country codes and names (pycountry), real French regions and departments, plausible
-coordinates inside each country's bounding box; authority names and projects are invented
-from a fixed vocabulary. The same seed always gives the same dataset.
+Real country codes and names (pycountry), real French local authorities (régions,
+départements, and communes and intercommunalities drawn from the official list, ``official``),
+plausible coordinates inside each country's bounding box; partner authorities and projects are
+invented from a fixed vocabulary. The same seed always gives the same dataset.
 """
 
 import random
@@ -12,6 +13,7 @@ from decimal import Decimal
 from django.db import connection, transaction
 
 from atlas_pages.atlas import index as atlas_index
+from atlas_pages.atlas import official
 from atlas_pages.atlas.fulltext import stems
 from atlas_pages.atlas.geography import REGION_CAPITALS, departments, regions
 from atlas_pages.atlas.models import (
@@ -33,15 +35,6 @@ CORE_COUNTRIES = [
     "IN", "US", "MX", "CL", "UA", "MD", "HU", "CZ", "BE", "PT", "GR", "AR", "PE", "CO", "NI", "BO", "KM", "DJ",
 ]  # fmt: skip
 
-COMMUNE_START = ["Saint-", "Sainte-", "Le ", "La ", "Les ", "", "", "", "", ""]
-COMMUNE_ROOT = [
-    "Mont", "Bel", "Val", "Font", "Beau", "Cler", "Mar", "Roche", "Champ", "Bois", "Pont", "Château", "Ver",
-    "Lan", "Bour", "Mou", "Aub", "Cha", "Ro", "Sau", "Ber", "Vil", "Gra", "Lor", "Mer", "Pra",
-]  # fmt: skip
-COMMUNE_END = [
-    "ville", "court", "mont", "bourg", "lieu", "ac", "ières", "eaux", "champ", "ignac", "ay", "ey", "ans", "onne",
-]  # fmt: skip
-RIVERS = ["Loire", "Seine", "Marne", "Rhône", "Garonne", "Dordogne", "Lot", "Vienne", "Meuse", "Saône", "Oise"]
 SYLLABLES = [
     "ka", "ma", "bou", "ndi", "ta", "sa", "ko", "di", "ba", "lo", "ri", "na", "go", "tou", "mba", "ke", "zi", "la",
     "fa", "dou", "ye", "nga", "wa", "ha", "an", "el", "or", "in", "ve", "qui", "san", "do", "ra", "mi", "to",
@@ -78,13 +71,6 @@ class Generated:
     projects: int
     countries: int
     bourse: int
-
-
-def _commune_name(rng: random.Random) -> str:
-    name = rng.choice(COMMUNE_START) + rng.choice(COMMUNE_ROOT) + rng.choice(COMMUNE_END)
-    if rng.random() < 0.15:
-        name += "-sur-" + rng.choice(RIVERS)
-    return name
 
 
 def _foreign_name(rng: random.Random) -> str:
@@ -155,27 +141,17 @@ def _french_authorities(rng: random.Random, total: int) -> list[FrenchAuthority]
             )
         )
     rows = rows[:total]
-    used_codes = {row.code for row in rows}
-    while len(rows) < total:
-        dep = rng.choice(deps)
+    # Communes and intercommunalities: real ones, from the official list, placed near the
+    # centre of their département.
+    pool = [item for item in official.every(("epci", "commune")) if item.department in by_code]
+    for item in rng.sample(pool, min(max(total - len(rows), 0), len(pool))):
+        dep = by_code[item.department]
         lat, lng = _jitter(rng, dep.lat, dep.lng, 0.25 if not dep.code.startswith("97") else 0.05)
-        if rng.random() < 0.85:
-            kind = FrenchAuthority.Kind.COMMUNE
-            name = _commune_name(rng)
-            code = f"{dep.code}{rng.randint(1, 999 if len(dep.code) == 2 else 99):03d}"[:5]
-        else:
-            kind = FrenchAuthority.Kind.INTERCOMMUNALITY
-            name = rng.choice(["Communauté de communes", "Communauté d’agglomération", "Communauté urbaine"])
-            name += " " + rng.choice(["du Pays de ", "de ", "des Vallées de "]) + _commune_name(rng)
-            code = f"2{rng.randint(0, 99_999_999):08d}"
-        if code in used_codes:
-            continue
-        used_codes.add(code)
         rows.append(
             FrenchAuthority(
-                code=code,
-                kind=kind,
-                name=name,
+                code=item.atlas_code,
+                kind=item.atlas_kind,
+                name=item.name,
                 region=dep.region,
                 department=dep.name,
                 department_code=dep.code,

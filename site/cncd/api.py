@@ -113,6 +113,8 @@ def install_error_handlers(target: NinjaAPI) -> None:
         (HttpError, lambda request, exc: error(request, gettext(exc.message), exc.status_code)),
         (PermissionDenied, lambda request, exc: error(request, gettext("You are not allowed to do this."), 403)),
         (Http404, lambda request, exc: error(request, gettext("Not found."), 404)),
+        # An id beyond what the database stores (SQLite refuses integers over 2^63) names nothing.
+        (OverflowError, lambda request, exc: error(request, gettext("Not found."), 404)),
     ]
     for exception_class, handler in handlers:
         target.add_exception_handler(exception_class, handler)

@@ -118,3 +118,20 @@ def test_generating_over_an_atlas_the_procedures_point_at_is_refused_whole():
         call_command("atlas_generate", projects=10, authorities=30, countries=2)
     assert "fresh database" in str(refused.value) and "load_demo" in str(refused.value)
     assert Project.objects.count() == before and BourseProject.objects.filter(pk=entry.pk).exists()
+
+
+def test_authorities_are_checked_against_the_official_list_naming_the_row_and_column():
+    header = "code,kind,name,region,department,department_code,latitude,longitude\n"
+    rows = [
+        "26198,commune,Montélimar,Auvergne-Rhône-Alpes,Drôme,26,44.56,4.75",
+        "26999,commune,Nulle-part,Auvergne-Rhône-Alpes,Drôme,26,44.5,4.7",  # no such commune
+        "200046977,commune,Métropole de Lyon,Auvergne-Rhône-Alpes,Rhône,69,45.76,4.83",  # an EPCI
+        "R84,region,Auvergne-Rhône-Alpes (région),Auvergne-Rhône-Alpes,,,45.76,4.83",
+    ]
+    result = import_csv("authorities", io.StringIO(header + "\n".join(rows) + "\n"))
+    assert [(fault.line, fault.column) for fault in result.faults] == [(3, "code"), (4, "kind")]
+    assert "« 26999 »" in str(result.faults[0]) and "Etalab" in str(result.faults[0])
+    assert str(result.faults[1]) == "ligne 4, colonne kind : La liste officielle a 200046977 comme Intercommunalité."
+    assert not FrenchAuthority.objects.exists()
+    result = import_csv("authorities", io.StringIO(header + rows[0] + "\n" + rows[3] + "\n"))
+    assert (result.created, result.faults) == (2, [])

@@ -131,3 +131,11 @@ def test_model_validation_error_names_the_field(error_api_client):
     assert response.json()["detail"] == [
         {"field": "email", "loc": ["body", "email"], "type": "invalid", "msg": "Adresse invalide."}
     ]
+
+
+@pytest.mark.parametrize("path", ["/api/calls/{id}/", "/api/newsletter/issues/{id}/", "/api/atlas/projects/{id}/"])
+def test_an_id_beyond_what_the_database_stores_is_a_404_not_a_500(client, path):
+    # Found by the API fuzzing: SQLite refuses an integer over 2^63 (OverflowError).
+    response = client.get(path.format(id=193477488372485330000869851136))
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Introuvable."}

@@ -71,7 +71,8 @@ def test_registration_verification_approval_and_the_padlocked_article(client, st
     user = User.objects.get(username="ines.roux")
     profile = user.member_profile
     assert profile.status == MemberProfile.Status.PENDING
-    assert (profile.organisation, profile.organisation_code, profile.civility) == ("Ville de Lyon", "216901231", "mme")
+    # Lyon's SIREN, kept as the Atlas writes Lyon (its INSEE code): the same authority for every check
+    assert (profile.organisation, profile.organisation_code, profile.civility) == ("Ville de Lyon", "69123", "mme")
     assert profile.newsletter_opt_in is True and profile.terms_accepted_at is not None
     assert not user.groups.exists()
 
@@ -99,7 +100,7 @@ def test_registration_verification_approval_and_the_padlocked_article(client, st
     assert "Inès Roux (ines.roux)" in listing and "Ville de Lyon" in listing
     assert "ines.roux" not in text(staff_client.get("/admin/extranet/memberprofile/?status__exact=pending&groupe=ong"))
     decide = f"/admin/extranet/memberprofile/decide/{profile.pk}/"
-    assert "216901231" in text(staff_client.get(decide))
+    assert "69123" in text(staff_client.get(decide))  # Lyon, whose SIREN was typed
     response = staff_client.post(decide, {"decision": "approve"})
     assert response.status_code == 302
 
@@ -167,7 +168,8 @@ BAD_INPUT = [
     ("first_name", {"first_name": ""}, "Ce champ est obligatoire."),
     ("email", {"email": "pas-une-adresse"}, None),
     ("terms", {"terms": ""}, "Vous devez accepter les conditions d’utilisation pour vous inscrire."),
-    ("organisation", {"organisation": ""}, "Indiquez l’organisme auquel vous appartenez."),
+    # (with an official code, the list names the organisation)
+    ("organisation", {"organisation": "", "organisation_code": ""}, "Indiquez l’organisme auquel vous appartenez."),
     ("organisation_code", {"organisation_code": "Lyon"}, None),
     ("phone", {"phone": "appelez-moi"}, None),
 ]
@@ -216,18 +218,36 @@ def test_headless_bad_input_lists_each_field(client):
     assert not User.objects.filter(username="x").exists()
 
 
-def test_a_local_authority_registers_by_its_official_code_in_the_atlas(client):
-    from atlas_pages.models import FrenchAuthority
-
-    FrenchAuthority.objects.create(code="26113", name="Die", kind="commune", region="Auvergne-Rhône-Alpes")
-    data = {**REGISTRATION, "organisation": "", "organisation_code": "26198"}
+def test_a_local_authority_registers_by_a_code_of_the_official_list(client):
+    data = {**REGISTRATION, "organisation": "", "organisation_code": "26999"}  # no such commune in the Drôme
     response = client.post("/accounts/signup/?groupe=collectivites", data)
     assert response.context["form"].errors["organisation_code"] == [
-        "Aucune collectivité n’a ce code officiel dans l’Atlas : vérifiez-le, ou écrivez à la DAECT."
+        "Aucune collectivité française n’a ce code officiel (Etalab, découpage administratif 6.0.0) : "
+        "vérifiez-le, ou écrivez à la DAECT."
     ]
-    response = client.post("/accounts/signup/?groupe=collectivites", {**data, "organisation_code": "26113"})
+    assert not MemberProfile.objects.exists()
+    response = client.post("/accounts/signup/?groupe=collectivites", {**data, "organisation_code": "26198"})
     assert response.status_code == 302
-    assert MemberProfile.objects.get().organisation == "Die"
+    assert (MemberProfile.objects.get().organisation, MemberProfile.objects.get().organisation_code) == (
+        "Montélimar",  # the name, from the list
+        "26198",
+    )
+
+
+@pytest.mark.parametrize(
+    ("typed", "kept", "name"),
+    [
+        ("200 046 977", "200046977", "Métropole de Lyon"),  # an EPCI by its SIREN
+        ("21260198300016", "26198", "Montélimar"),  # a commune by a SIRET of its own
+        ("r84", "R84", "Auvergne-Rhône-Alpes"),  # a région
+        ("D2A", "D2A", "Corse-du-Sud"),  # a département
+    ],
+)
+def test_every_kind_of_local_authority_is_found_by_its_codes(client, typed, kept, name):
+    data = {**REGISTRATION, "organisation": "", "organisation_code": typed}
+    assert client.post("/accounts/signup/?groupe=collectivites", data).status_code == 302
+    profile = MemberProfile.objects.get()
+    assert (profile.organisation_code, profile.organisation) == (kept, name)
 
 
 def test_a_prefecture_registers_with_its_region(client):
