@@ -66,6 +66,18 @@ class RegistrationView(SignupView):
         group = self.chosen_group()
         if group != "collectivites":
             form.fields.pop("organisation_code", None)
+        else:  # the name offered from the official list as it is typed; choosing it gives the code
+            form.fields["organisation"].widget.attrs.update(
+                {
+                    "data-autocomplete-url": reverse("api:official_authorities"),
+                    "data-autocomplete-code": "id_organisation_code",
+                    "data-autocomplete-label": _("French local authorities"),
+                    "data-autocomplete-found": _("authorities found: use the arrows to choose"),
+                }
+            )
+            form.fields["organisation"].help_text = _(
+                "Type the name of your local authority and choose it from the official list: its code follows."
+            )
         if group == "ambassades":
             form.fields["country"].required = True
         if group == "prefectures":

@@ -16,9 +16,9 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.decorators import decorate_view
 
 from atlas_pages.atlas import index as atlas_index
+from atlas_pages.atlas import official, services
 from atlas_pages.atlas import pdf as atlas_pdf
 from atlas_pages.atlas import search as atlas_search
-from atlas_pages.atlas import services
 from atlas_pages.atlas.models import Country, Project
 from atlas_pages.core import hooks as cncd_hooks
 from atlas_pages.core import throttle
@@ -350,6 +350,58 @@ def list_authorities(request: HttpRequest, filters: Query[AuthorityQuery], pagin
             for item in rows
         ],
     )
+
+
+class OfficialAuthorityQuery(InputSchema):
+    q: str = Field(..., min_length=2, max_length=100, description="Part of the name, accents and case aside")
+    limit: int = Field(10, ge=1, le=30)
+
+
+class OfficialAuthorityOut(Schema):
+    code: str = Field(
+        description="The code as the Atlas and registration write it (R/D + code for régions and départements)"
+    )
+    official_code: str = Field(description="INSEE code (commune, département, région) or SIREN (EPCI)")
+    siren: str = Field(description="SIREN of a commune or an EPCI; empty for régions and départements")
+    name: str
+    kind: str = Field(description="region, department, intercommunality or commune")
+    department: str = Field(description="INSEE code of the département")
+    region: str = Field(description="INSEE code of the région")
+    population: int | None
+
+
+class OfficialAuthorityListOut(Schema):
+    source: str = Field(description="The list and its version")
+    items: list[OfficialAuthorityOut]
+
+
+@router.get(
+    "/atlas/official-authorities/",
+    response=OfficialAuthorityListOut,
+    summary="The official list of French local authorities, by name (what a form offers as it is typed)",
+    auth=None,
+    url_name="official_authorities",
+)
+def official_authorities(request: HttpRequest, filters: Query[OfficialAuthorityQuery]):
+    """Etalab's découpage administratif: names beginning with ``q`` first, then the most
+    populous. Any French local authority, in the Atlas or not (``/atlas/authorities/`` lists
+    those of the Atlas)."""
+    return {
+        "source": official.SOURCE,
+        "items": [
+            {
+                "code": item.atlas_code,
+                "official_code": item.code,
+                "siren": item.siren,
+                "name": item.name,
+                "kind": item.atlas_kind,
+                "department": item.department,
+                "region": item.region,
+                "population": item.population,
+            }
+            for item in official.search(filters.q, filters.limit)
+        ],
+    }
 
 
 @router.get("/bourse/projects/", response=BourseListOut, summary="Bourse-projets: partners sought", auth=None)

@@ -92,3 +92,20 @@ def test_the_database_uses_its_full_text_index():
             "atlas_pages_project_fts_inserted",
             "atlas_pages_project_fts_updated",
         } <= names
+
+
+def test_the_official_list_offers_authorities_as_their_name_is_typed(client):
+    response = client.get("/api/atlas/official-authorities/", {"q": "montelim"})
+    assert response.status_code == 200
+    body = response.json()
+    assert body["source"] == "Etalab, découpage administratif 6.0.0"
+    assert [(item["name"], item["code"], item["kind"]) for item in body["items"]] == [
+        ("Montélimar", "26198", "commune"),  # begins with what was typed
+        ("CA Montélimar Agglomération", "200040459", "intercommunality"),
+    ]
+    assert body["items"][0]["siren"] == "212601983" and body["items"][0]["population"] > 30_000
+    lyon = client.get("/api/atlas/official-authorities/", {"q": "Lyon", "limit": 3}).json()["items"]
+    assert [item["name"] for item in lyon] == ["Lyon", "Lyons-la-Forêt", "Métropole de Lyon"]
+    assert client.get("/api/atlas/official-authorities/", {"q": "auvergne-rh"}).json()["items"][0]["code"] == "R84"
+    response = client.get("/api/atlas/official-authorities/", {"q": "a"})
+    assert response.status_code == 422 and response.json()["detail"][0]["field"] == "q"

@@ -377,6 +377,9 @@ MATRIX = {
     ("GET", "/api/atlas/facets/"): [("facets", "/api/atlas/facets/?kind=project", None, lambda p: 200)],
     ("GET", "/api/atlas/countries/"): [("countries", "/api/atlas/countries/", None, lambda p: 200)],
     ("GET", "/api/atlas/authorities/"): [("authorities", "/api/atlas/authorities/", None, lambda p: 200)],
+    ("GET", "/api/atlas/official-authorities/"): [
+        ("by name", "/api/atlas/official-authorities/?q=lyon", None, lambda p: 200)
+    ],
     ("GET", "/api/bourse/projects/"): [("bourse", "/api/bourse/projects/", None, lambda p: 200)],
     ("GET", "/api/groups/"): [("list", "/api/groups/", None, lambda p: 200)],
     ("GET", "/api/groups/{slug}/"): [("one", "/api/groups/ong/", None, lambda p: 200)],
