@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
+from django.templatetags.static import static
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -26,9 +27,13 @@ FACETS_SHOWN = 8
 
 
 def map_settings() -> dict:
+    """The maps' base map: the countries the site ships (Natural Earth), and the tiles of
+    ``CNCD_MAP_TILES`` over them when the site has a tile server (none by default)."""
+    tiles = getattr(settings, "CNCD_MAP_TILES", "")
     return {
-        "tiles": getattr(settings, "CNCD_MAP_TILES", "https://tile.openstreetmap.org/{z}/{x}/{y}.png"),
-        "attribution": getattr(settings, "CNCD_MAP_ATTRIBUTION", "© OpenStreetMap"),
+        "tiles": tiles,
+        "attribution": getattr(settings, "CNCD_MAP_ATTRIBUTION", "© OpenStreetMap") if tiles else "",
+        "outlines": static("vendor/world-atlas/countries-50m.json"),
     }
 
 

@@ -20,6 +20,11 @@ def test_search_results_on_the_map_and_a_project_sheet(page, atlas):  # noqa: F8
     page.wait_for_selector("[data-atlas-map][data-markers='3']")
     assert page.locator("#atlas-count").inner_text() == "3 projets"
     assert page.locator(".leaflet-marker-icon").count() >= 1  # markers or clusters
+    # The base map is the countries the site ships: no tile server, nothing asked outside.
+    page.wait_for_selector("[data-atlas-map][data-outlines-drawn]")
+    assert int(page.get_attribute("[data-atlas-map]", "data-outlines-drawn")) > 200  # Natural Earth's countries
+    assert page.locator(".leaflet-outlines-pane path").count() > 100
+    assert page.locator(".leaflet-tile").count() == 0
     # On a wide screen the facets sit beside the results, not under the search form.
     results, facets = page.locator("#atlas-results").bounding_box(), page.locator("#atlas-facets").bounding_box()
     assert facets["x"] >= results["x"] + results["width"] - 1 and abs(facets["y"] - results["y"]) < 2

@@ -94,7 +94,10 @@ MIDDLEWARE = [
 # (and the style attributes the DSFR's script sets), map tiles from CNCD_MAP_TILES' host,
 # never framed. The Wagtail admin and the API's docs, which
 # need inline scripts, are left to their own defences (login, X-Frame-Options).
-CNCD_MAP_TILES = env("CNCD_MAP_TILES", default="https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+# No tile server by default: the maps draw the countries the site ships (Natural Earth). A tile
+# server's URL template adds its tiles (e.g. https://tile.openstreetmap.org/{z}/{x}/{y}.png).
+CNCD_MAP_TILES = env("CNCD_MAP_TILES", default="")
+CNCD_MAP_ATTRIBUTION = env("CNCD_MAP_ATTRIBUTION", default="© OpenStreetMap")
 CONTENT_SECURITY_POLICY = {
     "EXCLUDE_URL_PREFIXES": ["/admin/", "/api/docs"],
     "DIRECTIVES": {
@@ -103,7 +106,7 @@ CONTENT_SECURITY_POLICY = {
         # The DSFR's own script sets style attributes (menus, accordions): styles may be inline,
         # scripts never.
         "style-src": ["'self'", "'unsafe-inline'"],
-        "img-src": ["'self'", "data:", "/".join(CNCD_MAP_TILES.split("/")[:3])],
+        "img-src": ["'self'", "data:", *(["/".join(CNCD_MAP_TILES.split("/")[:3])] if CNCD_MAP_TILES else [])],
         "font-src": ["'self'", "data:"],
         "connect-src": ["'self'"],
         "object-src": ["'none'"],

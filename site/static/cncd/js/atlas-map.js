@@ -23,9 +23,31 @@
     });
   }
 
+  // The base map the site ships: Natural Earth's countries (world-atlas), drawn under the
+  // tiles if there are any, alone otherwise (offline, behind a firewall, in the tests).
+  var outlines = {};
+  function outline(element, map) {
+    var url = element.dataset.outlines;
+    outlines[url] = outlines[url] || fetch(url).then(function (response) { return response.json(); });
+    map.createPane("outlines").style.zIndex = 150;  // under the tiles (200) and the markers
+    element.classList.add("cncd-map--outlined");
+    outlines[url].then(function (topology) {
+      var countries = topojson.feature(topology, topology.objects.countries);
+      L.geoJSON(countries, {
+        pane: "outlines",
+        interactive: false,
+        style: { color: "#ffffff", weight: 0.8, fillColor: "#dddddd", fillOpacity: 1 },
+      }).addTo(map);
+      element.dataset.outlinesDrawn = String(countries.features.length);
+    });
+  }
+
   function draw(element) {
-    var map = L.map(element, { scrollWheelZoom: false, worldCopyJump: true });
-    L.tileLayer(element.dataset.tiles, { attribution: element.dataset.attribution, maxZoom: 18 }).addTo(map);
+    var map = L.map(element, { scrollWheelZoom: false, worldCopyJump: true, minZoom: 1, maxZoom: 18 });
+    if (element.dataset.outlines) { outline(element, map); }
+    if (element.dataset.tiles) {  // a tile server, when the site has one (CNCD_MAP_TILES)
+      L.tileLayer(element.dataset.tiles, { attribution: element.dataset.attribution, maxZoom: 18 }).addTo(map);
+    }
     // The view as it is now, for "Save this map" forms (inputs data-map-bbox / data-map-zoom
     // naming this map) and for tests.
     map.on("moveend", function () { remember(element, map); });
