@@ -21,9 +21,12 @@ from dataclasses import dataclass, field, replace
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from atlas_pages.atlas import index as atlas_index
 from atlas_pages.atlas import search as atlas_search
+from atlas_pages.atlas import svgmap
 from atlas_pages.atlas.fulltext import folded
 from atlas_pages.atlas.geography import CONTINENT_LABELS, departments, regions
 from atlas_pages.atlas.models import Country, Project
@@ -198,7 +201,11 @@ def render_pdf(
         for row in rows:
             row["meta"] = meta_line(row, statuses)
         groups = group(rows, scope)
+        index = atlas_index.current()
+        counted = atlas_index.count(index, index.positions(ids))
         context = {
+            "world_map": mark_safe(svgmap.world_svg(counted.country)),  # noqa: S308 — built from numbers and escaped names
+            "france_map": mark_safe(svgmap.france_svg(counted.department)),  # noqa: S308
             "scope": scope,
             "filters": describe_filters(params),
             "count": total,

@@ -168,3 +168,27 @@ def _spy(render, look):
         return render(*args, progress=told, **kwargs)
 
     return rendered
+
+
+def test_the_pdf_maps_where_the_projects_are_in_the_world_and_in_france(client, atlas):  # noqa: F811
+    response = client.get("/api/atlas/projects.pdf?continent=afrique")
+    text, _pages = pdf_text(response)
+    assert "Où sont les projets" in text and "Nombre de projets" in text  # the world map's legend
+    assert "Côté français : les projets par département des collectivités" in text
+
+
+def test_the_world_map_shades_each_country_by_its_projects_and_says_it_in_words():
+    from django.utils import translation
+
+    from atlas_pages.atlas import svgmap
+
+    with translation.override("fr"):
+        world = svgmap.world_svg({"SN": 3, "VN": 250})
+        france = svgmap.france_svg({"69": 4, "35": 1})
+    assert 'aria-label="Carte du monde des projets : 2 pays partenaires, teintés selon leur nombre de projets"' in world
+    assert f'fill="{svgmap.shade(3)}"><title>Sénégal : 3 projets</title>' in world
+    assert f'fill="{svgmap.shade(250)}"><title>Viêt Nam : 250 projets</title>' in world
+    assert f'fill="{svgmap.EMPTY}"><title>Brésil : 0 projet</title>' in world
+    assert svgmap.shade(3) != svgmap.shade(250) != svgmap.EMPTY
+    assert "<title>Rhône : 4 projets</title>" in france and "<title>Ille-et-Vilaine : 1 projet</title>" in france
+    assert france.count("<circle") == 2
