@@ -11,9 +11,12 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.http import QueryDict
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from atlas_pages.atlas import search as atlas_search
+from atlas_pages.atlas import svgmap
 from atlas_pages.atlas.search import BBoxField
 from atlas_pages.core.exceptions import NotFound
 from atlas_pages.editorial import translations
@@ -34,6 +37,7 @@ class MapView:
     bbox: tuple[float, float, float, float]
     url: str  # the Atlas page with the filters and the view ("" without an Atlas page)
     geojson_url: str
+    preview: str = ""  # a small map of the area, its countries shaded by today's projects (SVG)
 
 
 def atlas_url() -> str:
@@ -50,7 +54,21 @@ def view_of(saved: SavedMap, base_url: str) -> MapView:
         bbox=bbox,
         url=f"{base_url}?{saved.query}{separator}{reopen}" if base_url else "",
         geojson_url=f"/api/atlas/projects.geojson?{saved.query}",
+        preview=_preview(saved, bbox),
     )
+
+
+def _preview(saved: SavedMap, bbox: tuple[float, float, float, float]) -> str:
+    """The saved map's area drawn on the server, shaded by the projects its filters find in the
+    Atlas today (from the search index: no query per map)."""
+    try:
+        found = atlas_search.find(QueryDict(saved.query))
+    except ValidationError:  # filters the Atlas no longer knows: the area alone
+        counts = {}
+    else:
+        counts = found.counts().country
+    label = gettext("Preview of the map “%(title)s”") % {"title": saved.title}
+    return mark_safe(svgmap.area_svg(counts, bbox, label))  # noqa: S308 — numbers and escaped names
 
 
 def albums(user: User) -> list[MapAlbum]:

@@ -11,6 +11,7 @@ Each country is a ``<path>`` with a ``<title>`` (its name and its count) and the
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
 import math
 from collections.abc import Mapping
@@ -201,3 +202,53 @@ def france_svg(counts: Mapping[str, int], width: int = 300) -> str:
 def _inside(ring, box) -> bool:
     west, south, east, north = box
     return any(west <= lng <= east and south <= lat <= north for lng, lat in ring)
+
+
+@functools.cache
+def _bounds() -> dict[str, tuple[float, float, float, float]]:
+    """Each country's box (west, south, east, north), as its rings go."""
+    found = {}
+    for shape in shapes():
+        points = [point for ring in shape.rings for point in ring]
+        lngs, lats = [lng for lng, _lat in points], [lat for _lng, lat in points]
+        found[shape.iso2] = (min(lngs), min(lats), max(lngs), max(lats))
+    return found
+
+
+def area_svg(counts: Mapping[str, int], bbox: tuple[float, float, float, float], label: str, width: int = 240) -> str:
+    """A small map of the area ``bbox`` (west, south, east, north; west above east across the
+    date line), its countries shaded by ``counts`` as on the world map: a saved map's preview.
+    Only the countries in the area are drawn."""
+    west, south, east, north = bbox
+    if west > east:
+        east += 360
+    south, north = max(south, SOUTH), min(north, NORTH)
+    if east - west < 0.01 or north - south < 0.01:
+        west, south, east, north = -180.0, SOUTH, 180.0, NORTH
+    middle = math.cos(math.radians((south + north) / 2))
+    height = min(width * (north - south) / ((east - west) * max(middle, 0.2)), width * 1.2)
+
+    def project(lng: float, lat: float) -> tuple[float, float]:
+        return (lng - west) / (east - west) * width, (north - lat) / (north - south) * height
+
+    paths = []
+    for shape in shapes():
+        left, bottom, right, top = _bounds()[shape.iso2]
+        turns = [turn for turn in (0, -360, 360) if right + turn >= west and left + turn <= east]
+        if top < south or bottom > north or not turns:
+            continue
+        count = int(counts.get(shape.iso2, 0))
+        title = f"{country_name(shape.iso2)} : " + ngettext("%(count)d project", "%(count)d projects", count) % {
+            "count": count
+        }
+        turn = turns[0]  # the copy of the country in the area (across the date line: shifted)
+        shifted = tuple(tuple((lng + turn, lat) for lng, lat in ring) for ring in shape.rings) if turn else shape.rings
+        paths.append(f'<path d="{_path(shifted, project)}" fill="{shade(count)}"><title>{escape(title)}</title></path>')
+    frame = "cncd-area-" + hashlib.sha1(repr((bbox, label)).encode(), usedforsecurity=False).hexdigest()[:10]
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" {ROOT} viewBox="0 0 {width} {height:.0f}" '
+        f'role="img" aria-label="{escape(label)}"><title>{escape(label)}</title>'
+        f'<clipPath id="{frame}"><rect width="{width}" height="{height:.1f}"/></clipPath>'
+        f'<rect width="{width}" height="{height:.1f}" fill="{SEA}"/>'
+        f'<g stroke="#ffffff" stroke-width="0.5" clip-path="url(#{frame})">{"".join(paths)}</g></svg>'
+    )

@@ -175,3 +175,20 @@ def test_albums_list_in_a_fixed_number_of_queries(member_client, atlas, django_a
     with django_assert_max_num_queries(6):
         listed = member_client.get("/api/me/albums/").json()
     assert sum(len(item["maps"]) for item in listed) == 20
+
+
+def test_my_maps_shows_each_saved_map_as_a_preview_of_its_area(member_client, atlas, django_assert_max_num_queries):  # noqa: F811
+    from django.urls import reverse
+
+    from atlas_pages.atlas import search as atlas_search
+
+    album = new_album(member_client, "Afrique de l'Ouest")["id"]
+    for _ in range(6):
+        post(member_client, f"/api/me/albums/{album}/maps/", {**SENEGAL_VIEW, "zoom": 7})
+    atlas_search.find({})  # the search index, built once per version whoever asks first
+    with django_assert_max_num_queries(14):  # the same with 6 maps as with 1: the index, not a query per map
+        page = member_client.get(reverse("extranet:albums")).content.decode()
+    assert page.count('aria-label="Aperçu de la carte « Nos projets au Sénégal »"') == 6
+    assert "<title>Sénégal : 3 projets</title>" in page  # the fixture's Atlas has three there
+    assert "<title>Mali : 0 projet</title>" in page  # a neighbour in the area
+    assert "<title>Viêt Nam" not in page  # outside the area: not drawn
