@@ -8,12 +8,13 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.templatetags.static import static
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from atlas_pages.atlas import index as atlas_index
 from atlas_pages.atlas import search as atlas_search
-from atlas_pages.atlas import services
+from atlas_pages.atlas import services, svgmap
 from atlas_pages.atlas.fulltext import folded
 from atlas_pages.atlas.geography import CONTINENT_LABELS, CONTINENTS, departments, regions
 from atlas_pages.atlas.models import Continent, Country, Project
@@ -192,7 +193,27 @@ def country_figures(iso2: str) -> dict | None:
         return None
     index = atlas_index.current()
     code = atlas_index.code_of(index.countries, iso2)
-    return {"country": country, "name": country.name, **figures(atlas_index.count(index, index.country == code))}
+    counts = atlas_index.count(index, index.country == code)
+    return {"country": country, "name": country.name, "counts": counts, **figures(counts)}
+
+
+def country_maps(data: dict) -> dict:
+    """A country's two static maps (SVG drawn on the server): the country in its region, shaded
+    by its projects, and France with the départements of the French authorities that cooperate
+    with it."""
+    country, counts = data["country"], data["counts"]
+    west, south, east, north = country.bbox
+    margin = max(east - west, north - south) * 0.35 + 1
+    area = (west - margin, south - margin, east + margin, north + margin)
+    label = ngettext(
+        "Map of %(country)s and its neighbours: %(count)d project in the Atlas",
+        "Map of %(country)s and its neighbours: %(count)d projects in the Atlas",
+        counts.total,
+    ) % {"country": data["name"], "count": counts.total}
+    return {
+        "area_map": mark_safe(svgmap.area_svg({country.iso2: counts.total}, area, label, width=320)),  # noqa: S308
+        "france_map": mark_safe(svgmap.france_svg(counts.department, width=260)),  # noqa: S308
+    }
 
 
 def country_context(page, request, iso2: str) -> dict:

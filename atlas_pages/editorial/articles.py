@@ -215,12 +215,14 @@ class CountryZoomPage(EditorialPage):
 
     def get_context(self, request, *args, **kwargs):
         """The country's live figures from the Atlas, beside the editors' key figures."""
-        from atlas_pages.atlas.front import country_figures
+        from atlas_pages.atlas.front import country_figures, country_maps
         from atlas_pages.atlas.page import AtlasPage
         from atlas_pages.editorial import translations
 
         context = super().get_context(request, *args, **kwargs)
         context["atlas"] = country_figures(self.country) if self.country else None
+        if context["atlas"] and context["atlas"]["projects"]:
+            context["atlas_maps"] = country_maps(context["atlas"])
         atlas_page = translations.first_in_language(AtlasPage.objects.live())
         if context["atlas"] and atlas_page:
             context["atlas_country_url"] = f"{atlas_page.url}pays/{self.country}/"

@@ -97,6 +97,10 @@ def test_country_zoom_shows_the_live_atlas_figures(client, atlas, atlas_page):  
     assert "Sénégal dans l’Atlas de la coopération décentralisée" in page
     assert "<strong>3</strong> projets" in page
     assert 'href="/atlas/pays/SN/"' in page
+    # Two maps drawn on the server: Senegal in its region, and the French side.
+    assert 'aria-label="Carte : Sénégal et ses voisins, 3 projets dans l’Atlas"' in page
+    assert "<title>Sénégal : 3 projets</title>" in page and "<title>Mali : 0 projet</title>" in page
+    assert "<title>Rhône : " in page  # Lyon's projects in Senegal
     # The figures follow the Atlas: a new project shows at once.
     atlas.p2.country = atlas.p1.country
     atlas.p2.save()
