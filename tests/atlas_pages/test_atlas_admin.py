@@ -57,3 +57,18 @@ def test_edit_with_leaflet_panels_records_who_and_the_map_point(staff_client, st
     assert project.updated_by == staff_user
     assert (project.latitude_abroad, project.longitude_abroad) == (14.70, -17.40)
     assert "assainissement" in project.search_text and "lyon" in project.search_text
+
+
+def test_an_authority_is_checked_against_the_official_list_in_the_admin(staff_client):
+    url = "/admin/atlas_pages/frenchauthority/create/"
+    data = {"name": "Nulle-part", "kind": "commune", "code": "26999", "region": "Auvergne-Rhône-Alpes"}
+    data |= {"department": "Drôme", "department_code": "26", "location": ""}
+    response = staff_client.post(url, data)
+    assert response.status_code == 200
+    assert "Code officiel inconnu « 26999 »" in response.content.decode()
+    response = staff_client.post(url, {**data, "code": "200040459"})  # an intercommunality, not a commune
+    assert "La liste officielle a 200040459 comme Intercommunalité." in response.content.decode()
+    assert not FrenchAuthority.objects.exists()
+    response = staff_client.post(url, {**data, "name": "Montélimar", "code": "26198"})
+    assert response.status_code == 302, response.content.decode()[:1500]
+    assert FrenchAuthority.objects.get().code == "26198"
