@@ -345,17 +345,27 @@ def load(key: str) -> Index | None:
     return Index(**fields)
 
 
-def _codes(values, labels: list) -> np.ndarray:
-    """Each value's position in ``labels`` (built as values come)."""
-    known = {label: number for number, label in enumerate(labels)}
-    out = []
-    for value in values:
-        number = known.get(value)
+class _Labels:
+    """Values and their codes, in the order they came, kept across the batches of a build."""
+
+    def __init__(self, first: list | tuple = ()) -> None:
+        self.labels = list(first)
+        self._known = {value: number for number, value in enumerate(self.labels)}
+
+    def code(self, value) -> int:
+        number = self._known.get(value)
         if number is None:
-            number = known[value] = len(labels)
-            labels.append(value)
-        out.append(number)
-    return np.asarray(out, dtype=np.int32)
+            number = self._known[value] = len(self.labels)
+            self.labels.append(value)
+        return number
+
+    def codes(self, values) -> np.ndarray:
+        return np.asarray([self.code(value) for value in values], dtype=np.int32)
+
+    def done(self) -> None:
+        """Every value is coded: the lookup is let go (tens of thousands of entries, while the
+        rest of the index is built)."""
+        self._known = {}
 
 
 def _narrow(codes: np.ndarray, count: int) -> np.ndarray:
@@ -390,64 +400,58 @@ def build(version_now: str) -> Index:
     from atlas_pages.atlas.models import Country, FrenchAuthority, Project
 
     continent_of = dict(Country.objects.values_list("iso2", "continent__slug"))
-    countries: list[str] = []
-    kinds = [value for value, _label in Project.Kind.choices]
-    statuses = [value for value, _label in Project.Status.choices]
+    countries = _Labels()
+    kinds = _Labels([value for value, _label in Project.Kind.choices])
+    statuses = _Labels([value for value, _label in Project.Status.choices])
     types = {"pk": np.int64, "country": np.int16, "kind": np.int8, "status": np.int8}
     types |= {"start": np.int16, "end": np.int16, "lat": np.float32, "lng": np.float32}
     parts: dict[str, list[np.ndarray]] = {name: [] for name in types}
     projects = Project.objects.order_by("pk").values_list(*_FIELDS, "search_stems")
-    vocabulary: list[str] = []
-    stem_code: dict[str, int] = {}
+    vocabulary = _Labels()
     word_batches: list[tuple[np.ndarray, np.ndarray]] = []  # per batch: stems per project, their codes
     for pks, isos, kind, status, start, end, lat, lng, texts in _batches(projects):
         lengths, codes = array("i"), array("i")
         for text in texts:
             distinct = set(text.split())
             lengths.append(len(distinct))
-            for stem in distinct:
-                code = stem_code.get(stem)
-                if code is None:
-                    code = stem_code[stem] = len(vocabulary)
-                    vocabulary.append(stem)
-                codes.append(code)
+            codes.extend(map(vocabulary.code, distinct))
         word_batches.append((np.frombuffer(lengths, dtype=np.int32), np.frombuffer(codes, dtype=np.int32)))
         parts["pk"].append(np.asarray(pks, dtype=np.int64))
-        parts["country"].append(_codes(isos, countries).astype(np.int16))
-        parts["kind"].append(_codes(kind, kinds).astype(np.int8))
-        parts["status"].append(_codes(status, statuses).astype(np.int8))
+        parts["country"].append(countries.codes(isos).astype(np.int16))
+        parts["kind"].append(kinds.codes(kind).astype(np.int8))
+        parts["status"].append(statuses.codes(status).astype(np.int8))
         parts["start"].append(np.asarray(start, dtype=np.int16))
         parts["end"].append(np.asarray([year or 0 for year in end], dtype=np.int16))
         parts["lat"].append(np.asarray([np.nan if value is None else value for value in lat], dtype=np.float32))
         parts["lng"].append(np.asarray([np.nan if value is None else value for value in lng], dtype=np.float32))
+    vocabulary.done()
     columns = {name: _joined(found, types[name]) for name, found in parts.items()}
     pk = columns.pop("pk")
-    continents: list[str] = []
-    continent_codes = _codes((continent_of.get(iso2, "") for iso2 in countries), continents)
+    continents = _Labels()
+    continent_codes = continents.codes(continent_of.get(iso2, "") for iso2 in countries.labels)
     columns["continent"] = continent_codes[columns["country"]].astype(np.int8)
 
     def positions(project_ids) -> np.ndarray:
         return np.searchsorted(pk, np.asarray(project_ids, dtype=np.int64)).astype(np.int32)
 
-    theme_slugs: list[str] = []
+    theme_slugs = _Labels()
     rows, values = [], []
     links = Project.themes.through.objects.values_list("project_id", "theme__slug").order_by()
     for project_ids, slugs in _batches(links):
         rows.append(positions(project_ids))
-        values.append(_codes(slugs, theme_slugs))
-    themes = _pairs(_joined(rows), _joined(values), len(theme_slugs))
+        values.append(theme_slugs.codes(slugs))
+    themes = _pairs(_joined(rows), _joined(values), len(theme_slugs.labels))
 
     # The French authorities as columns: id, code, region, department (codes of each).
-    authority_codes: list[str] = []
-    region_names: list[str] = []
-    department_codes: list[str] = [""]  # 0: no department
+    authority_codes, region_names = _Labels(), _Labels()
+    department_codes = _Labels([""])  # 0: no department
     authority_pk, code_of_authority, region_of, department_of = [], [], [], []
     french = FrenchAuthority.objects.order_by("pk").values_list("pk", "code", "region", "department_code")
     for pks, codes, regions, departments in _batches(french):
         authority_pk.append(np.asarray(pks, dtype=np.int64))
-        code_of_authority.append(_codes(codes, authority_codes))
-        region_of.append(_codes(regions, region_names))
-        department_of.append(_codes((code or "" for code in departments), department_codes))
+        code_of_authority.append(authority_codes.codes(codes))
+        region_of.append(region_names.codes(regions))
+        department_of.append(department_codes.codes(code or "" for code in departments))
     authority_pk_all = _joined(authority_pk, np.int64)
     code_all, region_all, department_all = _joined(code_of_authority), _joined(region_of), _joined(department_of)
     rows, found = [], []
@@ -456,35 +460,39 @@ def build(version_now: str) -> Index:
         rows.append(positions(project_ids))
         found.append(np.searchsorted(authority_pk_all, np.asarray(authority_ids, dtype=np.int64)))
     rows_of, found_all = _joined(rows), _joined(found, np.int64)
+    authority_codes.done()
     with_department = department_all[found_all] > 0
 
-    partner_ids: list[int] = []
+    partner_ids = _Labels()
     rows, values = [], []
     links = Project.partner_authorities.through.objects.values_list("project_id", "partnerauthority_id").order_by()
     for project_ids, partners in _batches(links):
         rows.append(positions(project_ids))
-        values.append(_codes(partners, partner_ids))
+        values.append(partner_ids.codes(partners))
+    partner_ids.done()
 
     index = Index(
         version=version_now,
         pk=pk,
         **columns,
         themes=themes,
-        authorities=_pairs(rows_of, code_all[found_all], len(authority_codes)),
-        regions=_pairs(rows_of, region_all[found_all], len(region_names)),
-        departments=_pairs(rows_of[with_department], department_all[found_all][with_department], len(department_codes)),
-        partners=_pairs(_joined(rows), _joined(values), len(partner_ids)),
-        words=_words(word_batches, vocabulary, len(pk)),
+        authorities=_pairs(rows_of, code_all[found_all], len(authority_codes.labels)),
+        regions=_pairs(rows_of, region_all[found_all], len(region_names.labels)),
+        departments=_pairs(
+            rows_of[with_department], department_all[found_all][with_department], len(department_codes.labels)
+        ),
+        partners=_pairs(_joined(rows), _joined(values), len(partner_ids.labels)),
+        words=_words(word_batches, vocabulary.labels, len(pk)),
         orders={},
-        countries=countries,
-        continents=continents,
-        kinds=kinds,
-        statuses=statuses,
-        theme_slugs=theme_slugs,
-        authority_codes=np.asarray(authority_codes, dtype=str),
-        region_names=region_names,
-        department_codes=department_codes,
-        partner_ids=np.asarray(partner_ids, dtype=np.int64),
+        countries=countries.labels,
+        continents=continents.labels,
+        kinds=kinds.labels,
+        statuses=statuses.labels,
+        theme_slugs=theme_slugs.labels,
+        authority_codes=np.asarray(authority_codes.labels, dtype=str),
+        region_names=region_names.labels,
+        department_codes=department_codes.labels,
+        partner_ids=np.asarray(partner_ids.labels, dtype=np.int64),
     )
     for name, column in ORDERINGS.items():
         ordered = Project.objects.order_by(column, "pk").values_list("pk", flat=True)
