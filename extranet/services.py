@@ -139,7 +139,7 @@ def validate_member_details(group_slug: str, details: dict[str, Any]) -> dict[st
                 _("Enter a SIREN number (9 digits), a SIRET number (14 digits) or an INSEE code (5 characters).")
             )
         elif cleaned["organisation_code"] and group_slug == "collectivites":
-            _check_against_the_atlas(cleaned, errors)
+            _check_against_the_official_list(cleaned, errors)
     if "organisation" in cleaned and not cleaned["organisation"]:
         if group_slug == "ambassades" and cleaned.get("country") and "country" not in errors:
             with translation.override(settings.LANGUAGE_CODE):  # stored in the extranet's language
@@ -156,7 +156,7 @@ def validate_member_details(group_slug: str, details: dict[str, Any]) -> dict[st
     return cleaned
 
 
-def _check_against_the_atlas(cleaned: dict[str, Any], errors: dict[str, list]) -> None:
+def _check_against_the_official_list(cleaned: dict[str, Any], errors: dict[str, list]) -> None:
     """A local authority is named by its official code (INSEE code, SIREN or SIRET, R + a
     région's code, D + a département's), checked against the official list; its name then
     fills the organisation, and the code is kept as the Atlas writes it."""

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import IO, Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -219,22 +220,22 @@ class _Context:
         return self.countries[code]
 
 
+def _checked(check, *args):
+    """``check(*args)``, its ``ValidationError`` as the row's error in the column it names."""
+    try:
+        return check(*args)
+    except ValidationError as error:
+        [(column, [message])] = error.message_dict.items()
+        raise RowError(column, message) from error
+
+
 def _parse_authority(row: dict, context: _Context):
     code = _text(row, "code", required=True, max_length=14)
     if code in context.seen_codes:
         raise RowError("code", _("The code %(code)s appears twice in the file.") % {"code": code})
     context.seen_codes.add(code)
-    listed = official.find(code)
-    if listed is None or listed.atlas_code != code.upper():
-        raise RowError(
-            "code",
-            _(
-                "Unknown official code “%(code)s”: give the INSEE code of a commune, the SIREN of an "
-                "intercommunality, or R or D and the code of a region or a department (%(source)s)."
-            )
-            % {"code": code, "source": official.SOURCE},
-        )
-    code = listed.atlas_code
+    found = _checked(official.listed, code)
+    code = found.atlas_code
     values = {
         "kind": _choice(row, "kind", FrenchAuthority.Kind.values),
         "name": _text(row, "name", required=True),
@@ -242,12 +243,7 @@ def _parse_authority(row: dict, context: _Context):
         "department": _text(row, "department", max_length=100),
         "department_code": _text(row, "department_code", max_length=3),
     }
-    if values["kind"] != listed.atlas_kind:
-        raise RowError(
-            "kind",
-            _("The official list has %(code)s as a %(kind)s.")
-            % {"code": code, "kind": FrenchAuthority.Kind(listed.atlas_kind).label},
-        )
+    _checked(official.check_kind, found, values["kind"])
     latitude, longitude = _coordinates(row, "latitude", "longitude")
     values["location"] = point(latitude, longitude)
 

@@ -9,7 +9,6 @@ import re
 
 from django import forms
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
@@ -153,25 +152,10 @@ class FrenchAuthority(index.Indexed, Located):
         from atlas_pages.atlas import official
 
         super().clean()
-        listed = official.find(self.code)
-        if listed is None or listed.atlas_code != (self.code or "").strip().upper():
-            raise ValidationError(
-                {
-                    "code": _(
-                        "Unknown official code “%(code)s”: give the INSEE code of a commune, the SIREN of an "
-                        "intercommunality, or R or D and the code of a region or a department (%(source)s)."
-                    )
-                    % {"code": self.code, "source": official.SOURCE}
-                }
-            )
-        self.code = listed.atlas_code
-        if self.kind and self.kind != listed.atlas_kind:
-            raise ValidationError(
-                {
-                    "kind": _("The official list has %(code)s as a %(kind)s.")
-                    % {"code": self.code, "kind": self.Kind(listed.atlas_kind).label}
-                }
-            )
+        found = official.listed(self.code)
+        self.code = found.atlas_code
+        if self.kind:
+            official.check_kind(found, self.kind)
 
 
 class PartnerAuthority(index.Indexed, Located):

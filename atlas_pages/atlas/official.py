@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 from atlas_pages.atlas.fulltext import folded
 
@@ -133,3 +135,34 @@ def every(kinds: tuple[str, ...] = KINDS) -> list[Official]:
     table = _table()
     wanted = np.isin(table.kind, [KINDS.index(kind) for kind in kinds])
     return [table.row(int(number)) for number in np.flatnonzero(wanted)]
+
+
+def listed(code: str) -> Official:
+    """The authority the Atlas writes ``code`` for (its code as the Atlas writes it, not a SIREN
+    or a SIRET), or a ``ValidationError`` naming ``code``: what every path that saves a French
+    local authority of the Atlas checks (its model's ``clean``, the CSV import)."""
+    found = find(code)
+    if found is None or found.atlas_code != (code or "").strip().upper():
+        raise ValidationError(
+            {
+                "code": _(
+                    "Unknown official code “%(code)s”: give the INSEE code of a commune, the SIREN of an "
+                    "intercommunality, or R or D and the code of a region or a department (%(source)s)."
+                )
+                % {"code": code, "source": SOURCE}
+            }
+        )
+    return found
+
+
+def check_kind(found: Official, kind: str) -> None:
+    """A ``ValidationError`` naming ``kind`` unless the list has the authority as that kind."""
+    from atlas_pages.atlas.models import FrenchAuthority
+
+    if kind != found.atlas_kind:
+        raise ValidationError(
+            {
+                "kind": _("The official list has %(code)s as a %(kind)s.")
+                % {"code": found.atlas_code, "kind": FrenchAuthority.Kind(found.atlas_kind).label}
+            }
+        )
