@@ -1,10 +1,15 @@
 """Forms in the French State design system: any Django form (allauth's included) rendered
-field by field with django-dsfr's snippets, errors next to their field."""
+field by field with django-dsfr's snippets, errors next to their field.
+
+Required fields are marked the DSFR way: an asterisk after the label (hidden from screen
+readers, which announce the input's ``required``), explained once above the fields by
+``required_note``; optional fields carry no mark."""
 
 from django import template
 from django.forms import BoundField
-from django.utils.html import format_html_join
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
 from dsfr.forms import DsfrBoundField
 from dsfr.utils import dsfr_input_class_attr
 
@@ -21,6 +26,16 @@ def dsfr_field(field: BoundField) -> SafeString:
 
 
 @register.simple_tag
+def required_note(form) -> SafeString:
+    """“Fields marked with an asterisk are required”, when the form has such a field."""
+    if not any(field.field.required for field in form.visible_fields()):
+        return SafeString("")
+    text = _("Fields marked with an asterisk (*) are required.")
+    return format_html('<p class="fr-hint-text cncd-required-note">{}</p>', text)
+
+
+@register.simple_tag
 def dsfr_fields(form) -> SafeString:
-    """Every field of the form, hidden ones included (errors of the whole form come first)."""
-    return format_html_join("\n", "{}", ((dsfr_field(field),) for field in form))
+    """Every field of the form, hidden ones included, after the note on required fields."""
+    fields = format_html_join("\n", "{}", ((dsfr_field(field),) for field in form))
+    return format_html("{}{}", required_note(form), fields)

@@ -299,7 +299,9 @@ ACCOUNT_CHANGE_EMAIL = True  # a new address replaces the old one once verified
 ACCOUNT_EMAIL_NOTIFICATIONS = True  # tell the member when their e-mail or password changes
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[CNCD à la carte] "
-DSFR_MARK_OPTIONAL_FIELDS = True
+# Required fields carry the DSFR's asterisk, explained once above the form (cncd_forms.required_note);
+# optional ones carry nothing, so a search form of optional filters reads plainly.
+DSFR_MARK_OPTIONAL_FIELDS = False
 ACCOUNT_RATE_LIMITS = {
     "login_failed": "10/m/ip,5/5m/key",
     "signup": "20/m/ip",
