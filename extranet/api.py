@@ -471,7 +471,9 @@ def _export_out(request: HttpRequest, item) -> dict:
     }
 
 
-@router.get("/me/exports/", response=ExportListOut, summary="My saved PDF exports", auth=member_auth)
+@router.get(
+    "/me/exports/", response=ExportListOut, summary="My saved PDF exports", auth=member_auth, url_name="exports"
+)
 def list_exports(request: HttpRequest, paging: Query[Paging]):
     queryset = exports.exports(member(request))
     page = queryset[paging.offset : paging.offset + paging.limit]

@@ -16,7 +16,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.decorators import decorate_view
 
 from atlas_pages.atlas import index as atlas_index
-from atlas_pages.atlas import official, services
+from atlas_pages.atlas import names, official, services
 from atlas_pages.atlas import pdf as atlas_pdf
 from atlas_pages.atlas import search as atlas_search
 from atlas_pages.atlas.models import Country, Project
@@ -402,6 +402,54 @@ def official_authorities(request: HttpRequest, filters: Query[OfficialAuthorityQ
             for item in official.search(filters.q, filters.limit)
         ],
     }
+
+
+class SuggestionQuery(InputSchema):
+    q: str = Field(..., min_length=2, max_length=100, description="Part of the name, accents and case aside")
+    limit: int = Field(10, ge=1, le=30)
+
+
+class SuggestionOut(Schema):
+    code: str = Field(description="What the search takes: ?authority= (the official code) or ?partner= (the id)")
+    name: str
+    detail: str = Field(description="Kind and département of a French authority, country of a partner")
+    projects: int = Field(description="Its projects in the Atlas")
+
+
+class SuggestionListOut(Schema):
+    items: list[SuggestionOut]
+
+
+def _suggestions(kind: str, filters: SuggestionQuery) -> dict:
+    return {"items": [vars(item) for item in names.suggest(kind, filters.q, filters.limit)]}
+
+
+@router.get(
+    "/atlas/authority-suggestions/",
+    response=SuggestionListOut,
+    summary="French authorities of the Atlas by name (what the search form offers as it is typed)",
+    auth=None,
+    url_name="authority_suggestions",
+)
+@decorate_view(ATLAS_CACHE)
+def authority_suggestions(request: HttpRequest, filters: Query[SuggestionQuery]):
+    """The French authorities that have projects, whose name has ``q`` (accents and case aside):
+    names beginning with it first, then those with most projects."""
+    return _suggestions(names.FRENCH, filters)
+
+
+@router.get(
+    "/atlas/partner-suggestions/",
+    response=SuggestionListOut,
+    summary="Partner authorities of the Atlas by name (what the search form offers as it is typed)",
+    auth=None,
+    url_name="partner_suggestions",
+)
+@decorate_view(ATLAS_CACHE)
+def partner_suggestions(request: HttpRequest, filters: Query[SuggestionQuery]):
+    """The partner authorities abroad that have projects, whose name has ``q`` (accents and case
+    aside): names beginning with it first, then those with most projects."""
+    return _suggestions(names.PARTNER, filters)
 
 
 @router.get("/bourse/projects/", response=BourseListOut, summary="Bourse-projets: partners sought", auth=None)

@@ -8,13 +8,15 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.templatetags.static import static
+from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from atlas_pages.atlas import index as atlas_index
+from atlas_pages.atlas import names, services, svgmap
+from atlas_pages.atlas import pdf as atlas_pdf
 from atlas_pages.atlas import search as atlas_search
-from atlas_pages.atlas import services, svgmap
 from atlas_pages.atlas.fulltext import folded
 from atlas_pages.atlas.geography import CONTINENT_LABELS, CONTINENTS, departments, regions
 from atlas_pages.atlas.models import Continent, Country, Project
@@ -38,9 +40,43 @@ def map_settings() -> dict:
     }
 
 
-def _search_form(params):
-    """django-filter's form, with lists to choose from where the API takes codes."""
-    filterset = atlas_search.ProjectFilter(params)
+#: The filters that take an authority's code, chosen on the page by its name: (filter, kind of
+#: names, label, the suggestions' API).
+NAMED_FILTERS = (
+    ("authority", names.FRENCH, gettext_lazy("French authority"), "api:authority_suggestions"),
+    ("partner", names.PARTNER, gettext_lazy("Partner authority"), "api:partner_suggestions"),
+)
+
+
+def _named_filters(params) -> tuple[dict[str, str], dict[str, str]]:
+    """The names typed in the form (``authority_name``, ``partner_name``) taken out of ``params``:
+    a name chosen from the list comes with its code; a name typed without choosing gives the code
+    of the one authority it names, or an error for its field. Returns the names to show (those of
+    the codes, when only codes came: a facet's link, a saved map) and the errors."""
+    shown, errors = {}, {}
+    for name, kind, _label, _url in NAMED_FILTERS:
+        sent = f"{name}_name" in params  # the form was sent: its name field says what is wanted
+        typed = params.pop(f"{name}_name", [""])[-1].strip()[:200]
+        if sent and not typed:
+            params.pop(name, None)  # the name was erased: its authority is no longer wanted
+        code = params.get(name, "").strip()
+        if typed and not code:
+            try:
+                params[name] = names.resolve(kind, typed)
+            except names.Unresolved as error:
+                errors[f"{name}_name"] = str(error)
+        code = params.get(name, "").strip()
+        shown[f"{name}_name"] = names.name_of(kind, code) if code else typed
+    return shown, errors
+
+
+def _search_form(params, shown: dict[str, str]):
+    """django-filter's form, with lists to choose from where the API takes codes, authorities
+    chosen by name (suggested as they are typed) and the map's area chosen on the map."""
+    data = params.copy()
+    for name, value in shown.items():
+        data[name] = value
+    filterset = atlas_search.ProjectFilter(data)
     form = filterset.form
     countries = sorted(
         ((code, country_name(code)) for code in atlas_index.current().countries if code),
@@ -52,7 +88,42 @@ def _search_form(params):
         ("department", [(dep.code, f"{dep.code} — {dep.name}") for dep in departments()]),
     ):
         form.fields[name].widget = forms.Select(choices=[("", "—"), *choices])
+    fields = {}
+    for name, field in form.fields.items():
+        named = next((item for item in NAMED_FILTERS if item[0] == name), None)
+        if named is not None:
+            fields[f"{name}_name"] = _name_field(*named)
+            field.widget = forms.HiddenInput()
+        elif name == "bbox":
+            field.widget = forms.HiddenInput()
+        fields[name] = field
+    form.fields = fields
     return filterset, form
+
+
+def _name_field(name: str, kind: str, label, url_name: str) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        required=False,
+        max_length=200,
+        help_text=_("Type two letters of its name or more, then choose it in the list."),
+        widget=forms.TextInput(
+            attrs={
+                "data-autocomplete-url": reverse(url_name),
+                "data-autocomplete-code": f"id_{name}",
+                "data-autocomplete-label": _("Suggestions for “%(field)s”") % {"field": label},
+                "data-autocomplete-found": _("authorities found"),
+            }
+        ),
+    )
+
+
+def _area(params) -> tuple[float, float, float, float] | None:
+    """The map area the search is limited to, when valid (the form names a bad one)."""
+    try:
+        return atlas_search.BBoxField(required=False).clean(params.get("bbox", ""))
+    except ValidationError:
+        return None
 
 
 def saved_view(params) -> tuple[str, int | None]:
@@ -72,7 +143,8 @@ def search_context(page, request) -> dict:
     params = request.GET.copy()
     page_number = params.pop("page", ["1"])[-1]
     view, zoom = saved_view(params)
-    filterset, form = _search_form(params)
+    shown, name_errors = _named_filters(params)
+    filterset, form = _search_form(params, shown)
     query = urlencode([(key, value) for key, value in params.lists() for value in value if value])
     context = {
         "view": view,
@@ -83,18 +155,32 @@ def search_context(page, request) -> dict:
         "geojson_url": f"/api/atlas/projects.geojson?{query}",
         "pdf_url": f"/api/atlas/projects.pdf?{query}",
         "project_url": page.url + "projet/",
+        "area": atlas_search.format_bbox(area) if (area := _area(params)) else "",
+        "query_without_area": urlencode(
+            [(key, value) for key, value in params.lists() for value in value if value and key != "bbox"]
+        ),
+        "pdf_limit": atlas_pdf.IMMEDIATE_LIMIT,
         "results": [],
         "count": 0,
         "facets": [],
     }
     try:
+        if name_errors:
+            raise ValidationError(name_errors)
         found = atlas_search.find(params)
     except ValidationError:
         form.is_valid()  # the errors show next to each field
+        for name, message in name_errors.items():
+            form.add_error(name, message)
         return context
     paginator = Paginator(Results(found), PER_PAGE)
     current = paginator.get_page(page_number)
-    context["search"] = {"query": query, "count": found.count, "title": page.title}
+    context["search"] = {
+        "query": query,
+        "count": found.count,
+        "title": page.title,
+        "pdf_limit": atlas_pdf.IMMEDIATE_LIMIT,
+    }
     context.update(
         count=found.count,
         page_obj=current,

@@ -25,8 +25,8 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from atlas_pages.atlas import index as atlas_index
+from atlas_pages.atlas import names, svgmap
 from atlas_pages.atlas import search as atlas_search
-from atlas_pages.atlas import svgmap
 from atlas_pages.atlas.fulltext import folded
 from atlas_pages.atlas.geography import CONTINENT_LABELS, departments, regions
 from atlas_pages.atlas.models import Country, Project
@@ -70,6 +70,10 @@ class ContinentGroup:
     continued: bool = False
 
 
+def _named(kind: str, code) -> str:
+    return names.name_of(kind, str(code)) or str(code)
+
+
 def describe_filters(params) -> list[tuple[str, str]]:
     """The filters of the search, as (label, value) in words."""
     filterset = atlas_search.ProjectFilter(params)
@@ -85,6 +89,8 @@ def describe_filters(params) -> list[tuple[str, str]]:
         "kind": lambda value: str(dict(Project.Kind.choices).get(value, value)),
         "status": lambda value: str(dict(Project.Status.choices).get(value, value)),
         "country": country_name,
+        "authority": lambda value: _named(names.FRENCH, value),
+        "partner": lambda value: _named(names.PARTNER, value),
     }
     described = []
     for name, value in values.items():

@@ -119,13 +119,13 @@ class ProjectFilter(django_filters.FilterSet):
     )
     region = CodeFilter(method="filter_region", codes=region_codes, label=_("French region"))
     department = CodeFilter(method="filter_department", codes=department_codes, label=_("Department"))
-    authority = django_filters.CharFilter(method="filter_authority", label=_("French authority (official code)"))
-    partner = django_filters.NumberFilter(method="filter_partner", label=_("Partner authority (id)"))
+    authority = django_filters.CharFilter(method="filter_authority", label=_("French authority"))
+    partner = django_filters.NumberFilter(method="filter_partner", label=_("Partner authority"))
     kind = django_filters.ChoiceFilter(choices=Project.Kind.choices, label=_("Kind"))
     theme = django_filters.ChoiceFilter(method="filter_theme", choices=THEMES, label=_("Theme"))
     status = django_filters.ChoiceFilter(choices=Project.Status.choices, label=_("Status"))
     year = django_filters.NumberFilter(method="filter_year", label=_("Active in year"), min_value=1900, max_value=2100)
-    bbox = BBoxFilter(label=_("Map area (west,south,east,north)"))
+    bbox = BBoxFilter(label=_("Map area"))
     ordering = django_filters.OrderingFilter(
         fields=(
             ("title", "title"),

@@ -51,6 +51,8 @@ def test_search_errors_show_next_to_the_field(client, atlas, atlas_page):  # noq
     page = html(client.get("/atlas/?year=1200&bbox=1,2"))
     assert "0 projet" in page
     assert page.count('class="fr-error-text"') >= 2
+    # The map's area is chosen on the map (a hidden field): its error still names it.
+    assert "Zone de la carte : Indiquez la zone" in page
 
 
 def test_project_sheet_has_both_maps(client, atlas, atlas_page):  # noqa: F811
@@ -116,3 +118,42 @@ def test_bourse_projets_page(client, atlas, atlas_page):  # noqa: F811
     assert "Musée de Hué" in page and "Marché couvert de Kaolack" not in page
     page = html(client.get("/atlas/bourse-projets/?status=all&theme=culture-patrimoine"))
     assert "Musée de Hué" in page
+
+
+def test_the_search_form_marks_nothing_optional_and_chooses_the_area_on_the_map(client, atlas, atlas_page):  # noqa: F811
+    page = html(client.get("/atlas/"))
+    assert "(Optionnel)" not in page and "astérisque" not in page  # every filter is optional: no mark at all
+    assert 'type="hidden" name="bbox"' in page and "Chercher dans la zone affichée" in page
+    assert "Dessiner une zone sur la carte" in page and "Retirer la zone" not in page
+    page = html(client.get("/atlas/?country=SN&bbox=-18,14,-16,15"))
+    assert "2 projets" in page and 'data-area="-18,14,-16,15"' in page
+    assert "Recherche limitée à une zone de la carte" in page and 'href="?country=SN">Retirer la zone' in page
+
+
+def test_required_fields_are_marked_the_dsfr_way(client, atlas_page):
+    page = html(client.get("/accounts/signup/?groupe=collectivites"))
+    assert "Les champs marqués d'un astérisque (*) sont obligatoires." in page
+    assert page.count('<span class="fr-required-marker" aria-hidden="true">\xa0*') >= 4  # name, e-mail, password…
+    assert "(Optionnel)" not in page
+
+
+def test_the_export_buttons_say_what_will_happen(client, atlas, atlas_page, monkeypatch):  # noqa: F811
+    from atlas_pages.atlas import pdf as atlas_pdf
+    from tests.factories import MemberFactory
+
+    page = html(client.get("/atlas/?country=SN"))
+    assert "Le PDF de ces 3 projets se télécharge tout de suite." in page
+    assert "Télécharger le PDF (par pays)" in page
+    assert 'href="/api/atlas/projects.pdf?country=SN&scope=country" download' in page
+    monkeypatch.setattr(atlas_pdf, "IMMEDIATE_LIMIT", 2)
+    page = html(client.get("/atlas/?country=SN"))
+    assert "Télécharger le PDF" not in page
+    assert "Plus de 2 projets : leur PDF ne se télécharge pas tout de suite" in page
+    client.force_login(MemberFactory())
+    page = html(client.get("/atlas/?country=SN"))
+    assert "Le PDF de ces 3 projets est préparé en arrière-plan et conservé dans « Mes exports PDF »" in page
+    assert "Préparer le PDF (par pays)" in page and 'data-api-url="/api/me/exports/"' in page
+    assert "Plus de 2 projets" not in page  # said by the buttons a member has
+    monkeypatch.setattr(atlas_pdf, "IMMEDIATE_LIMIT", 300)
+    page = html(client.get("/atlas/?country=SN"))
+    assert "Conserver le PDF dans mon espace personnel (par pays)" in page and "Télécharger le PDF (par pays)" in page

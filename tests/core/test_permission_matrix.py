@@ -380,6 +380,12 @@ MATRIX = {
     ("GET", "/api/atlas/official-authorities/"): [
         ("by name", "/api/atlas/official-authorities/?q=lyon", None, lambda p: 200)
     ],
+    ("GET", "/api/atlas/authority-suggestions/"): [
+        ("by name", "/api/atlas/authority-suggestions/?q=lyon", None, lambda p: 200)
+    ],
+    ("GET", "/api/atlas/partner-suggestions/"): [
+        ("by name", "/api/atlas/partner-suggestions/?q=dakar", None, lambda p: 200)
+    ],
     ("GET", "/api/bourse/projects/"): [("bourse", "/api/bourse/projects/", None, lambda p: 200)],
     ("GET", "/api/groups/"): [("list", "/api/groups/", None, lambda p: 200)],
     ("GET", "/api/groups/{slug}/"): [("one", "/api/groups/ong/", None, lambda p: 200)],

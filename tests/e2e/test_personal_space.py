@@ -73,8 +73,11 @@ def test_selection_album_and_export_in_the_personal_space(page, atlas):  # noqa:
         assert abs(float(before) - float(after)) < 2 * pixel, (centre, reopened)
 
     # Keep the PDF of the results, then find it with the article in the personal space.
-    page.click("text=Enregistrer le PDF dans mon espace personnel (par pays)")
-    page.wait_for_selector("text=Le PDF a été enregistré dans votre espace personnel.")
+    # Small enough to be made at once: the page offers it when it is kept.
+    page.click("text=Conserver le PDF dans mon espace personnel (par pays)")
+    page.get_by_role("status").get_by_role("link", name="le télécharger").wait_for()
+    page.get_by_role("status").get_by_role("link", name="Il est aussi conservé dans « Mes exports PDF ».").click()
+    page.wait_for_url("**/espace-personnel/mes-exports/")
     assert "Atlas : Sénégal" in page.locator("[data-export]").inner_text()
     page.goto("/espace-personnel/ma-selection/")
     assert "Programme 2027" in page.locator("[data-bookmark]").inner_text()

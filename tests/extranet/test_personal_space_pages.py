@@ -173,7 +173,7 @@ def test_albums_page_creates_renames_moves_and_deletes(member, member_client, at
 
 def test_keep_an_export_from_the_atlas_and_send_it(member, member_client, atlas, atlas_page):  # noqa: F811
     html = page_text(member_client.get("/atlas/?country=SN"))
-    assert "Enregistrer le PDF dans mon espace personnel (par pays)" in html
+    assert "Conserver le PDF dans mon espace personnel (par pays)" in html
     response = member_client.post(
         "/espace-personnel/mes-exports/enregistrer/", {"query": "country=SN", "scope": "continent"}, follow=True
     )

@@ -131,6 +131,11 @@
       remember(element, map);
       load();
     }
+    if (element.dataset.area) {  // the area the search is limited to, outlined
+      var area = element.dataset.area.split(",").map(Number);
+      L.rectangle([[area[1], area[0]], [area[3], area[2]]], { color: "#000091", weight: 2, dashArray: "6 4", fill: false, interactive: false }).addTo(map);
+    }
+    document.querySelectorAll('[data-area-for="' + element.id + '"]').forEach(function (controls) { areaControls(controls, element, map); });
     if (saved) {
       // A saved map reopens on its own view: the centre of the area it showed (in the map's
       // projection, not the mean of the latitudes), at its zoom.
@@ -138,6 +143,67 @@
       var corners = map.project([saved[1], saved[0]], zoom).add(map.project([saved[3], saved[2]], zoom));
       map.setView(map.unproject(corners.divideBy(2), zoom), zoom, { animate: false });
     }
+  }
+
+  // The search's area chosen on the map: the area shown (moved and zoomed with the mouse or the
+  // keyboard), or a rectangle drawn with the mouse. Either fills the form's bbox and sends it.
+  function areaControls(controls, element, map) {
+    var form = document.getElementById(controls.dataset.areaForm);
+    var input = document.getElementById(controls.dataset.areaInput);
+    var status = controls.querySelector("[data-area-status]");
+    var drawButton = controls.querySelector("[data-area-draw]");
+    if (!form || !input) { return; }
+    controls.querySelector("[data-area-controls]").hidden = false;
+    function send(bbox) {
+      input.value = bbox;
+      form.requestSubmit ? form.requestSubmit() : form.submit();
+    }
+    controls.querySelector("[data-area-visible]").addEventListener("click", function () {
+      send(element.dataset.currentBbox);
+    });
+    var start = null, box = null, drawing = false;
+    function stop() {
+      drawing = false;
+      start = null;
+      if (box) { map.removeLayer(box); box = null; }
+      map.dragging.enable();
+      map.boxZoom.enable();
+      element.classList.remove("cncd-map--drawing");
+      drawButton.setAttribute("aria-pressed", "false");
+      status.textContent = "";
+    }
+    drawButton.addEventListener("click", function () {
+      if (drawing) { stop(); return; }
+      drawing = true;
+      map.dragging.disable();
+      map.boxZoom.disable();
+      element.classList.add("cncd-map--drawing");
+      drawButton.setAttribute("aria-pressed", "true");
+      status.textContent = status.dataset.drawText;
+    });
+    document.addEventListener("keydown", function (event) { if (drawing && event.key === "Escape") { stop(); } });
+    // Pointer events on the map's container (mouse, pen or finger), captured while drawing.
+    var container = map.getContainer();
+    container.addEventListener("pointerdown", function (event) {
+      if (!drawing || event.button !== 0) { return; }
+      event.preventDefault();
+      event.stopPropagation();
+      container.setPointerCapture(event.pointerId);
+      start = map.mouseEventToLatLng(event);
+      box = L.rectangle(L.latLngBounds(start, start), { color: "#000091", weight: 2, dashArray: "6 4", fillOpacity: 0.1, interactive: false }).addTo(map);
+    }, true);
+    container.addEventListener("pointermove", function (event) {
+      if (drawing && start) { box.setBounds(L.latLngBounds(start, map.mouseEventToLatLng(event))); }
+    }, true);
+    container.addEventListener("pointerup", function (event) {
+      if (!drawing || !start) { return; }
+      var bounds = L.latLngBounds(start, map.mouseEventToLatLng(event));
+      var size = map.latLngToContainerPoint(bounds.getNorthEast()).subtract(map.latLngToContainerPoint(bounds.getSouthWest()));
+      if (Math.abs(size.x) < 5 || Math.abs(size.y) < 5) { stop(); return; }  // a click, not an area
+      var west = Math.max(-180, bounds.getWest()), east = Math.min(180, bounds.getEast());
+      var south = Math.max(-90, bounds.getSouth()), north = Math.min(90, bounds.getNorth());
+      send([west, south, east, north].map(function (value) { return value.toFixed(4); }).join(","));
+    }, true);
   }
 
   document.addEventListener("DOMContentLoaded", function () {

@@ -1,5 +1,6 @@
 // Offers names as they are typed (WAI-ARIA combobox with a list): an input with
-// data-autocomplete-url asks that API (?q=) for items {name, code}; the arrows move in the list,
+// data-autocomplete-url asks that API (?q=) for items {name, code, detail?} (the detail, or
+// else the code, is shown after the name); the arrows move in the list,
 // Enter or a click chooses, Escape closes. Choosing writes the name in the input and, when
 // data-autocomplete-code names another input, the code there.
 (function () {
@@ -54,7 +55,7 @@
       input.value = item.name;
       if (codeInput) { codeInput.value = item.code; }
       close();
-      status.textContent = item.name + " (" + item.code + ")";
+      status.textContent = item.name + " (" + (item.detail || item.code) + ")";
     }
     function show(found) {
       items = found;
@@ -64,7 +65,7 @@
         option.id = listId + "-" + index;
         option.setAttribute("role", "option");
         option.setAttribute("aria-selected", "false");
-        option.textContent = item.name + " (" + item.code + ")";
+        option.textContent = item.name + " (" + (item.detail || item.code) + ")";
         option.addEventListener("mousedown", function (event) { event.preventDefault(); choose(index); });
         list.appendChild(option);
       });
@@ -84,6 +85,8 @@
         .catch(function () { show([]); });
     }
     input.addEventListener("input", function () {
+      // A name typed again no longer names the authority chosen before: its hidden code goes.
+      if (codeInput && codeInput.type === "hidden") { codeInput.value = ""; }
       window.clearTimeout(timer);
       timer = window.setTimeout(ask, 200);
     });
