@@ -16,7 +16,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.decorators import decorate_view
 
 from atlas_pages.atlas import index as atlas_index
-from atlas_pages.atlas import names, official, services
+from atlas_pages.atlas import names, official, services, trends
 from atlas_pages.atlas import pdf as atlas_pdf
 from atlas_pages.atlas import search as atlas_search
 from atlas_pages.atlas.models import Country, Project
@@ -302,6 +302,32 @@ def project_facets(request: HttpRequest, filters: Query[ProjectQuery]):
     """How many results fall under each value of every filter."""
     found = atlas_search.find(request.GET)
     return JsonResponse({"count": found.count, "facets": found.facets()})
+
+
+class YearOut(Schema):
+    year: int
+    started: int = Field(description="Projects whose start year it is")
+    active: int = Field(description="Projects under way that year (open-ended ones up to the last year of the Atlas)")
+
+
+class TrendsOut(Schema):
+    count: int
+    years: list[YearOut] = Field(description="Every year from the first start to the last year a project is active")
+
+
+@router.get(
+    "/atlas/trends/",
+    response=TrendsOut,
+    summary="Trends of a search (same filters): projects started and active each year",
+    auth=None,
+    url_name="atlas_trends",
+)
+@decorate_view(ATLAS_CACHE)
+def project_trends(request: HttpRequest, filters: Query[ProjectQuery]):
+    """What the search page and the PDF chart: per year, how many of the results started then
+    and how many were under way."""
+    found = atlas_search.find(request.GET)
+    return JsonResponse({"count": found.count, "years": trends.as_dicts(found.trends())})
 
 
 @router.get(

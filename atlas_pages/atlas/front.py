@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from atlas_pages.atlas import index as atlas_index
-from atlas_pages.atlas import names, services, svgmap
+from atlas_pages.atlas import names, services, svgmap, trends
 from atlas_pages.atlas import pdf as atlas_pdf
 from atlas_pages.atlas import search as atlas_search
 from atlas_pages.atlas.fulltext import folded
@@ -186,8 +186,19 @@ def search_context(page, request) -> dict:
         page_obj=current,
         results=atlas_search.summary_rows(list(current.object_list)),
         facets=_facet_links(found.facets(), params),
+        trends=trends_context(found.trends(), f"/api/atlas/trends/?{query}"),
     )
     return context
+
+
+def trends_context(rows: list[trends.Year], api_url: str) -> dict:
+    """The two charts of a search's trends, their table's rows and the API's address."""
+    return {
+        "rows": rows,
+        "started_svg": mark_safe(trends.chart_svg(rows, "started")),  # noqa: S308 — numbers and escaped labels
+        "active_svg": mark_safe(trends.chart_svg(rows, "active")),  # noqa: S308
+        "api_url": api_url,
+    }
 
 
 class Results:

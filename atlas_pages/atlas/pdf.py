@@ -25,7 +25,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from atlas_pages.atlas import index as atlas_index
-from atlas_pages.atlas import names, svgmap
+from atlas_pages.atlas import names, svgmap, trends
 from atlas_pages.atlas import search as atlas_search
 from atlas_pages.atlas.fulltext import folded
 from atlas_pages.atlas.geography import CONTINENT_LABELS, departments, regions
@@ -185,6 +185,16 @@ def projects_in(part: list[ContinentGroup]) -> int:
     )
 
 
+def trends_of(index: atlas_index.Index, ids: list[int]) -> dict:
+    """The trends page: the two charts and the figures they stand for."""
+    rows = trends.years(index, index.positions(ids))
+    return {
+        "rows": rows,
+        "started_svg": mark_safe(trends.chart_svg(rows, "started")),  # noqa: S308 — numbers and escaped labels
+        "active_svg": mark_safe(trends.chart_svg(rows, "active")),  # noqa: S308
+    }
+
+
 def render_pdf(
     params,
     scope: str = "country",
@@ -212,6 +222,7 @@ def render_pdf(
         context = {
             "world_map": mark_safe(svgmap.world_svg(counted.country)),  # noqa: S308 — built from numbers and escaped names
             "france_map": mark_safe(svgmap.france_svg(counted.department)),  # noqa: S308
+            "trends": trends_of(index, ids),
             "scope": scope,
             "filters": describe_filters(params),
             "count": total,

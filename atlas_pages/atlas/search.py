@@ -16,7 +16,7 @@ from django.db.models import Q, QuerySet
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
-from atlas_pages.atlas import fulltext
+from atlas_pages.atlas import fulltext, trends
 from atlas_pages.atlas import index as atlas_index
 from atlas_pages.atlas.geography import CONTINENTS, departments, regions
 from atlas_pages.atlas.geography import countries as atlas_countries
@@ -229,6 +229,10 @@ class Found:
 
     def facets(self) -> dict[str, list[dict[str, Any]]]:
         return facets(self.counts())
+
+    def trends(self) -> list[trends.Year]:
+        """Projects started, and active, each year."""
+        return trends.years(self.index, self.mask)
 
 
 def find(params) -> Found:

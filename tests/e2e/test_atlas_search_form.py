@@ -1,7 +1,8 @@
 """A visitor, then a member, search the Atlas the way people do: authorities chosen by name as
 they are typed (with the keyboard), the area chosen on the map (the area shown, then one drawn
 with the mouse), and a PDF that says what will happen: downloaded at once when small, prepared
-by the worker with its progress on the page when large. axe judges each state of the page."""
+by the worker with its progress on the page when large; the search's trends, charted and in a
+table. axe judges each state of the page."""
 
 from pathlib import Path
 
@@ -60,6 +61,14 @@ def test_authorities_by_name_and_the_area_on_the_map(page, atlas):  # noqa: F811
     page.wait_for_url(f"**/atlas/?*partner={atlas.dakar.pk}*")
     assert count(page) == "1 projet"
     assert "authority=R84" not in page.url
+
+    # The trends of the search: two charts, and their table opened from the keyboard.
+    trends = page.locator("#atlas-trends")
+    assert trends.get_by_role("img").count() == 2
+    trends.get_by_text("Les chiffres, année par année (tableau)").focus()
+    page.keyboard.press("Enter")
+    assert trends.get_by_role("row", name="2018 1 1").is_visible()
+    assert accessibility_violations(page) == []
 
     # The area shown on the map, chosen from the keyboard: the search keeps to it.
     page.goto("/atlas/?country=SN")
@@ -150,8 +159,10 @@ def test_the_pdf_now_or_prepared_with_its_progress(page, atlas, monkeypatch):  #
     status.get_by_role("link", name="le télécharger").wait_for()
     assert status.inner_text().startswith("Le PDF est prêt : le télécharger.")
     assert page.locator("#atlas-keep-progress").get_attribute("value") == "100"
-    assert status.get_by_role("link", name="le télécharger").get_attribute("href").endswith(
-        f"/api/me/exports/{export.pk}/pdf"
+    assert (
+        status.get_by_role("link", name="le télécharger")
+        .get_attribute("href")
+        .endswith(f"/api/me/exports/{export.pk}/pdf")
     )
     screenshot(page, "atlas-export-prepared")
     with page.expect_download() as download:
