@@ -380,6 +380,7 @@ MATRIX = {
     ("GET", "/api/atlas/official-authorities/"): [
         ("by name", "/api/atlas/official-authorities/?q=lyon", None, lambda p: 200)
     ],
+    ("GET", "/api/atlas/trends/"): [("trends", "/api/atlas/trends/?continent=afrique", None, lambda p: 200)],
     ("GET", "/api/atlas/authority-suggestions/"): [
         ("by name", "/api/atlas/authority-suggestions/?q=lyon", None, lambda p: 200)
     ],
