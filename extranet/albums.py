@@ -11,6 +11,7 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.http import QueryDict
+from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -37,6 +38,7 @@ class MapView:
     bbox: tuple[float, float, float, float]
     url: str  # the Atlas page with the filters and the view ("" without an Atlas page)
     geojson_url: str
+    csv_url: str  # today's projects of its filters, as open data
     preview: str = ""  # a small map of the area, its countries shaded by today's projects (SVG)
 
 
@@ -54,6 +56,7 @@ def view_of(saved: SavedMap, base_url: str) -> MapView:
         bbox=bbox,
         url=f"{base_url}?{saved.query}{separator}{reopen}" if base_url else "",
         geojson_url=f"/api/atlas/projects.geojson?{saved.query}",
+        csv_url=reverse("api:atlas_csv") + (f"?{saved.query}" if saved.query else ""),
         preview=_preview(saved, bbox),
     )
 

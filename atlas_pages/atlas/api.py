@@ -9,14 +9,16 @@ from decimal import Decimal
 from typing import Literal
 
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.decorators import decorate_view
 
 from atlas_pages.atlas import index as atlas_index
-from atlas_pages.atlas import names, official, services, trends
+from atlas_pages.atlas import names, official, opendata, services, trends
 from atlas_pages.atlas import pdf as atlas_pdf
 from atlas_pages.atlas import search as atlas_search
 from atlas_pages.atlas.models import Country, Project
@@ -231,6 +233,73 @@ def projects_geojson(request: HttpRequest, filters: Query[ProjectQuery], map_que
             raise ValidationError({"view": error.messages}) from error
         data = atlas_search.clusters(atlas_search.find(request.GET), map_query.zoom, view)
     return JsonResponse(data, content_type="application/geo+json", json_dumps_params={"ensure_ascii": False})
+
+
+def _download(chunks, content_type: str, extension: str) -> StreamingHttpResponse:
+    response = StreamingHttpResponse(chunks, content_type=content_type)
+    day = timezone.localdate().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="atlas-cncd-{day}.{extension}"'
+    return response
+
+
+def _open_data(request: HttpRequest) -> QueryDict:
+    """The search's filters, checked before the file starts (a bad one is a 422 naming it)."""
+    throttle.consume(request, "atlas_open_data")
+    atlas_search.find(request.GET)
+    return request.GET
+
+
+@router.get(
+    "/atlas/projects.csv",
+    summary="Open data: the search results as CSV (same filters; the columns are documented)",
+    auth=None,
+    url_name="atlas_csv",
+    openapi_extra={"responses": {200: {"content": {"text/csv": {}}}}},
+)
+def projects_csv(request: HttpRequest, filters: Query[ProjectQuery]):
+    """UTF-8, comma-separated, a header row of the columns of ``/api/atlas/projects.schema.json``;
+    several values in a cell are separated by " | ". Licence Ouverte 2.0."""
+    return _download(opendata.csv_chunks(_open_data(request)), "text/csv; charset=utf-8", "csv")
+
+
+@router.get(
+    "/atlas/projects.json",
+    summary="Open data: the search results as JSON, valid against /api/atlas/projects.schema.json",
+    auth=None,
+    url_name="atlas_json",
+)
+def projects_json(request: HttpRequest, filters: Query[ProjectQuery]):
+    params = _open_data(request)
+    schema_url = request.build_absolute_uri(reverse("api:atlas_json_schema"))
+    chunks = opendata.json_chunks(params, atlas_search.clean_query(params), schema_url)
+    return _download(chunks, "application/json", "json")
+
+
+@router.get(
+    "/atlas/projects.schema.json",
+    summary="Open data: the JSON Schema of the JSON file (its fields are the CSV's columns)",
+    auth=None,
+    url_name="atlas_json_schema",
+)
+def projects_json_schema(request: HttpRequest):
+    return JsonResponse(
+        opendata.schema(request.build_absolute_uri()),
+        content_type="application/schema+json",
+        json_dumps_params={"ensure_ascii": False, "indent": 2},
+    )
+
+
+@router.get(
+    "/atlas/projects.iati.xml",
+    summary="Open data: the search results as IATI 2.03 activities (same filters)",
+    auth=None,
+    url_name="atlas_iati",
+    openapi_extra={"responses": {200: {"content": {"application/xml": {}}}}},
+)
+def projects_iati(request: HttpRequest, filters: Query[ProjectQuery]):
+    """One ``iati-activity`` per project: the French authorities as extending organisations, the
+    partners as implementing ones, the themes as OECD DAC purpose codes."""
+    return _download(opendata.iati_chunks(_open_data(request)), "application/xml", "iati.xml")
 
 
 class ExportAcceptedOut(Schema):

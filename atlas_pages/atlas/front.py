@@ -160,6 +160,10 @@ def search_context(page, request) -> dict:
             [(key, value) for key, value in params.lists() for value in value if value and key != "bbox"]
         ),
         "pdf_limit": atlas_pdf.IMMEDIATE_LIMIT,
+        "open_data": {
+            kind: reverse(f"api:atlas_{kind}") + (f"?{query}" if query else "") for kind in ("csv", "json", "iati")
+        }
+        | {"schema": reverse("api:atlas_json_schema")},
         "results": [],
         "count": 0,
         "facets": [],

@@ -13,6 +13,7 @@ from xml.etree import ElementTree as ET
 from django.conf import settings
 from django.utils import timezone
 
+from atlas_pages.core.iati import XML_LANG, narrative
 from forms.apd import codelists
 from forms.apd.models import ApdCampaign, ApdLine
 
@@ -59,7 +60,6 @@ POLICY_MARKERS = {
     "marker_climate_mitigation": "6",
     "marker_climate_adaptation": "7",
 }
-XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 
 def _name(kind: str, code: str) -> str:
@@ -126,12 +126,6 @@ def crs_csv(lines: Iterable[ApdLine]) -> Iterator[str]:
     yield buffer.getvalue()
 
 
-def _narrative(parent: ET.Element, tag: str, text: str, **attributes) -> ET.Element:
-    element = ET.SubElement(parent, tag, attributes)
-    ET.SubElement(element, "narrative").text = text
-    return element
-
-
 def iati_activity(line: ApdLine, reporting_ref: str, reporting_name: str, now: str) -> ET.Element:
     """One activity, children in the order of the IATI 2.03 schema."""
     declaration = line.declaration
@@ -140,11 +134,11 @@ def iati_activity(line: ApdLine, reporting_ref: str, reporting_name: str, now: s
         "iati-activity", {"last-updated-datetime": now, XML_LANG: "fr", "default-currency": "EUR", "humanitarian": "0"}
     )
     ET.SubElement(activity, "iati-identifier").text = f"{reporting_ref}-{project_number(line)}"
-    _narrative(activity, "reporting-org", reporting_name, ref=reporting_ref, type="10")
-    _narrative(activity, "title", line.title)
-    _narrative(activity, "description", line.description or line.title, type="1")  # required by the schema
-    _narrative(activity, "participating-org", declaration.authority.name, role="1", type="11")
-    _narrative(
+    narrative(activity, "reporting-org", reporting_name, ref=reporting_ref, type="10")
+    narrative(activity, "title", line.title)
+    narrative(activity, "description", line.description or line.title, type="1")  # required by the schema
+    narrative(activity, "participating-org", declaration.authority.name, role="1", type="11")
+    narrative(
         activity,
         "participating-org",
         declaration.authority.name,
