@@ -166,6 +166,20 @@ def measure(projects: int) -> dict:
         geojson = timed_requests(client, "/api/atlas/projects.geojson", {}, 3, warmup=1)
         figures["geojson_all_p50_ms"] = p50(geojson)  # one point per project (no zoom)
 
+        trends = []
+        for params in SEARCHES:
+            trends += timed_requests(client, "/api/atlas/trends/", params, RUNS // 4)
+        figures["trends_p95_ms"] = p95(trends)
+        names = []
+        for kind, text in (("authority", "saint"), ("authority", "lyon"), ("partner", "commune"), ("partner", "ta")):
+            names += timed_requests(client, f"/api/atlas/{kind}-suggestions/", {"q": text}, RUNS // 4)
+        figures["suggestions_p95_ms"] = p95(names)
+        started = time.perf_counter()
+        response = client.get("/api/atlas/projects.csv")
+        size = sum(len(chunk) for chunk in response.streaming_content)
+        figures["csv_all_s"] = time.perf_counter() - started
+        figures["csv_all_mb"] = size / 1e6
+
         home = Site.objects.get(is_default_site=True).root_page
         page = AtlasPage.objects.first() or home.add_child(instance=AtlasPage(title="Atlas", slug="atlas"))
         atlas_page = timed_requests(client, page.url, {"continent": "afrique"}, 10)

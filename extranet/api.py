@@ -14,7 +14,7 @@ from atlas_pages.core.auth import member, member_auth
 from atlas_pages.core.exceptions import NotFound
 from atlas_pages.core.paging import Paging
 from atlas_pages.core.schemas import InputSchema
-from extranet import albums, bookmarks, brief, declarations, exports, notices, services
+from extranet import albums, alerts, bookmarks, brief, declarations, exports, notices, services
 from extranet.ratelimits import limited
 from extranet.views import personal_data_response
 
@@ -544,6 +544,72 @@ def send_export(request: HttpRequest, export_id: int, payload: ExportSendIn):
         "detail": gettext("The export has been sent to %(email)s.") % {"email": payload.email},
         "attached": attached,
     }
+
+
+# --- alerts on an Atlas search ----------------------------------------------------------------
+
+
+class AlertIn(InputSchema):
+    query: str = Field("", max_length=2000, description="The Atlas search's filters, as a query string")
+    bourse: bool = Field(True, description="The new Bourse-projets entries of its countries, continent and themes too")
+    title: str = Field("", max_length=255, description="Empty: the filters in words")
+
+
+class AlertPatch(InputSchema):
+    active: bool = Field(description="False stops the e-mails, True turns them on again")
+
+
+class AlertOut(Schema):
+    id: int
+    title: str
+    query: str
+    filters: list[FilterOut]
+    bourse: bool
+    active: bool
+    created_at: datetime
+    last_sent_at: datetime | None = Field(description="The last e-mail; one a week at most, only when something is new")
+
+
+def _alert_out(item) -> dict:
+    return {
+        "id": item.pk,
+        "title": item.title,
+        "query": item.query,
+        "filters": [{"label": label, "value": value} for label, value in alerts.filters_of(item)],
+        "bourse": item.bourse,
+        "active": item.active,
+        "created_at": item.created_at,
+        "last_sent_at": item.last_sent_at,
+    }
+
+
+@router.get("/me/alerts/", response=list[AlertOut], summary="The Atlas searches I follow", auth=member_auth)
+def list_alerts(request: HttpRequest):
+    return [_alert_out(item) for item in alerts.alerts(member(request))]
+
+
+@router.post("/me/alerts/", response={201: AlertOut}, summary="Follow an Atlas search", auth=member_auth)
+def create_alert(request: HttpRequest, payload: AlertIn):
+    """What the Atlas holds now is not new: the first e-mail lists what comes after. A bad
+    filter is named ``query.<filter>``; 409 past 20 alerts."""
+    try:
+        item = alerts.create(member(request), payload.query, bourse=payload.bourse, title=payload.title)
+    except ValidationError as error:
+        raise ValidationError(
+            {name if name == "title" else f"query.{name}": texts for name, texts in error.message_dict.items()}
+        ) from error
+    return Status(201, _alert_out(item))
+
+
+@router.patch("/me/alerts/{alert_id}/", response=AlertOut, summary="Stop or resume an alert", auth=member_auth)
+def change_alert(request: HttpRequest, alert_id: int, payload: AlertPatch):
+    return _alert_out(alerts.set_active(member(request), alert_id, payload.active))
+
+
+@router.delete("/me/alerts/{alert_id}/", response={204: None}, summary="Delete an alert", auth=member_auth)
+def delete_alert(request: HttpRequest, alert_id: int):
+    alerts.delete(member(request), alert_id)
+    return Status(204, None)
 
 
 # --- the brief of my group, the history of my teleprocedures ----------------------------------

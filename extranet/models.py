@@ -280,3 +280,31 @@ class AtlasExport(models.Model):
 
     def __str__(self) -> str:
         return self.title or f"Atlas {self.created_at:%Y-%m-%d}"
+
+
+class SearchAlert(models.Model):
+    """An Atlas search the member follows: at most once a week, an e-mail lists the projects
+    added to the Atlas since the last one that match it, and the new Bourse-projets entries of
+    its countries and themes (``extranet.alerts``)."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="search_alerts", verbose_name=_("member")
+    )
+    title = models.CharField(_("title"), max_length=255)
+    query = models.TextField(_("filters (query string)"), blank=True)
+    bourse = models.BooleanField(_("Bourse-projets entries too"), default=True)
+    active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    last_sent_at = models.DateTimeField(_("last e-mail"), null=True, blank=True)
+    # What the member has been told of: projects up to this id (a project is only ever added,
+    # with a higher id), and these Bourse-projets entries (published later than recorded).
+    last_project_id = models.PositiveBigIntegerField(default=0, editable=False)
+    bourse_told = models.JSONField(default=list, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("Atlas search alert")
+        verbose_name_plural = _("Atlas search alerts")
+
+    def __str__(self) -> str:
+        return self.title

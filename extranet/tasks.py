@@ -21,3 +21,11 @@ def build_atlas_export(export_id: int) -> None:
         context_args={"export_id": item.pk},
         keep_notice=True,
     )
+
+
+@task()
+def send_due_alerts() -> int:
+    """The week's e-mails of the Atlas search alerts that have something new (each once)."""
+    from extranet.alerts import send_due
+
+    return send_due()

@@ -10,11 +10,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from atlas_pages.core.exceptions import DomainError
 from atlas_pages.core.feedback import refusals_as_messages
-from extranet import albums, bookmarks, brief, declarations, exports, notices, services
+from extranet import albums, alerts, bookmarks, brief, declarations, exports, notices, services
 from extranet.forms import (
     AlbumForm,
     BookmarkNoteForm,
@@ -402,6 +403,65 @@ def shared_export(request: HttpRequest, token: str) -> HttpResponse:
     except DomainError as error:
         return render(request, "extranet/shared_export_expired.html", {"message": error.message}, status=404)
     return FileResponse(item.file.open("rb"), as_attachment=True, filename=f"atlas-cncd-{item.pk}.pdf")
+
+
+# --- alerts on an Atlas search ----------------------------------------------------------------
+
+
+@login_required
+def alerts_page(request: HttpRequest) -> HttpResponse:
+    items = list(alerts.alerts(request.user)[: alerts.MAX_ALERTS])
+    for item in items:
+        item.filters = alerts.filters_of(item)
+    return render(
+        request,
+        "extranet/alerts.html",
+        {"alerts": items, "section": "alerts", "every_days": alerts.EVERY.days, "atlas_url": albums.atlas_url()},
+    )
+
+
+@login_required
+@require_POST
+def create_alert(request: HttpRequest) -> HttpResponse:
+    """“Recevoir les nouveautés de cette recherche”, from under the Atlas search."""
+    item = None
+    with refusals_as_messages(request):
+        item = alerts.create(request.user, request.POST.get("query", ""), bourse=request.POST.get("bourse") == "1")
+        messages.success(
+            request,
+            _("You follow the search “%(title)s”: the new projects will come by e-mail, once a week at most.")
+            % {"title": item.title},
+        )
+    return redirect(reverse("extranet:alerts") + (f"#alerte-{item.pk}" if item else ""))
+
+
+@login_required
+@require_POST
+def change_alert(request: HttpRequest, alert_id: int) -> HttpResponse:
+    action = request.POST.get("action")
+    with refusals_as_messages(request):
+        if action == "delete":
+            alerts.delete(request.user, alert_id)
+            messages.success(request, _("The alert has been deleted."))
+        elif action in ("stop", "resume"):
+            alerts.set_active(request.user, alert_id, action == "resume")
+            text = _("The alert is on again.") if action == "resume" else _("The alert is stopped.")
+            messages.success(request, text)
+    return redirect("extranet:alerts")
+
+
+@csrf_exempt  # the signed link is the proof; a mail client's one-click POST (RFC 8058) has no token
+def stop_alert(request: HttpRequest, token: str) -> HttpResponse:
+    """The e-mail's link: a page with one button (link checkers only GET), or the mail
+    client's one-click POST; no login needed."""
+    try:
+        item = alerts.by_token(token)
+    except DomainError as error:
+        return render(request, "extranet/alert_stopped.html", {"message": error.message}, status=404)
+    if request.method == "POST":
+        item = alerts.stop(token)
+        return render(request, "extranet/alert_stopped.html", {"alert": item, "stopped": True})
+    return render(request, "extranet/alert_stopped.html", {"alert": item, "stopped": not item.active})
 
 
 # --- history of teleprocedures ----------------------------------------------------------------

@@ -23,7 +23,7 @@ from atlas_pages.core.exceptions import DomainError
 from atlas_pages.models import ArticlePage, EditorialPage
 from extranet import albums, brief, services
 from extranet.forms import DecisionForm, SaveMapForm
-from extranet.models import AtlasExport, Bookmark, GroupChangeRequest, MemberProfile
+from extranet.models import AtlasExport, Bookmark, GroupChangeRequest, MemberProfile, SearchAlert
 
 
 @hooks.register("register_log_actions")
@@ -295,6 +295,7 @@ ACCOUNT_COVERAGE = {
     "extranet.BriefReading.user": "which brief items were opened; deletion: deleted with the account",
     "extranet.Notice.user": "export: notifications; deletion: deleted with the account",
     "extranet.AtlasExport.owner": "export: atlas_exports; deletion: deleted with the account, files included",
+    "extranet.SearchAlert.owner": "export: search_alerts; deletion: deleted with the account",
     # Wagtail keeps what editors (staff) did; members have no access to the admin.
     "wagtailcore.Page.owner": "the editor who created a page; deletion: unlinked",
     "wagtailcore.Page.locked_by": "the editor who locked a page; deletion: unlinked",
@@ -334,7 +335,18 @@ def atlas_personal_data(user) -> dict:
                 "asked_at": item.created_at.isoformat() if item.created_at else None,
             }
             for item in AtlasExport.objects.filter(owner=user).order_by("-created_at")
-        ]
+        ],
+        "search_alerts": [
+            {
+                "title": item.title,
+                "filters": item.query,
+                "bourse": item.bourse,
+                "active": item.active,
+                "created_at": item.created_at.isoformat(),
+                "last_sent_at": item.last_sent_at.isoformat() if item.last_sent_at else None,
+            }
+            for item in SearchAlert.objects.filter(owner=user).order_by("-created_at")
+        ],
     }
 
 

@@ -7,7 +7,7 @@ waits for the SMTP server). The worker then
 - builds the context, in each recipient's language: ``context`` as given (JSON values),
   updated by ``context_from``, the dotted path of a function called with ``context_args`` that
   reads the records again (so that the message says what is true when it is sent) and may return ``attachments`` as
-  ``(file name, bytes, MIME type)`` and the ``url`` the message is about;
+  ``(file name, bytes, MIME type)``, extra ``headers`` (List-Unsubscribe…) and the ``url`` the message is about;
 - renders ``<template>_subject.txt``, ``<template>.txt`` and ``<template>.html`` (or the shared
   ``cncd_core/email/message.html`` around the text, escaped); templates live in an ``email/``
   folder, apart from the pages' own in each recipient's language: the one given,
@@ -129,11 +129,12 @@ def deliver(
                 except Skip:
                     return 0
             attachments = built.pop("attachments", ())
+            headers = built.pop("headers", {})
             url = str(built.get("url", ""))
             subject, text, html = render(template, {**built, "language": code})
         for address in addresses:
             message = EmailMultiAlternatives(
-                subject, text, from_email or settings.DEFAULT_FROM_EMAIL, [address], reply_to=reply_to
+                subject, text, from_email or settings.DEFAULT_FROM_EMAIL, [address], reply_to=reply_to, headers=headers
             )
             message.attach_alternative(html, "text/html")
             for attachment in attachments:

@@ -19,7 +19,7 @@ from atlas_pages.models import (
     Theme,
 )
 from cncd.api import api
-from extranet.models import AtlasExport, Bookmark, MapAlbum, SavedMap
+from extranet.models import AtlasExport, Bookmark, MapAlbum, SavedMap, SearchAlert
 from forms.dossiers import services
 from forms.models import ApdDeclaration, Dossier, Opinion
 from tests.factories import (
@@ -45,6 +45,7 @@ def pages():
     generate(projects=3, authorities=5, countries=2, seed=1)
     owner = UserFactory(username="export-owner")
     export = AtlasExport.objects.create(owner=owner, query="country=SN", status=AtlasExport.Status.READY)
+    alert = SearchAlert.objects.create(owner=owner, title="Sénégal", query="country=SN")
     bookmark = Bookmark.objects.create(user=owner, page=public, title=public.title)
     album = MapAlbum.objects.create(user=owner, name="Afrique")
     saved = SavedMap.objects.create(album=album, title="Sénégal", query="", view_bbox="-18,12,-11,17", zoom=6)
@@ -96,6 +97,7 @@ def pages():
         "brief": brief.pk,
         "bookmark": bookmark.pk,
         "export": export.pk,
+        "alert": alert.pk,
         "public": public.pk,
         "local": local.pk,
         "public_path": public.url_path,
@@ -147,6 +149,16 @@ MATRIX = {
     ("GET", "/api/me/exports/"): [("mine", "/api/me/exports/", None, lambda p: logged_in(p, default=200))],
     ("POST", "/api/me/exports/"): [
         ("keep", "/api/me/exports/", {"query": "kind=twinning"}, lambda p: logged_in(p, default=201))
+    ],
+    ("GET", "/api/me/alerts/"): [("mine", "/api/me/alerts/", None, lambda p: logged_in(p, default=200))],
+    ("POST", "/api/me/alerts/"): [
+        ("follow", "/api/me/alerts/", {"query": "country=SN"}, lambda p: logged_in(p, default=201))
+    ],
+    ("PATCH", "/api/me/alerts/{alert_id}/"): [
+        ("someone else's", "/api/me/alerts/{alert}/", {"active": False}, lambda p: logged_in(p, default=404))
+    ],
+    ("DELETE", "/api/me/alerts/{alert_id}/"): [
+        ("someone else's", "/api/me/alerts/{alert}/", None, lambda p: logged_in(p, default=404))
     ],
     ("GET", "/api/me/exports/{export_id}/"): [
         ("someone else's", "/api/me/exports/{export}/", None, lambda p: logged_in(p, default=404))
@@ -380,6 +392,10 @@ MATRIX = {
     ("GET", "/api/atlas/official-authorities/"): [
         ("by name", "/api/atlas/official-authorities/?q=lyon", None, lambda p: 200)
     ],
+    ("GET", "/api/atlas/projects.csv"): [("csv", "/api/atlas/projects.csv?country=SN", None, lambda p: 200)],
+    ("GET", "/api/atlas/projects.json"): [("json", "/api/atlas/projects.json?country=SN", None, lambda p: 200)],
+    ("GET", "/api/atlas/projects.schema.json"): [("schema", "/api/atlas/projects.schema.json", None, lambda p: 200)],
+    ("GET", "/api/atlas/projects.iati.xml"): [("iati", "/api/atlas/projects.iati.xml?country=SN", None, lambda p: 200)],
     ("GET", "/api/atlas/trends/"): [("trends", "/api/atlas/trends/?continent=afrique", None, lambda p: 200)],
     ("GET", "/api/atlas/authority-suggestions/"): [
         ("by name", "/api/atlas/authority-suggestions/?q=lyon", None, lambda p: 200)

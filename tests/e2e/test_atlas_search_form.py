@@ -169,3 +169,53 @@ def test_the_pdf_now_or_prepared_with_its_progress(page, atlas, monkeypatch):  #
         status.get_by_role("link", name="le télécharger").click()
     assert "Déchets à Thiès" in text_of(Path(download.value.path()).read_bytes())
     assert accessibility_violations(page) == []
+
+
+def test_an_alert_on_a_search_from_following_it_to_stopping_it_in_one_click(page, atlas):  # noqa: F811
+    from urllib.parse import urlsplit
+
+    from django.core import mail as outbox
+
+    from tests.atlas_pages.test_atlas_search import project
+
+    add_page(home_page(), AtlasPage, title="Atlas de la coopération décentralisée", slug="atlas")
+    MemberFactory(username="elu-alerte", password="Mot-de-passe-2026", email="elu@ville.example.org")
+    page.goto("/accounts/login/?next=/atlas/%3Fcountry%3DSN")
+    page.fill("input[name=login]", "elu-alerte")
+    page.fill("input[name=password]", "Mot-de-passe-2026")
+    page.press("input[name=password]", "Enter")
+    page.wait_for_url("**/atlas/?country=SN")
+    page.get_by_role("button", name="Recevoir les nouveaux projets de cette recherche").click()
+    page.wait_for_url("**/espace-personnel/mes-alertes/*")
+    assert page.get_by_text("Vous suivez la recherche « Atlas : Sénégal »").is_visible()
+    card = page.locator("[data-alert]")
+    assert card.locator(".fr-badge").inner_text().lower() == "active" and "Pays : Sénégal" in card.inner_text()
+    assert accessibility_violations(page) == []
+    screenshot(page, "my-alerts")
+
+    # A project is added in Senegal; the worker sends the week's digest.
+    project("Santé à Ziguinchor", "SN", [atlas.lyon], [], ["sante-social"], years=(2026, None), at=(12.56, -16.27))
+    outbox.outbox.clear()
+    with override_settings(TASKS=DB_QUEUE):
+        call_command("send_search_alerts")
+        call_command("db_worker", batch=True, startup_delay=False, verbosity=0)
+    [message] = outbox.outbox
+    assert message.to == ["elu@ville.example.org"] and "Santé à Ziguinchor" in message.body
+    stop = urlsplit(message.extra_headers["List-Unsubscribe"].strip("<>")).path
+
+    # The e-mail's link: one button, no login needed.
+    page.context.clear_cookies()
+    page.goto(stop)
+    assert page.get_by_text("Arrêter les courriels de l'alerte « Atlas : Sénégal » ?").is_visible()
+    assert accessibility_violations(page) == []
+    page.get_by_role("button", name="Arrêter l'alerte").click()
+    assert page.get_by_role("status").inner_text().startswith("L'alerte « Atlas : Sénégal » est arrêtée")
+    page.goto("/accounts/login/?next=/espace-personnel/mes-alertes/")
+    page.fill("input[name=login]", "elu-alerte")
+    page.fill("input[name=password]", "Mot-de-passe-2026")
+    page.press("input[name=password]", "Enter")
+    page.wait_for_url("**/espace-personnel/mes-alertes/")
+    assert page.locator("[data-alert] .fr-badge").inner_text().lower() == "arrêtée"
+    page.get_by_role("button", name="Réactiver l'alerte").click()
+    page.get_by_text("L'alerte est réactivée.").wait_for()
+    assert page.locator("[data-alert] .fr-badge").inner_text().lower() == "active"

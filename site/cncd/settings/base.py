@@ -315,6 +315,7 @@ ACCOUNT_RATE_LIMITS = {
 # background above; and asked for at most so often by one visitor.
 CNCD_PDF_IMMEDIATE_LIMIT = env.int("CNCD_PDF_IMMEDIATE_LIMIT", default=300)
 ACCOUNT_RATE_LIMITS["atlas_pdf"] = "10/m/ip,60/h/ip"
+ACCOUNT_RATE_LIMITS["atlas_open_data"] = "20/m/ip,200/h/ip"  # CSV, JSON and IATI files of the Atlas
 # An Atlas export e-mailed to a colleague is attached up to this size, else sent as a link.
 CNCD_EXPORT_ATTACHMENT_MAX_BYTES = 5 * 1024 * 1024
 # Multi-factor authentication (allauth's mfa): an authenticator app (TOTP) and recovery codes,
