@@ -178,7 +178,11 @@ def digests(items: list[SearchAlert]) -> list[Digest]:
     entries = _published_bourse() if any(item.bourse for item in items) else []
     found = []
     for item in items:
-        mask = atlas_search.find(QueryDict(item.query)).mask & (index.pk > item.last_project_id)
+        try:
+            mask = atlas_search.find(QueryDict(item.query)).mask & (index.pk > item.last_project_id)
+        except ValidationError:  # a filter the Atlas no longer knows: the others' e-mails still go
+            logger.warning("Search alert %s has filters the Atlas refuses: %s", item.pk, item.query)
+            continue
         told = set(item.bourse_told)
         bourse = sorted(_bourse_matching(item.query, entries) - told) if item.bourse else []
         found.append(Digest(item, index.pk[mask].tolist(), bourse))

@@ -247,20 +247,35 @@ def render_pdf(
                 progress(total, total)
             return pdf
         joined = pikepdf.new()
-        pages = done = 0
-        for document in [{"cover": True, "groups": []}, *({"groups": part} for part in cut)]:
-            made = rendered(document, pages + 1, whole=False)  # the number of its first page
-            pages += len(made.pages)
-            part_pdf = pikepdf.open(io.BytesIO(made.write_pdf()))
-            del made
-            gc.collect()  # WeasyPrint's boxes hold cycles: free one part's before the next
-            joined.pages.extend(part_pdf.pages)
-            done += projects_in(document["groups"])
-            if progress:
-                progress(done, total)
+        # What lives through every part (the rows, the modules, Django) is set apart from the
+        # collector: collecting a part's boxes then scans that part only, not the whole heap
+        # again (a full collection per part cost a sixth of the time).
+        gc.collect()
+        gc.freeze()
+        try:
+            _render_parts(cut, rendered, joined, progress, total)
+        finally:
+            gc.unfreeze()
         output = io.BytesIO()
         joined.save(output, compress_streams=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
     return output.getvalue()
+
+
+def _render_parts(cut, rendered, joined, progress, total) -> None:
+    """The cover, then each part, each numbered from where the previous ended, into ``joined``."""
+    import pikepdf
+
+    pages = done = 0
+    for document in [{"cover": True, "groups": []}, *({"groups": part} for part in cut)]:
+        made = rendered(document, pages + 1, whole=False)  # the number of its first page
+        pages += len(made.pages)
+        part_pdf = pikepdf.open(io.BytesIO(made.write_pdf()))
+        del made
+        gc.collect()  # WeasyPrint's boxes hold cycles: free one part's before the next
+        joined.pages.extend(part_pdf.pages)
+        done += projects_in(document["groups"])
+        if progress:
+            progress(done, total)
 
 
 def export_title(params) -> str:

@@ -193,3 +193,19 @@ def test_the_digest_costs_queries_per_alert_sent_not_per_project(
     # transaction of its own (two statements and the savepoint's two).
     with django_assert_max_num_queries(2 + 6 * 4):
         assert alerts.send_due() == 6
+
+
+def test_an_alert_whose_filters_the_atlas_no_longer_takes_does_not_stop_the_others(
+    member,
+    atlas,  # noqa: F811
+    django_capture_on_commit_callbacks,
+):
+    broken = SearchAlert.objects.create(owner=member, title="Ancienne", query="theme=ancienne-thematique")
+    alerts.create(member, "country=SN")
+    with django_capture_on_commit_callbacks(execute=True):
+        project("Santé à Ziguinchor", "SN", [atlas.lyon], [], [], at=(12.56, -16.27))
+    assert alerts.send_due() == 1
+    [message] = outbox.outbox
+    assert "Santé à Ziguinchor" in message.body
+    broken.refresh_from_db()
+    assert broken.last_sent_at is None
