@@ -6,9 +6,9 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from atlas_pages.models import ArticlePage
-from extranet import albums
+from extranet import albums, alerts
 from extranet.groups import ACTOR_GROUPS
-from extranet.models import ActorGroup, Bookmark, MapAlbum, MemberProfile
+from extranet.models import ActorGroup, Bookmark, MapAlbum, MemberProfile, SearchAlert
 
 User = get_user_model()
 
@@ -129,4 +129,9 @@ def _personal_space(member, report) -> None:
             view_bbox="-17.6,12.3,-11.3,16.7",
             zoom=6,
         )
-    report.note("Espace personnel de demo-collectivites : une sélection, un album de cartes, la brève du groupe.")
+    if not SearchAlert.objects.filter(owner=member).exists():
+        alerts.create(member, "country=SN&theme=eau-assainissement", bourse=True)
+    report.note(
+        "Espace personnel de demo-collectivites : une sélection, un album de cartes, une alerte sur "
+        "l'Atlas, la brève du groupe."
+    )
