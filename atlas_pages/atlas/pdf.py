@@ -207,6 +207,7 @@ def render_pdf(
     is told after each part (projects rendered so far, projects in all)."""
     import pikepdf
     from weasyprint import HTML
+    from weasyprint.text.fonts import FontConfiguration
 
     if ids is None:
         ids = atlas_search.find(params).ids()
@@ -234,11 +235,15 @@ def render_pdf(
         }
         del rows
 
+        # One font configuration for every part: Marianne's faces are read and registered once,
+        # not again for each part.
+        fonts = FontConfiguration()
+
         def rendered(document: dict, first_page: int, whole: bool):
             html = render_to_string(
                 "atlas_pages/pdf/projects.html", {**context, **document, "whole": whole, "first_page": first_page}
             )
-            return HTML(string=html, base_url=str(settings.BASE_DIR)).render()
+            return HTML(string=html, base_url=str(settings.BASE_DIR)).render(font_config=fonts)
 
         cut = list(parts(groups, PART_PROJECTS))
         if len(cut) <= 1:  # one document: its pages say "Page n / total"
