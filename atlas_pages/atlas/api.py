@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Literal
 
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
@@ -242,11 +242,10 @@ def _download(chunks, content_type: str, extension: str) -> StreamingHttpRespons
     return response
 
 
-def _open_data(request: HttpRequest) -> QueryDict:
-    """The search's filters, checked before the file starts (a bad one is a 422 naming it)."""
+def _open_data(request: HttpRequest) -> list[int]:
+    """The search's results, found before the file starts (a bad filter is a 422 naming it)."""
     throttle.consume(request, "atlas_open_data")
-    atlas_search.find(request.GET)
-    return request.GET
+    return atlas_search.find(request.GET).ids()
 
 
 @router.get(
@@ -269,9 +268,9 @@ def projects_csv(request: HttpRequest, filters: Query[ProjectQuery]):
     url_name="atlas_json",
 )
 def projects_json(request: HttpRequest, filters: Query[ProjectQuery]):
-    params = _open_data(request)
+    ids = _open_data(request)
     schema_url = request.build_absolute_uri(reverse("api:atlas_json_schema"))
-    chunks = opendata.json_chunks(params, atlas_search.clean_query(params), schema_url)
+    chunks = opendata.json_chunks(ids, atlas_search.clean_query(request.GET), schema_url)
     return _download(chunks, "application/json", "json")
 
 

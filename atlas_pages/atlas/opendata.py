@@ -149,9 +149,8 @@ def _project_url() -> Callable[[int], str]:
     return (lambda pk: f"{base}projet/{pk}/") if base else (lambda pk: "")
 
 
-def rows(params) -> Iterator[dict]:
-    """The search's projects, in its order, each as the fields' functions read it."""
-    ids = atlas_search.find(params).ids()
+def rows(ids: list[int]) -> Iterator[dict]:
+    """The projects ``ids`` (a search's results, in its order), each as the fields' functions read it."""
     url = _project_url()
     for start in range(0, len(ids), BATCH):
         batch = ids[start : start + BATCH]
@@ -199,12 +198,12 @@ def _cell(value) -> str:
     return str(value)
 
 
-def csv_chunks(params) -> Iterator[str]:
+def csv_chunks(ids: list[int]) -> Iterator[str]:
     """The CSV (UTF-8, commas, a header of the fields' names), a few kilobytes at a time."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow([field.name for field in FIELDS])
-    for row in rows(params):
+    for row in rows(ids):
         writer.writerow([_cell(field.value(row)) for field in FIELDS])
         if buffer.tell() > 64 * 1024:
             yield buffer.getvalue()
@@ -255,20 +254,19 @@ def schema(schema_url: str) -> dict:
     }
 
 
-def json_chunks(params, query: str, schema_url: str) -> Iterator[str]:
+def json_chunks(ids: list[int], query: str, schema_url: str) -> Iterator[str]:
     """The JSON file, a project at a time: a header, then the projects."""
-    ids_count = atlas_search.find(params).count
     head = {
         "$schema": schema_url,
         "source": str(_("Atlas of decentralised cooperation — CNCD")),
         "licence": f"{LICENCE} — {LICENCE_URL}",
         "generated_at": timezone.now().isoformat(timespec="seconds"),
         "filters": query,
-        "count": ids_count,
+        "count": len(ids),
     }
     opening = json.dumps(head, ensure_ascii=False)[:-1]
     yield opening + ', "projects": ['
-    for number, row in enumerate(rows(params)):
+    for number, row in enumerate(rows(ids)):
         yield ("," if number else "") + "\n" + json.dumps(record(row), ensure_ascii=False)
     yield "\n]}\n"
 
@@ -327,14 +325,14 @@ def iati_activity(row: dict, reporting_ref: str, reporting_name: str) -> ET.Elem
     return activity
 
 
-def iati_chunks(params) -> Iterator[bytes]:
+def iati_chunks(ids: list[int]) -> Iterator[bytes]:
     """The IATI activity file, an activity at a time."""
     reporting_ref = settings.CNCD_IATI_REPORTING_ORG["ref"]
     reporting_name = settings.CNCD_IATI_REPORTING_ORG["name"]
     now = timezone.now().replace(microsecond=0).isoformat()
     yield b'<?xml version="1.0" encoding="UTF-8"?>\n'
     yield f'<iati-activities version="2.03" generated-datetime="{now}">\n'.encode()
-    for row in rows(params):
+    for row in rows(ids):
         yield ET.tostring(iati_activity(row, reporting_ref, reporting_name), encoding="utf-8", xml_declaration=False)
         yield b"\n"
     yield b"</iati-activities>\n"
