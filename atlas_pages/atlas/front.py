@@ -185,24 +185,18 @@ def search_context(page, request) -> dict:
         "title": page.title,
         "pdf_limit": atlas_pdf.IMMEDIATE_LIMIT,
     }
+    counts = found.counts()
     context.update(
         count=found.count,
         page_obj=current,
         results=atlas_search.summary_rows(list(current.object_list)),
-        facets=_facet_links(found.facets(), params),
-        trends=trends_context(found.trends(), f"/api/atlas/trends/?{query}"),
+        facets=_facet_links(atlas_search.facets(counts), params),
+        trends={
+            **trends.charts(trends.years(found.index, found.mask, counts.years)),
+            "api_url": f"/api/atlas/trends/?{query}",
+        },
     )
     return context
-
-
-def trends_context(rows: list[trends.Year], api_url: str) -> dict:
-    """The two charts of a search's trends, their table's rows and the API's address."""
-    return {
-        "rows": rows,
-        "started_svg": mark_safe(trends.chart_svg(rows, "started")),  # noqa: S308 — numbers and escaped labels
-        "active_svg": mark_safe(trends.chart_svg(rows, "active")),  # noqa: S308
-        "api_url": api_url,
-    }
 
 
 class Results:

@@ -185,16 +185,6 @@ def projects_in(part: list[ContinentGroup]) -> int:
     )
 
 
-def trends_of(index: atlas_index.Index, ids: list[int]) -> dict:
-    """The trends page: the two charts and the figures they stand for."""
-    rows = trends.years(index, index.positions(ids))
-    return {
-        "rows": rows,
-        "started_svg": mark_safe(trends.chart_svg(rows, "started")),  # noqa: S308 — numbers and escaped labels
-        "active_svg": mark_safe(trends.chart_svg(rows, "active")),  # noqa: S308
-    }
-
-
 def render_pdf(
     params,
     scope: str = "country",
@@ -219,11 +209,12 @@ def render_pdf(
             row["meta"] = meta_line(row, statuses)
         groups = group(rows, scope)
         index = atlas_index.current()
-        counted = atlas_index.count(index, index.positions(ids))
+        chosen = index.positions(ids)
+        counted = atlas_index.count(index, chosen)
         context = {
             "world_map": mark_safe(svgmap.world_svg(counted.country)),  # noqa: S308 — built from numbers and escaped names
             "france_map": mark_safe(svgmap.france_svg(counted.department)),  # noqa: S308
-            "trends": trends_of(index, ids),
+            "trends": trends.charts(trends.years(index, chosen, counted.years)),
             "scope": scope,
             "filters": describe_filters(params),
             "count": total,

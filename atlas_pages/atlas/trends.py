@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from atlas_pages.atlas import index as atlas_index
@@ -29,14 +30,25 @@ class Year:
     active: int  # projects under way that year (open-ended ones up to the Atlas's horizon)
 
 
-def years(index: atlas_index.Index, mask: np.ndarray) -> list[Year]:
-    """Every year from the first start to the last year any project of ``mask`` is active."""
-    active = atlas_index.active_years(index, mask)
+def years(index: atlas_index.Index, mask: np.ndarray, active: dict[int, int] | None = None) -> list[Year]:
+    """Every year from the first start to the last year any project of ``mask`` is active;
+    ``active``: the projects active each year, when the facet counts have them already."""
+    if active is None:
+        active = atlas_index.active_years(index, mask)
     if not active:
         return []
     first = min(active)
     started = np.bincount(index.start[mask].astype(np.int64) - first, minlength=len(active)).tolist()
     return [Year(year, started[year - first], number) for year, number in sorted(active.items())]
+
+
+def charts(rows: list[Year]) -> dict[str, list[Year] | SafeString]:
+    """What the page and the PDF show: the rows of the table and the two charts."""
+    return {
+        "rows": rows,
+        "started_svg": mark_safe(chart_svg(rows, "started")),  # noqa: S308 — numbers and escaped labels
+        "active_svg": mark_safe(chart_svg(rows, "active")),  # noqa: S308
+    }
 
 
 def as_dicts(rows: list[Year]) -> list[dict]:
