@@ -64,8 +64,6 @@ def create(user: User, query: str, *, bourse: bool = True, title: str = "") -> S
     if alerts(user).count() >= MAX_ALERTS:
         raise Conflict(_("You follow %(max)s searches already: delete one first.") % {"max": MAX_ALERTS})
     title = (title or "").strip()[:255] or export_title(QueryDict(cleaned))
-    if len(title) > 255:
-        raise ValidationError({"title": [_("The title is at most 255 characters.")]})
     index = atlas_index.current()
     return SearchAlert.objects.create(
         owner=user,

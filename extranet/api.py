@@ -454,13 +454,25 @@ class ExportSentOut(Schema):
     attached: bool = Field(description="True: the PDF is attached; False: sent as a link valid for a week")
 
 
+def _filters_out(filters: list[tuple[str, str]]) -> list[dict]:
+    return [{"label": label, "value": value} for label, value in filters]
+
+
+def _query_errors(error: ValidationError, own: str) -> ValidationError:
+    """The errors of a payload that carries an Atlas search: its filters named
+    ``query.<filter>``, the payload's own field ``own`` as it is."""
+    return ValidationError(
+        {name if name == own else f"query.{name}": messages for name, messages in error.message_dict.items()}
+    )
+
+
 def _export_out(request: HttpRequest, item) -> dict:
     ready = item.status == item.Status.READY
     return {
         "id": item.pk,
         "title": str(item),
         "query": item.query,
-        "filters": [{"label": label, "value": value} for label, value in exports.filters_of(item)],
+        "filters": _filters_out(exports.filters_of(item)),
         "status": item.status,
         "progress": item.progress,
         "project_count": item.project_count,
@@ -492,9 +504,7 @@ def create_export(request: HttpRequest, payload: ExportIn):
     try:
         item = exports.keep(member(request), payload.query, payload.scope)
     except ValidationError as error:
-        raise ValidationError(
-            {name if name == "scope" else f"query.{name}": messages for name, messages in error.message_dict.items()}
-        ) from error
+        raise _query_errors(error, "scope") from error
     return Status(201 if item.status == item.Status.READY else 202, _export_out(request, item))
 
 
@@ -575,7 +585,7 @@ def _alert_out(item) -> dict:
         "id": item.pk,
         "title": item.title,
         "query": item.query,
-        "filters": [{"label": label, "value": value} for label, value in alerts.filters_of(item)],
+        "filters": _filters_out(alerts.filters_of(item)),
         "bourse": item.bourse,
         "active": item.active,
         "created_at": item.created_at,
@@ -595,9 +605,7 @@ def create_alert(request: HttpRequest, payload: AlertIn):
     try:
         item = alerts.create(member(request), payload.query, bourse=payload.bourse, title=payload.title)
     except ValidationError as error:
-        raise ValidationError(
-            {name if name == "title" else f"query.{name}": texts for name, texts in error.message_dict.items()}
-        ) from error
+        raise _query_errors(error, "title") from error
     return Status(201, _alert_out(item))
 
 
