@@ -5,7 +5,7 @@ the open-data portals take).
 
 The fields are written once, in ``FIELDS``: their order is the CSV's columns, their types and
 descriptions are the JSON Schema, and the README's table says the same. Every file streams the
-projects in batches of ``BATCH`` (five queries a batch), whatever the size of the search.
+projects in batches of ``BATCH`` (seven queries a batch), whatever the size of the search.
 
 The projects' contact (a person, often an e-mail address) is not published.
 """

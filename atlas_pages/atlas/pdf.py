@@ -1,18 +1,24 @@
 """“Exporter les résultats en pdf”: the Atlas search results as a PDF, by country or by continent.
 
-A title page (the State's logo block, the filters used, the date, the counts), then the projects
-grouped by continent and country, and within a country by French local authority; the date and
-page numbers in the footer. Rendered by WeasyPrint from an HTML template, in French, in Marianne.
+A title page (the State's logo block, the filters used, the date, the counts), the maps and the
+trends, then the projects grouped by continent and country; within a country the projects follow
+their French local authorities, whose names begin each entry. The date and page numbers are in
+the footer. Rendered by WeasyPrint from an HTML template, in French, in Marianne.
+
+WeasyPrint's time goes by the block and the line it lays out: each project is one paragraph of
+two lines (a heading per authority, kept with what follows, cost a fifth more), and the footer
+is one margin box.
 
 WeasyPrint lays a whole document out in memory, and its cost per page grows with the document:
 the projects are rendered in parts of ``PART_PROJECTS`` (headings repeated "(suite)" where a
 group goes on), each part its own document numbered from where the previous one ended, and the
-parts are joined by pypdf. Memory stays that of one part, whatever the export's size.
+parts are joined by pikepdf. Memory stays that of one part, whatever the export's size.
 """
 
 import datetime as dt
 import gc
 import io
+import itertools
 import logging
 from collections import defaultdict
 from collections.abc import Callable, Iterator
@@ -29,7 +35,7 @@ from atlas_pages.atlas import names, svgmap, trends
 from atlas_pages.atlas import search as atlas_search
 from atlas_pages.atlas.fulltext import folded
 from atlas_pages.atlas.geography import CONTINENT_LABELS, departments, regions
-from atlas_pages.atlas.models import Country, Project
+from atlas_pages.atlas.models import Country, FrenchAuthority, Project
 from atlas_pages.core.countries import country_name
 from atlas_pages.core.pdf_brand import FONT_FAMILY, brand_css
 from atlas_pages.core.themes import LABELS as THEME_LABELS
@@ -46,19 +52,12 @@ logger = logging.getLogger(__name__)
 
 
 @dataclass
-class AuthorityGroup:
-    name: str
-    projects: list[dict] = field(default_factory=list)
-    continued: bool = False  # began in an earlier part
-
-
-@dataclass
 class CountryGroup:
     code: str
     name: str
-    authorities: list[AuthorityGroup] = field(default_factory=list)
+    projects: list[dict] = field(default_factory=list)  # by French authority, each row's "by"
     count: int = 0
-    continued: bool = False
+    continued: bool = False  # began in an earlier part
 
 
 @dataclass
@@ -101,28 +100,41 @@ def describe_filters(params) -> list[tuple[str, str]]:
     return described
 
 
+def entries(ids: list[int]) -> list[dict]:
+    """What orders and groups the projects ``ids`` (in that order), and no more: each one's id,
+    country and French authorities' names ("by"), in three queries. A part's full rows are read
+    when it is rendered (``filled``): the whole export's rows would be held through every part."""
+    countries = dict(Project.objects.filter(pk__in=ids).values_list("id", "country__iso2"))
+    links = list(
+        atlas_search.FrenchLink.objects.filter(project_id__in=ids)
+        .order_by("pk")
+        .values_list("project_id", "frenchauthority_id")
+    )
+    authority_names = dict(FrenchAuthority.objects.filter(pk__in={pk for _p, pk in links}).values_list("pk", "name"))
+    by: dict[int, list[str]] = defaultdict(list)
+    for project_id, pk in links:
+        by[project_id].append(authority_names[pk])
+    return [{"id": pk, "country": countries[pk], "by": ", ".join(by[pk]) or "—"} for pk in ids]
+
+
 def group(rows: list[dict], scope: str) -> list[ContinentGroup]:
+    """The ``entries`` by continent (when ``scope`` is "continent") and country, in alphabetical
+    order, each country's projects in the order of their French authorities."""
     continent_of = dict(Country.objects.values_list("iso2", "continent__slug")) if scope == "continent" else {}
     by_continent: dict[str, dict[str, CountryGroup]] = defaultdict(dict)
     for row in rows:
-        code = row["country"]["code"]
+        code = row["country"]
         continent = continent_of.get(code, "") if scope == "continent" else ""
-        country = by_continent[continent].setdefault(code, CountryGroup(code=code, name=row["country"]["name"]))
-        authority_name = ", ".join(item["name"] for item in row["french_authorities"]) or "—"
-        if not country.authorities or country.authorities[-1].name != authority_name:
-            existing = next((item for item in country.authorities if item.name == authority_name), None)
-            if existing is None:
-                existing = AuthorityGroup(name=authority_name)
-                country.authorities.append(existing)
-        else:
-            existing = country.authorities[-1]
-        existing.projects.append(row)
+        country = by_continent[continent].get(code)
+        if country is None:
+            country = by_continent[continent][code] = CountryGroup(code=code, name=country_name(code))
+        country.projects.append(row)
         country.count += 1
     result = []
     for slug, countries in by_continent.items():
         ordered = sorted(countries.values(), key=lambda item: folded(item.name))
         for country in ordered:
-            country.authorities.sort(key=lambda item: folded(item.name))
+            country.projects.sort(key=lambda row: folded(row["by"]))  # stable: the search's order within
         result.append(
             ContinentGroup(
                 slug=slug,
@@ -132,6 +144,30 @@ def group(rows: list[dict], scope: str) -> list[ContinentGroup]:
             )
         )
     return sorted(result, key=lambda item: item.name)
+
+
+def filled(part: list[ContinentGroup]) -> list[ContinentGroup]:
+    """A copy of the part whose entries are the projects' full rows with their ``meta`` line
+    (the part itself keeps its light entries: the rows go when the part is rendered)."""
+    ids = [entry["id"] for continent in part for country in continent.countries for entry in country.projects]
+    rows = {row["id"]: row for row in atlas_search.summary_rows(ids)}
+    statuses = {"planned": _("Planned"), "ongoing": _("Ongoing"), "completed": _("Completed")}
+    return [
+        replace(
+            continent,
+            countries=[
+                replace(
+                    country,
+                    projects=[
+                        {**rows[entry["id"]], "by": entry["by"], "meta": meta_line(rows[entry["id"]], statuses)}
+                        for entry in country.projects
+                    ],
+                )
+                for country in continent.countries
+            ],
+        )
+        for continent in part
+    ]
 
 
 def meta_line(row: dict, statuses: dict) -> str:
@@ -150,39 +186,30 @@ def parts(groups: list[ContinentGroup], size: int) -> Iterator[list[ContinentGro
     """The groups cut into parts of ``size`` projects at most, in order; a group cut in two
     appears in both parts, marked ``continued`` in the later one (its count stays the whole's)."""
     flat = [
-        (continent, country, authority, project)
+        (continent, country, project)
         for continent in groups
         for country in continent.countries
-        for authority in country.authorities
-        for project in authority.projects
+        for project in country.projects
     ]
     seen: set[int] = set()  # the groups of earlier parts
     for start in range(0, len(flat), size):
         part: list[ContinentGroup] = []
-        last: tuple = (None, None, None)
-        for continent, country, authority, project in flat[start : start + size]:
+        last: tuple = (None, None)
+        for continent, country, project in flat[start : start + size]:
             if continent is not last[0]:
                 continent_part = replace(continent, countries=[], continued=id(continent) in seen)
                 part.append(continent_part)
             if country is not last[1]:
-                country_part = replace(country, authorities=[], continued=id(country) in seen)
+                country_part = replace(country, projects=[], continued=id(country) in seen)
                 continent_part.countries.append(country_part)
-            if authority is not last[2]:
-                authority_part = replace(authority, projects=[], continued=id(authority) in seen)
-                country_part.authorities.append(authority_part)
-            authority_part.projects.append(project)
-            last = (continent, country, authority)
-        seen.update(id(group) for item in flat[start : start + size] for group in item[:3])
+            country_part.projects.append(project)
+            last = (continent, country)
+        seen.update(id(group) for item in flat[start : start + size] for group in item[:2])
         yield part
 
 
 def projects_in(part: list[ContinentGroup]) -> int:
-    return sum(
-        len(authority.projects)
-        for continent in part
-        for country in continent.countries
-        for authority in country.authorities
-    )
+    return sum(len(country.projects) for continent in part for country in continent.countries)
 
 
 def render_pdf(
@@ -203,11 +230,7 @@ def render_pdf(
         ids = atlas_search.find(params).ids()
     total = len(ids)
     with translation.override(settings.LANGUAGE_CODE):
-        rows = atlas_search.summary_rows(ids)
-        statuses = {"planned": _("Planned"), "ongoing": _("Ongoing"), "completed": _("Completed")}
-        for row in rows:
-            row["meta"] = meta_line(row, statuses)
-        groups = group(rows, scope)
+        groups = group(entries(ids), scope)
         index = atlas_index.current()
         chosen = index.positions(ids)
         counted = atlas_index.count(index, chosen)
@@ -224,7 +247,6 @@ def render_pdf(
             "brand_css": brand_css(),
             "font_family": FONT_FAMILY,
         }
-        del rows
 
         # One font configuration for every part: Marianne's faces are read and registered once,
         # not again for each part.
@@ -238,7 +260,7 @@ def render_pdf(
 
         cut = list(parts(groups, PART_PROJECTS))
         if len(cut) <= 1:  # one document: its pages say "Page n / total"
-            pdf = rendered({"cover": True, "groups": cut[0] if cut else []}, 0, whole=True).write_pdf()
+            pdf = rendered({"cover": True, "groups": filled(cut[0]) if cut else []}, 0, whole=True).write_pdf()
             if progress:
                 progress(total, total)
             return pdf
@@ -262,7 +284,8 @@ def _render_parts(cut, rendered, joined, progress, total) -> None:
     import pikepdf
 
     pages = done = 0
-    for document in [{"cover": True, "groups": []}, *({"groups": part} for part in cut)]:
+    documents = itertools.chain([{"cover": True, "groups": []}], ({"groups": filled(part)} for part in cut))
+    for document in documents:  # a part's rows are read as it comes, and go with it
         made = rendered(document, pages + 1, whole=False)  # the number of its first page
         pages += len(made.pages)
         part_pdf = pikepdf.open(io.BytesIO(made.write_pdf()))

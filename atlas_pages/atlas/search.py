@@ -20,7 +20,7 @@ from atlas_pages.atlas import fulltext, trends
 from atlas_pages.atlas import index as atlas_index
 from atlas_pages.atlas.geography import CONTINENTS, departments, regions
 from atlas_pages.atlas.geography import countries as atlas_countries
-from atlas_pages.atlas.models import FrenchAuthority, Project
+from atlas_pages.atlas.models import FrenchAuthority, PartnerAuthority, Project
 from atlas_pages.core.countries import country_name
 from atlas_pages.core.taxonomy import Theme
 from atlas_pages.core.themes import THEMES
@@ -273,7 +273,7 @@ def find(params) -> Found:
 
 
 def summary_rows(ids: list[int]) -> list[dict[str, Any]]:
-    """List rows of the projects ``ids``, in that order, as plain data (four light queries)."""
+    """List rows of the projects ``ids``, in that order, as plain data (six light queries)."""
     if not ids:
         return []
     rows = {
@@ -283,14 +283,25 @@ def summary_rows(ids: list[int]) -> list[dict[str, Any]]:
             "longitude_abroad",
         )
     }  # fmt: skip
-    links = FrenchLink.objects.filter(project_id__in=ids).order_by("pk")
-    for project_id, pk, code, name, kind in links.values_list(
-        "project_id", "frenchauthority_id", "frenchauthority__code", "frenchauthority__name", "frenchauthority__kind"
-    ):
-        rows[project_id]["french_authorities"].append({"id": pk, "code": code, "name": name, "kind": kind})
-    links = PartnerLink.objects.filter(project_id__in=ids).order_by("pk")
-    for project_id, pk, name in links.values_list("project_id", "partnerauthority_id", "partnerauthority__name"):
-        rows[project_id]["partner_authorities"].append({"id": pk, "name": name})
+    # The links, then their authorities by primary key: joined in one query, SQLite without
+    # statistics scans every partner authority for a few hundred projects (0.3 s at 12,000).
+    links = list(
+        FrenchLink.objects.filter(project_id__in=ids).order_by("pk").values_list("project_id", "frenchauthority_id")
+    )
+    french = {
+        pk: {"id": pk, "code": code, "name": name, "kind": kind}
+        for pk, code, name, kind in FrenchAuthority.objects.filter(pk__in={pk for _p, pk in links}).values_list(
+            "pk", "code", "name", "kind"
+        )
+    }
+    for project_id, pk in links:
+        rows[project_id]["french_authorities"].append(french[pk])
+    links = list(
+        PartnerLink.objects.filter(project_id__in=ids).order_by("pk").values_list("project_id", "partnerauthority_id")
+    )
+    partners = dict(PartnerAuthority.objects.filter(pk__in={pk for _p, pk in links}).values_list("pk", "name"))
+    for project_id, pk in links:
+        rows[project_id]["partner_authorities"].append({"id": pk, "name": partners[pk]})
     theme_labels = dict(THEMES)
     for project_id, slug in (
         ThemeLink.objects.filter(project_id__in=ids).order_by("pk").values_list("project_id", "theme__slug")
@@ -310,8 +321,6 @@ def summary_rows(ids: list[int]) -> list[dict[str, Any]]:
 def facets(counts: "atlas_index.Counts") -> dict[str, list[dict[str, Any]]]:
     """How many of the results fall under each value of every filter (a project with several
     themes or authorities counts under each); the 20 authorities and partners with the most."""
-    from atlas_pages.atlas.models import PartnerAuthority
-
     authorities = counts.authority.most_common(20)
     partners = counts.partner.most_common(20)
     authority_names = dict(

@@ -152,9 +152,9 @@ def test_the_files_cost_queries_per_batch_not_per_project(client, django_assert_
     with django_assert_max_num_queries(12):  # one batch, the search and the Atlas page's address
         assert len(csv_rows(client)) == 120
     monkeypatch.setattr(opendata, "BATCH", 50)
-    with django_assert_max_num_queries(12 + 2 * 5):  # three batches: five queries more for each
+    with django_assert_max_num_queries(12 + 2 * 7):  # three batches: seven queries more for each
         assert len(csv_rows(client)) == 120
-    with django_assert_max_num_queries(12 + 2 * 5 + 1):  # and the JSON's count
+    with django_assert_max_num_queries(12 + 2 * 7 + 1):  # and the JSON's count
         assert len(json.loads(body(client.get("/api/atlas/projects.json")))["projects"]) == 120
 
 

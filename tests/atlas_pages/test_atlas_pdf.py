@@ -37,7 +37,7 @@ def test_pdf_by_country_lists_every_project_with_the_filters(client, atlas):  # 
     assert "Continent Afrique" in text
     assert "Statut Terminé" in text
     assert "Sénégal — 1 projet" in text
-    assert atlas.p5.title in text and "Auvergne-Rhône-Alpes (région)" in text
+    assert f"Auvergne-Rhône-Alpes (région) — {atlas.p5.title}" in text  # each entry begins with its authority
     assert atlas.p1.title not in text  # ongoing, not asked for
     assert f"Page 2 / {pages}" in text
 
