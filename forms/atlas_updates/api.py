@@ -59,7 +59,8 @@ class UpdateOut(Schema):
     project_id: int | None
     project_title: str
     proposed_by: str
-    proposer_group: str
+    proposer_group: str = Field(description="The actor group the proposal was made for (its slug)")
+    proposer_group_label: str
     proposer_organisation: str
     created_at: datetime
     comment: str
@@ -107,6 +108,7 @@ def _out(items: list[AtlasUpdate]) -> list[dict]:
             "project_title": item.project_title,
             "proposed_by": _name(item.proposed_by),
             "proposer_group": item.proposer_group,
+            "proposer_group_label": str(item.get_proposer_group_display()),
             "proposer_organisation": item.proposer_organisation,
             "created_at": item.created_at,
             "comment": item.comment,

@@ -1,10 +1,13 @@
 """Online updates of the Atlas: local authorities propose changes to their projects, embassies to
-the projects in their country; staff moderate; an accepted proposal changes the Atlas and stays
+the projects in their country, prefectures to those of their region's authorities, ministries and
+operators to any; staff moderate; an accepted proposal changes the Atlas and stays
 as the project's history of who changed what."""
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from extranet.groups import ACTOR_GROUPS
 
 
 class AtlasUpdate(models.Model):
@@ -37,10 +40,11 @@ class AtlasUpdate(models.Model):
         related_name="atlas_updates",
         verbose_name=_("proposed by"),
     )
-    proposer_group = models.CharField(_("on behalf of"), max_length=40)
+    proposer_group = models.CharField(_("on behalf of"), max_length=40, choices=ACTOR_GROUPS)
     proposer_organisation = models.CharField(_("organisation"), max_length=255, blank=True)
     authority_code = models.CharField(max_length=14, blank=True, db_index=True)
     country_code = models.CharField(max_length=2, blank=True, db_index=True)
+    region = models.CharField(max_length=100, blank=True, db_index=True, help_text=_("A prefecture's region."))
     before = models.JSONField(_("values before"), default=dict, blank=True)
     changes = models.JSONField(_("values proposed"), default=dict)
     comment = models.TextField(_("comment"), blank=True, max_length=2000)

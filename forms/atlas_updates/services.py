@@ -1,12 +1,18 @@
 """Online updates of the Atlas, used by the API, the pages and the back office.
 
-Who may propose what:
+Who may propose what (the seed: the Atlas is updated online by "collectivités territoriales,
+préfectures, ambassades, ministères et opérateurs"), from what staff verified of each member:
 
 - a local authority's members (``collectivites``, their profile naming its official code): a new
   project of their authority, and changes to or the end of the projects their authority takes
   part in;
 - embassies (``ambassades``, their profile naming the country): a new project in their country,
   changes to or the end of the projects in it;
+- prefectures (``prefectures``, their profile naming the region): a new project of an authority
+  of their region, changes to or the end of the projects one of their region's authorities takes
+  part in (and that still has one after the change);
+- ministries and operators (``ministeres-operateurs``): any project, new or not; the proposal is
+  marked as theirs (their group and organisation) for the moderators;
 - nobody else; staff change the Atlas directly and moderate the proposals.
 
 A proposal keeps the project's values when it was made (``before``) and the values proposed
@@ -63,11 +69,15 @@ class ChangedSince(Conflict):
 # --- who proposes -------------------------------------------------------------------------------
 
 
+AUTHORITY, EMBASSY, PREFECTURE, MINISTRY = "collectivites", "ambassades", "prefectures", "ministeres-operateurs"
+
+
 @dataclass(frozen=True)
 class Proposer:
-    group: str  # "collectivites" or "ambassades"
+    group: str  # AUTHORITY, EMBASSY, PREFECTURE or MINISTRY
     authority_code: str = ""
     country: str = ""
+    region: str = ""  # a prefecture's region, by name as the authorities carry it
     organisation: str = ""
 
 
@@ -78,33 +88,54 @@ def proposer(user: User) -> Proposer | None:
     profile = verified_profile(user)
     organisation = profile.organisation if profile else ""
     if viewer.authority_code:
-        return Proposer("collectivites", authority_code=viewer.authority_code, organisation=organisation)
+        return Proposer(AUTHORITY, authority_code=viewer.authority_code, organisation=organisation)
     if viewer.country:
-        return Proposer("ambassades", country=viewer.country, organisation=organisation)
+        return Proposer(EMBASSY, country=viewer.country, organisation=organisation)
+    if viewer.region_name:
+        return Proposer(PREFECTURE, region=viewer.region_name, organisation=organisation)
+    if profile and MINISTRY in viewer.groups:
+        return Proposer(MINISTRY, organisation=organisation)
     return None
+
+
+def _in_region(codes, region: str) -> bool:
+    return FrenchAuthority.objects.filter(code__in=list(codes), region=region).exists()
 
 
 def may_change(who: Proposer | None, project: Project) -> bool:
     if who is None:
         return False
-    if who.group == "collectivites":
+    if who.group == AUTHORITY:
         return any(authority.code == who.authority_code for authority in project.french_authorities.all())
+    if who.group == PREFECTURE:
+        return any(authority.region == who.region for authority in project.french_authorities.all())
+    if who.group == MINISTRY:
+        return True
     return project.country.iso2 == who.country
 
 
 def projects_for(user: User) -> QuerySet[Project]:
     """The Atlas projects the member may propose changes to."""
     who = proposer(user)
-    queryset = Project.objects.select_related("country").order_by("title")
+    queryset = Project.objects.select_related("country").order_by("title", "pk")
     if who is None:
         return queryset.none()
-    if who.group == "collectivites":
+    if who.group == AUTHORITY:
         return queryset.filter(french_authorities__code=who.authority_code)
+    if who.group == PREFECTURE:
+        in_region = FrenchAuthority.objects.filter(region=who.region).values("pk")
+        return queryset.filter(
+            pk__in=Project.french_authorities.through.objects.filter(frenchauthority_id__in=in_region).values(
+                "project_id"
+            )
+        )
+    if who.group == MINISTRY:
+        return queryset
     return queryset.filter(country__iso2=who.country)
 
 
 def visible(user: User) -> QuerySet[AtlasUpdate]:
-    """Staff: every proposal; members: theirs and their authority's (or embassy's)."""
+    """Staff: every proposal; members: theirs and their authority's (embassy's, prefecture's)."""
     viewer = Viewer.of(user)
     queryset = AtlasUpdate.objects.select_related("project", "proposed_by", "moderated_by")
     if viewer.is_staff:
@@ -113,9 +144,11 @@ def visible(user: User) -> QuerySet[AtlasUpdate]:
         return queryset.none()
     seen = Q(proposed_by_id=viewer.user_id)
     if viewer.authority_code:
-        seen |= Q(proposer_group="collectivites", authority_code=viewer.authority_code)
+        seen |= Q(proposer_group=AUTHORITY, authority_code=viewer.authority_code)
     if viewer.country:
-        seen |= Q(proposer_group="ambassades", country_code=viewer.country)
+        seen |= Q(proposer_group=EMBASSY, country_code=viewer.country)
+    if viewer.region_name:
+        seen |= Q(proposer_group=PREFECTURE, region=viewer.region_name)
     return queryset.filter(seen)
 
 
@@ -261,7 +294,12 @@ def propose(
 
     who = proposer(user)
     if who is None:
-        raise Forbidden(_("Local authorities and embassies propose updates of the Atlas; staff change it directly."))
+        raise Forbidden(
+            _(
+                "Local authorities, embassies, prefectures, ministries and operators propose updates of the Atlas; "
+                "staff change it directly."
+            )
+        )
     if kind not in Kind.values:
         raise ValidationError({"kind": [_("Choose new, edit or end.")]})
     comment = (comment or "").strip()
@@ -271,9 +309,9 @@ def propose(
     before: dict[str, Any] = {}
     if kind == Kind.NEW:
         data = dict(data)
-        if who.group == "collectivites":
+        if who.group == AUTHORITY:
             data.setdefault("french_authorities", [who.authority_code])
-        else:
+        elif who.group == EMBASSY:
             data.setdefault("country", who.country)
         errors: dict[str, list] = {}
         try:
@@ -281,12 +319,20 @@ def propose(
         except ValidationError as error:
             errors, changes = error.message_dict, {}
         given = changes or {name: data.get(name) for name in ("french_authorities", "country")}
-        if who.group == "collectivites" and who.authority_code not in (given.get("french_authorities") or []):
+        if who.group == AUTHORITY and who.authority_code not in (given.get("french_authorities") or []):
             errors.setdefault("french_authorities", []).append(
                 _("A project your authority proposes must include your authority.")
             )
-        if who.group == "ambassades" and str(given.get("country") or "").upper() != who.country:
+        if who.group == EMBASSY and str(given.get("country") or "").upper() != who.country:
             errors.setdefault("country", []).append(_("An embassy proposes projects in its own country."))
+        if (
+            who.group == PREFECTURE
+            and "french_authorities" not in errors
+            and not _in_region(given.get("french_authorities") or [], who.region)
+        ):
+            errors.setdefault("french_authorities", []).append(
+                _("A prefecture proposes projects of the authorities of its region: name at least one of them.")
+            )
         if errors:
             raise ValidationError(errors)
     else:
@@ -303,8 +349,16 @@ def propose(
                 raise ValidationError({"end_year": [_("The end year cannot come before the start year.")]})
         else:
             changes = clean_changes(data, complete=False)
-            if who.group == "ambassades" and changes.get("country", who.country) != who.country:
+            if who.group == EMBASSY and changes.get("country", who.country) != who.country:
                 raise ValidationError({"country": [_("An embassy proposes projects in its own country.")]})
+            if (
+                who.group == PREFECTURE
+                and "french_authorities" in changes
+                and not _in_region(changes["french_authorities"], who.region)
+            ):
+                raise ValidationError(
+                    {"french_authorities": [_("The project would no longer include an authority of your region.")]}
+                )
             start = changes.get("start_year") or project.start_year
             end = changes.get("end_year", project.end_year)
             if end and start and end < start and "end_year" in changes:
@@ -321,6 +375,7 @@ def propose(
         proposer_organisation=who.organisation,
         authority_code=who.authority_code,
         country_code=who.country,
+        region=who.region,
         before=before,
         changes=changes,
         comment=comment,

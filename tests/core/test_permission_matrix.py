@@ -537,7 +537,7 @@ MATRIX = {
     ],
     ("POST", "/api/atlas/updates/"): [
         (
-            "a project of the Atlas, no authority or country in the profile",
+            "a project of the Atlas, by members without a profile staff verified",
             "/api/atlas/updates/",
             {"kind": "end", "project_id": "{project}", "changes": {}},
             lambda p: logged_in(p, default=403),

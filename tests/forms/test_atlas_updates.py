@@ -29,15 +29,87 @@ def projects(people):
 
 
 def test_who_may_propose_what(people, projects):
+    """The seed's actors: authorities (their projects), embassies (their country), prefectures
+    (their region's authorities), ministries and operators (any project); nobody else."""
     lyon_project, rennes_project = projects
     change = {"kind": "edit", "changes": {"title": "Nouveau titre"}}
-    assert post(people.lyon, "/api/atlas/updates/", {**change, "project_id": lyon_project.pk}).status_code == 201
-    assert post(people.lyon, "/api/atlas/updates/", {**change, "project_id": rennes_project.pk}).status_code == 403
-    assert post(people.embassy_sn, "/api/atlas/updates/", {**change, "project_id": lyon_project.pk}).status_code == 201
-    assert post(people.embassy_vn, "/api/atlas/updates/", {**change, "project_id": lyon_project.pk}).status_code == 403
-    for outsider in (people.ngo, people.ministry, people.prefecture_ara, people.staff):
-        assert post(outsider, "/api/atlas/updates/", {**change, "project_id": lyon_project.pk}).status_code == 403
+
+    def status(who, project) -> int:
+        return post(who, "/api/atlas/updates/", {**change, "project_id": project.pk}).status_code
+
+    assert (status(people.lyon, lyon_project), status(people.lyon, rennes_project)) == (201, 403)
+    assert (status(people.embassy_sn, lyon_project), status(people.embassy_vn, lyon_project)) == (201, 403)
+    assert (status(people.prefecture_ara, lyon_project), status(people.prefecture_ara, rennes_project)) == (201, 403)
+    assert (status(people.prefecture_bzh, rennes_project), status(people.prefecture_bzh, lyon_project)) == (201, 403)
+    assert (status(people.ministry, lyon_project), status(people.ministry, rennes_project)) == (201, 201)
+    for outsider in (people.ngo, people.staff):
+        assert status(outsider, lyon_project) == 403
     assert post(people.lyon, "/api/atlas/updates/", change).status_code == 422, "a change names its project"
+
+
+def test_a_prefecture_proposes_for_the_authorities_of_its_region(people, projects):
+    lyon_project, rennes_project = projects
+    new = {"title": "Jumelage Rennes-Hué", "country": "VN", "start_year": 2026}
+    refused = post(people.prefecture_ara, "/api/atlas/updates/", {"kind": "new", "changes": {**new}})
+    assert refused.status_code == 422 and "french_authorities" in errors_by_field(refused)
+    refused = post(
+        people.prefecture_ara,
+        "/api/atlas/updates/",
+        {"kind": "new", "changes": {**new, "french_authorities": ["35238"]}},
+    )
+    assert refused.status_code == 422, "Rennes is in Brittany"
+    assert "région" in errors_by_field(refused)["french_authorities"]
+    made = post(
+        people.prefecture_bzh,
+        "/api/atlas/updates/",
+        {"kind": "new", "changes": {**new, "french_authorities": ["35238"]}},
+    )
+    assert made.status_code == 201, made.content
+    assert (made.json()["proposer_group"], made.json()["proposer_group_label"]) == ("prefectures", "Préfectures")
+
+    moved_away = post(
+        people.prefecture_ara,
+        "/api/atlas/updates/",
+        {"kind": "edit", "project_id": lyon_project.pk, "changes": {"french_authorities": ["35238"]}},
+    )
+    assert moved_away.status_code == 422, "the project would leave the prefecture's region"
+    assert "french_authorities" in errors_by_field(moved_away)
+
+    ended = post(people.prefecture_ara, "/api/atlas/updates/", {"kind": "end", "project_id": lyon_project.pk})
+    assert ended.status_code == 201
+    other_prefecture = people.prefecture_bzh.get(f"/api/atlas/updates/{ended.json()['id']}/")
+    assert other_prefecture.status_code == 404
+    assert people.prefecture_ara.get("/api/atlas/updates/").json()["count"] == 1
+
+    home = people.prefecture_ara.get("/teleprocedures/atlas/").content.decode()
+    assert "Eau potable à Dakar" in home and "Gouvernance locale à Hué" not in home
+    assert "Auvergne-Rhône-Alpes" in home
+
+
+def test_a_ministry_proposes_for_any_project_and_its_proposals_are_marked_as_its_own(people, projects):
+    lyon_project, rennes_project = projects
+    made = post(
+        people.ministry,
+        "/api/atlas/updates/",
+        {"kind": "edit", "project_id": rennes_project.pk, "changes": {"budget": "15000"}},
+    )
+    assert made.status_code == 201, made.content
+    body = made.json()
+    assert (body["proposer_group"], body["proposer_group_label"]) == (
+        "ministeres-operateurs",
+        "Ministères et opérateurs",
+    )
+    assert "(Ministères et opérateurs)" in mail.outbox[-1].body, "the moderators are told who proposes"
+    page = people.staff.get(f"/teleprocedures/atlas/propositions/{body['id']}/").content.decode()
+    assert "(Ministères et opérateurs)" in page
+    assert people.ministry.get("/api/atlas/updates/").json()["count"] == 1
+    assert people.rennes.get(f"/api/atlas/updates/{body['id']}/").status_code == 404, "not Rennes's proposal"
+    accepted = post(people.staff, f"/api/atlas/updates/{body['id']}/accept", {})
+    assert accepted.json()["state"] == "accepted"
+    rennes_project.refresh_from_db()
+    assert str(rennes_project.budget) == "15000.00"
+    home = people.ministry.get("/teleprocedures/atlas/").content.decode()
+    assert "Eau potable à Dakar" in home and "Gouvernance locale à Hué" in home
 
 
 def test_a_new_project_proposed_then_accepted_appears_in_the_atlas(people, projects):
