@@ -17,7 +17,7 @@ from forms.atlas_updates.models import AtlasUpdate
 
 @cncd_hooks.register(cncd_hooks.PERSONAL_SPACE_LINKS, order=12)
 def atlas_updates_link(request, subject=None):
-    """“Mettre à jour l'Atlas” for local authorities and embassies (and staff, who moderate)."""
+    """“Mettre à jour l'Atlas” for those who propose updates (see the services) and staff, who moderate."""
     if not (request.user.is_staff or atlas_updates.proposer(request.user) is not None):
         return ""
     url = reverse("cncd_forms:atlas_updates")
@@ -54,7 +54,15 @@ class AtlasUpdateAdmin(ModelAdmin):
     menu_icon = "site"
     menu_order = 270
     permission_helper_class = ProcedurePermissionHelper
-    list_display = ("reference_link", "kind", "project_title", "proposer_organisation", "state", "created_at")
+    list_display = (
+        "reference_link",
+        "kind",
+        "project_title",
+        "proposer_organisation",
+        "proposer_group",
+        "state",
+        "created_at",
+    )
     list_filter = ("state", "kind", "proposer_group")
     search_fields = ("project_title", "proposer_organisation")
 
