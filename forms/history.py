@@ -87,6 +87,9 @@ def record(
     event.save()
     Dossier.objects.filter(pk=dossier.pk).update(history_head_sequence=event.sequence, history_head_hash=event.hash)
     dossier.history_head_sequence, dossier.history_head_hash = event.sequence, event.hash
+    from forms.dossiers import instruction  # every entry is a change its followers are told of
+
+    instruction.tell_followers(dossier, event)
     return event
 
 

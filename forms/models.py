@@ -13,6 +13,7 @@ from forms.dossiers.models import (  # noqa: F401 (_attachment_path: named by mi
     DossierContact,
     DossierEvent,
     DossierMessage,
+    DossierNote,
     Opinion,
     RequiredOpinion,
     _attachment_path,
@@ -35,6 +36,7 @@ __all__ = [
     "DossierContact",
     "DossierEvent",
     "DossierMessage",
+    "DossierNote",
     "Opinion",
     "RequiredOpinion",
 ]

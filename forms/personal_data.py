@@ -49,6 +49,10 @@ def export(user: User) -> dict:
             }
             for item in Opinion.objects.filter(given_by=user).select_related("dossier").order_by("given_at")
         ],
+        "followed_dossiers": [
+            {"dossier": item.reference or "", "title": item.title}
+            for item in Dossier.objects.filter(followers=user).order_by("pk")
+        ],
         "dossier_messages": [
             {"dossier": item.dossier.reference, "body": item.body, "sent_at": _when(item.sent_at)}
             for item in DossierMessage.objects.filter(author=user).select_related("dossier").order_by("sent_at")
@@ -98,6 +102,9 @@ def before_deletion(user: User) -> None:
 COVERAGE = {
     "cncd_forms.Dossier.created_by": "export: dossiers; deletion: kept, unlinked",
     "cncd_forms.Dossier.decided_by": "staff's decision, kept; deletion: unlinked",
+    "cncd_forms.Dossier.assigned_to": "staff's instruction, kept; deletion: unlinked",
+    "cncd_forms.Dossier.followers": "export: followed_dossiers; deletion: the following goes with the account",
+    "cncd_forms.DossierNote.author": "staff's private note, kept with the author's name; deletion: unlinked",
     "cncd_forms.DossierEvent.actor": "the chained history keeps the name; deletion: unlinked",
     "cncd_forms.DossierContact.email": "a contact the authority named in its dossier, not an account",
     "cncd_forms.Opinion.requested_by": "staff's request, kept; deletion: unlinked",

@@ -14,7 +14,7 @@ from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
 from atlas_pages.core.auth import any_caller, member, member_auth
 from atlas_pages.core.paging import Paging
 from atlas_pages.core.schemas import InputSchema
-from forms.dossiers import services
+from forms.dossiers import instruction, services
 from forms.dossiers.models import CallForProjectsPage, Dossier
 
 router = Router(tags=["teleprocedures"])
@@ -218,6 +218,15 @@ class DossierOut(DossierSummaryOut):
     waiting_for: list[str] = Field(description="The bodies whose opinion is awaited, overdue ones first")
     opinions: list[OpinionOut] = Field(description="The opinions I may read")
     missing: dict[str, list[str]] = Field(description="What stops the dossier from being filed, by field")
+    assigned_to: "PersonOut | None" = Field(
+        description="The instructor it is assigned to (staff only; null for others)"
+    )
+    following: bool = Field(description="Whether I follow it (told of every change by e-mail)")
+
+
+class PersonOut(Schema):
+    id: int
+    name: str
 
 
 class DossierListOut(Schema):
@@ -301,19 +310,29 @@ def _detail(request: HttpRequest, item: Dossier) -> dict:
         "missing": {name: [str(message) for message in messages] for name, messages in services.missing(item).items()}
         if item.state in (Dossier.State.DRAFT, Dossier.State.CORRECTION)
         else {},
+        "assigned_to": _person(item.assigned_to) if request.user.is_staff and item.assigned_to else None,
+        "following": instruction.follows(request.user, item),
     }
+
+
+def _person(user) -> dict:
+    return {"id": user.pk, "name": user.get_full_name() or user.get_username()}
 
 
 class DossierQuery(InputSchema):
     call: int | None = Field(None, description="Id of a call")
     state: Literal[tuple(Dossier.State.values)] | None = Field(None, description="One of the states")  # type: ignore[valid-type]
+    assigned: Literal["me", "none"] | None = Field(None, description="Assigned to me, or to nobody (staff)")
+    followed: bool = Field(False, description="Only the dossiers I follow")
 
 
 @router.get("/dossiers/", response=DossierListOut, summary="The dossiers I may see", auth=member_auth)
 def list_dossiers(request: HttpRequest, filters: Query[DossierQuery], paging: Query[Paging]):
     """Mine and my authority's; the filed ones of my country (embassies), of my region
     (prefectures), all filed ones (ministries and operators, staff)."""
-    queryset = services.dossiers(member(request), call=filters.call, state=filters.state)
+    user = member(request)
+    queryset = services.dossiers(user, call=filters.call, state=filters.state)
+    queryset = instruction.narrowed(user, queryset, assigned=filters.assigned or "", followed=filters.followed)
     page = list(queryset[paging.offset : paging.offset + paging.limit])
     return {"count": queryset.count(), "items": [_summary(item) for item in page]}
 
@@ -398,6 +417,85 @@ def dossier_history(request: HttpRequest, dossier_id: int):
         }
         for entry in entries
     ]
+
+
+# --- the instructors' tools ---------------------------------------------------------------------
+
+
+class NoteIn(InputSchema):
+    text: str = Field(max_length=5000)
+
+
+class NoteOut(Schema):
+    id: int
+    by: str
+    text: str
+    created_at: datetime
+
+
+class AssigneeIn(InputSchema):
+    instructor_id: int | None = Field(description="A staff account's id; null: nobody")
+
+
+class FollowingOut(Schema):
+    following: bool
+
+
+def _note_out(note) -> dict:
+    return {"id": note.pk, "by": note.author_name, "text": note.text, "created_at": note.created_at}
+
+
+@router.get(
+    "/dossiers/{dossier_id}/notes/",
+    response=list[NoteOut],
+    summary="The instructors' private notes (staff)",
+    auth=member_auth,
+)
+def list_notes(request: HttpRequest, dossier_id: int):
+    """Never shown to the authority, the bodies asked for an opinion, in the PDF or the exports."""
+    return [_note_out(note) for note in instruction.notes(member(request), dossier_id)]
+
+
+@router.post(
+    "/dossiers/{dossier_id}/notes/",
+    response={201: NoteOut},
+    summary="Write a private note (staff)",
+    auth=member_auth,
+)
+def add_note(request: HttpRequest, dossier_id: int, payload: NoteIn):
+    return Status(201, _note_out(instruction.add_note(member(request), dossier_id, payload.text)))
+
+
+@router.put(
+    "/dossiers/{dossier_id}/assignee/",
+    response=DossierOut,
+    summary="Assign the dossier to an instructor (staff)",
+    auth=member_auth,
+)
+def assign_dossier(request: HttpRequest, dossier_id: int, payload: AssigneeIn):
+    """The instructor follows the dossier from then on; null assigns it to nobody."""
+    instruction.assign(member(request), dossier_id, payload.instructor_id)
+    return _detail(request, services.dossier(member(request), dossier_id))
+
+
+@router.put(
+    "/dossiers/{dossier_id}/following/",
+    response=FollowingOut,
+    summary="Follow the dossier (told of every change)",
+    auth=member_auth,
+)
+def follow_dossier(request: HttpRequest, dossier_id: int):
+    return {"following": instruction.follow(member(request), dossier_id, True)}
+
+
+@router.delete(
+    "/dossiers/{dossier_id}/following/",
+    response=FollowingOut,
+    summary="Stop following the dossier",
+    auth=member_auth,
+)
+def unfollow_dossier(request: HttpRequest, dossier_id: int):
+    return {"following": instruction.follow(member(request), dossier_id, False)}
 
 
 class OpinionRequestIn(InputSchema):

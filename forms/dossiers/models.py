@@ -221,6 +221,18 @@ class Dossier(models.Model):
     )
     correction_reason = models.TextField(_("what to correct"), blank=True)
     filed_at = models.DateTimeField(_("filed at"), null=True, blank=True)
+    # The instructors' own (forms/dossiers/instruction.py): never shown to the authority.
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_dossiers",
+        verbose_name=_("instructor"),
+    )
+    followers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="followed_dossiers", verbose_name=_("followed by")
+    )
     # The head of the history's chain: the number and keyed hash of its last entry, so that an
     # entry removed at the end (or every entry) shows (forms/history.py).
     history_head_sequence = models.PositiveIntegerField(default=0, editable=False)
@@ -305,7 +317,30 @@ EVENT_LABELS = {
     "message": _("Message"),
     "attachment_added": _("Document added"),
     "attachment_removed": _("Document removed"),
+    "note_added": _("Private note"),
+    "assigned": _("Instructor assigned"),
 }
+
+
+class DossierNote(models.Model):
+    """A private annotation of the instructors on a dossier: staff read and write it; it is never
+    in the authority's view, the PDF, the exports or the personal-data download."""
+
+    TEXT_LIMIT = 5000
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    author_name = models.CharField(_("by"), max_length=255)
+    text = models.TextField(_("note"), max_length=TEXT_LIMIT)
+    created_at = models.DateTimeField(_("written at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("private note")
+        verbose_name_plural = _("private notes")
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id}: {self.text[:40]}"
 
 
 class DossierEvent(models.Model):

@@ -3,7 +3,7 @@
 from django.urls import reverse
 
 from atlas_pages.core.links import site_url
-from forms.dossiers.models import Dossier, Opinion
+from forms.dossiers.models import EVENT_LABELS, Dossier, Opinion
 from forms.dossiers.permissions import body_members
 from forms.notifications import authority_members, staff_addresses, tell
 
@@ -18,6 +18,8 @@ def context(dossier_id: int, opinion_id: int | None = None, **flags) -> dict:
     """What the messages say, read when they are sent."""
     dossier = Dossier.objects.select_related("call", "authority", "partner_country").get(pk=dossier_id)
     found = {"dossier": dossier, "url": dossier_url(dossier), **flags}
+    if "action" in flags:  # an entry of the history, named in the language of the message
+        found["event_label"] = str(EVENT_LABELS.get(flags["action"], flags["action"]))
     if opinion_id is not None:
         found["opinion"] = Opinion.objects.get(pk=opinion_id)
     return found
@@ -63,3 +65,8 @@ def message_sent(message) -> None:
 
 def opinion_reminder(opinion: Opinion) -> None:
     _queue("opinion_reminder", _members_of(opinion), opinion.dossier, opinion)
+
+
+def followed_change(dossier: Dossier, event, recipients) -> None:
+    """To the dossier's followers: what happened, by whom (see ``instruction.tell_followers``)."""
+    _queue("dossier_followed", recipients, dossier, action=event.action, by=event.actor_name)

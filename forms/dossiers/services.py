@@ -81,7 +81,7 @@ def call(call_id: int) -> CallForProjectsPage:
 def dossiers(user: User, *, call: int | str | None = None, state: str | None = None) -> QuerySet[Dossier]:
     """The dossiers the user may see, of one call and in one state if asked (each filter
     checked, and named when it is not valid)."""
-    queryset = visible(Viewer.of(user)).select_related("call", "authority", "partner_country")
+    queryset = visible(Viewer.of(user)).select_related("call", "authority", "partner_country", "assigned_to")
     return narrowed(
         queryset,
         field="call",

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from atlas_pages.core.exceptions import DomainError, NotFound
 from atlas_pages.core.feedback import report_refusal
-from forms.dossiers import services
+from forms.dossiers import instruction, services
 from forms.dossiers.forms import BudgetFormSet, ContactFormSet, DocumentForm, DossierForm, MessageForm, OpinionForm
 from forms.dossiers.models import CallForProjectsPage, Dossier, RequiredOpinion
 from forms.dossiers.permissions import speaks_for
@@ -37,12 +37,24 @@ def _redirect_to(dossier_id: int):
 PER_PAGE = 25
 
 
+def _listing(user, call: str = "", state: str = "", mine: str = ""):
+    queryset = services.dossiers(user, call=call, state=state)
+    if mine and mine not in instruction.MINE:
+        raise ValidationError({"suivi": [_("Choose among the dossiers assigned to you, unassigned or followed.")]})
+    assigned, followed = instruction.MINE.get(mine, ("", False))
+    return instruction.narrowed(user, queryset, assigned=assigned, followed=followed)
+
+
 @login_required
 def dossier_list(request: HttpRequest) -> HttpResponse:
     """“Dossiers de cofinancement”: every dossier the member may see (their authority's, their
     country's for an embassy, their region's for a prefecture, all for ministries), by call and state."""
     queryset, chosen, status = listed(
-        request, services.dossiers, call=request.GET.get("appel", ""), state=request.GET.get("etat", "")
+        request,
+        _listing,
+        call=request.GET.get("appel", ""),
+        state=request.GET.get("etat", ""),
+        mine=request.GET.get("suivi", ""),
     )
     page = Paginator(queryset, PER_PAGE).get_page(request.GET.get("page"))
     return render(
@@ -52,7 +64,8 @@ def dossier_list(request: HttpRequest) -> HttpResponse:
             "page_obj": page,
             "calls": services.calls(),
             "states": Dossier.State.choices,
-            "chosen": {"appel": chosen["call"], "etat": chosen["state"]},
+            "chosen": {"appel": chosen["call"], "etat": chosen["state"], "suivi": chosen["mine"]},
+            "is_staff": request.user.is_staff,
         },
         status=status,
     )
@@ -93,6 +106,9 @@ def dossier_page(request: HttpRequest, dossier_id: int) -> HttpResponse:
             "document_form": DocumentForm() if editable or request.user.is_staff else None,
             "bodies": RequiredOpinion.Body.choices,
             "is_staff": request.user.is_staff,
+            "following": instruction.follows(request.user, dossier),
+            "notes": list(dossier.notes.all()) if request.user.is_staff else None,
+            "instructors": list(instruction.instructors()) if request.user.is_staff else None,
         },
     )
 
@@ -256,6 +272,13 @@ def dossier_action(request: HttpRequest, dossier_id: int) -> HttpResponse:
             services.send_message(user, dossier.pk, request.POST.get("body", ""), request.FILES.get("file"))
         elif action == "document":
             services.add_attachment(user, dossier.pk, request.FILES.get("file"), request.POST.get("label", ""))
+        elif action == "note":
+            instruction.add_note(user, dossier.pk, request.POST.get("text", ""))
+        elif action == "assign":
+            chosen = request.POST.get("instructor", "")
+            instruction.assign(user, dossier.pk, int(chosen) if chosen.isdigit() else None)
+        elif action in ("follow", "unfollow"):
+            instruction.follow(user, dossier.pk, action == "follow")
         else:
             raise Http404
     except (DomainError, ValidationError) as error:

@@ -22,7 +22,7 @@ from atlas_pages.core.exceptions import DomainError
 from extranet.declarations import Declaration
 from extranet.navigation import space_link
 from forms.admin_helpers import ProcedurePermissionHelper
-from forms.dossiers import services
+from forms.dossiers import instruction, services
 from forms.dossiers.models import BudgetLine, CallForProjectsPage, Dossier, Opinion, RequiredOpinion
 from forms.dossiers.permissions import own
 from forms.permissions import Viewer
@@ -125,6 +125,24 @@ class OpinionFilter(SimpleListFilter):
         return queryset
 
 
+class InstructionFilter(SimpleListFilter):
+    """The instructor's own view: the dossiers assigned to me, to nobody, or that I follow."""
+
+    title = gettext_lazy("instruction")
+    parameter_name = "suivi"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("attribues", gettext_lazy("Assigned to me")),
+            ("sans-instructeur", gettext_lazy("Not assigned")),
+            ("suivis", gettext_lazy("Those I follow")),
+        ]
+
+    def queryset(self, request, queryset):
+        assigned, followed = instruction.MINE.get(self.value() or "", ("", False))
+        return instruction.narrowed(request.user, queryset, assigned=assigned, followed=followed)
+
+
 class DossierIndexView(IndexView):
     def get_heading(self, queryset, field):
         """Column headings as people write them (“Intitulé du projet”, not title case)."""
@@ -138,8 +156,8 @@ class DossierAdmin(ModelAdmin):
     menu_order = 260
     permission_helper_class = ProcedurePermissionHelper
     inspect_view_enabled = True
-    list_display = ("reference", "title", "authority", "partner_country", "state", "waiting", "filed_at")
-    list_filter = (CallFilter, "state", CountryFilter, RegionFilter, OpinionFilter)
+    list_display = ("reference", "title", "authority", "partner_country", "state", "assigned_to", "waiting", "filed_at")
+    list_filter = (InstructionFilter, CallFilter, "state", CountryFilter, RegionFilter, OpinionFilter)
     search_fields = ("reference", "title", "partner_name", "authority__name", "authority__code")
     list_export = (
         "reference",
@@ -171,7 +189,7 @@ class DossierAdmin(ModelAdmin):
             super()
             .get_queryset(request)
             .exclude(state=Dossier.State.DRAFT)
-            .select_related("call", "authority", "partner_country")
+            .select_related("call", "authority", "partner_country", "assigned_to")
             .annotate(
                 waiting_count=Subquery(waiting.annotate(n=Count("pk")).values("n")[:1]),
                 expenses_total=Subquery(expenses.annotate(total=Sum("amount")).values("total")[:1]),
@@ -246,7 +264,7 @@ class DossierAdmin(ModelAdmin):
     def _filtered(self, request):
         """The dossiers the index shows for these filters (its search aside)."""
         queryset = self.get_queryset(request)
-        for filter_class in (CallFilter, CountryFilter, RegionFilter, OpinionFilter):
+        for filter_class in (InstructionFilter, CallFilter, CountryFilter, RegionFilter, OpinionFilter):
             chosen = filter_class(request, request.GET.copy(), Dossier, self)
             queryset = chosen.queryset(request, queryset)
         if request.GET.get("state__exact"):

@@ -282,6 +282,46 @@ MATRIX = {
             lambda p: logged_in(p, default=404, ministeres_operateurs=200, staff=200),
         )
     ],
+    ("GET", "/api/dossiers/{dossier_id}/notes/"): [
+        (
+            "the instructors' private notes on Lyon's filed dossier",
+            "/api/dossiers/{dossier}/notes/",
+            None,
+            lambda p: logged_in(p, default=404, ministeres_operateurs=403, staff=200),
+        )
+    ],
+    ("POST", "/api/dossiers/{dossier_id}/notes/"): [
+        (
+            "a private note on Lyon's filed dossier",
+            "/api/dossiers/{dossier}/notes/",
+            {"text": "À vérifier"},
+            lambda p: logged_in(p, default=404, ministeres_operateurs=403, staff=201),
+        )
+    ],
+    ("PUT", "/api/dossiers/{dossier_id}/assignee/"): [
+        (
+            "Lyon's filed dossier, to nobody",
+            "/api/dossiers/{dossier}/assignee/",
+            {"instructor_id": None},
+            lambda p: logged_in(p, default=404, ministeres_operateurs=403, staff=200),
+        )
+    ],
+    ("PUT", "/api/dossiers/{dossier_id}/following/"): [
+        (
+            "Lyon's filed dossier, by whoever sees it",
+            "/api/dossiers/{dossier}/following/",
+            None,
+            lambda p: logged_in(p, default=404, ministeres_operateurs=200, staff=200),
+        )
+    ],
+    ("DELETE", "/api/dossiers/{dossier_id}/following/"): [
+        (
+            "Lyon's filed dossier, by whoever sees it",
+            "/api/dossiers/{dossier}/following/",
+            None,
+            lambda p: logged_in(p, default=404, ministeres_operateurs=200, staff=200),
+        )
+    ],
     ("GET", "/api/dossiers/{dossier_id}/opinions/"): [
         (
             "Lyon's filed dossier",

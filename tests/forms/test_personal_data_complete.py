@@ -30,11 +30,11 @@ User = get_user_model()
 
 
 def personal_fields() -> set[str]:
-    """Every field of every installed model that points at an account or holds an address (an
-    inherited field is named on the model that declares it)."""
+    """Every field of every installed model that points at an account (many-to-many ones too) or
+    holds an address (an inherited field is named on the model that declares it)."""
     found = set()
     for model in apps.get_models():
-        for field in model._meta.concrete_fields:
+        for field in [*model._meta.concrete_fields, *model._meta.local_many_to_many]:
             points_at_user = field.is_relation and field.related_model is User
             if points_at_user or isinstance(field, models.EmailField):
                 found.add(f"{field.model._meta.label}.{field.name}")

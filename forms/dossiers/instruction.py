@@ -1,0 +1,149 @@
+"""The instructors' tools on a dossier (what démarches-simplifiées' instructors ask for most):
+
+- **private notes**: staff write and read them; they never reach the authority, the bodies asked
+  for an opinion, the PDF, the exports or the personal-data download. The history records that
+  a note was written (an entry for staff only), not what it says;
+- **assignment**: a dossier is given to one instructor (a staff account), or to nobody;
+- **following**: whoever may see a dossier may follow it, and is then told by e-mail of every
+  entry of its history they may read (staff of every entry), except their own doings.
+
+Listings filter on "mine" (assigned to me), "unassigned" and "followed" (``narrowed``).
+"""
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from atlas_pages.core.auth import Caller
+from atlas_pages.core.exceptions import Forbidden
+from forms import history
+from forms.dossiers import notifications
+from forms.dossiers.models import Dossier, DossierEvent, DossierNote
+from forms.dossiers.permissions import visible
+from forms.dossiers.services import dossier
+from forms.permissions import Viewer
+
+#: The listings' "suivi" filter in the pages and the back office: (assigned, followed) for ``narrowed``.
+MINE = {"attribues": ("me", False), "sans-instructeur": ("none", False), "suivis": ("", True)}
+
+
+def _staff_only(user: User) -> None:
+    if not user.is_staff:
+        raise Forbidden(_("Only the CNCD team reads and writes the instructors' notes and assigns dossiers."))
+
+
+def _locked(current: Dossier) -> None:
+    """Two entries of the history written at once would take the same number: the dossier's row
+    is locked for the transaction (without changing its version: a note does not make the
+    authority's form out of date)."""
+    Dossier.objects.select_for_update().filter(pk=current.pk).values_list("pk").first()
+
+
+# --- private notes ------------------------------------------------------------------------------
+
+
+def notes(user: User, dossier_id: int) -> list[DossierNote]:
+    current = dossier(user, dossier_id)  # 404 for whoever does not see the dossier
+    _staff_only(user)
+    return list(current.notes.all())
+
+
+@transaction.atomic
+def add_note(user: User, dossier_id: int, text: str) -> DossierNote:
+    current = dossier(user, dossier_id)
+    _staff_only(user)
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({"text": [_("Write the note.")]})
+    if len(text) > DossierNote.TEXT_LIMIT:
+        raise ValidationError({"text": [_("At most %(max)d characters.") % {"max": DossierNote.TEXT_LIMIT}]})
+    _locked(current)
+    note = DossierNote.objects.create(dossier=current, author=user, author_name=history.actor_name(user), text=text)
+    history.record(current, user, "note_added", {}, confidential=True)
+    return note
+
+
+# --- assignment ---------------------------------------------------------------------------------
+
+
+def instructors() -> QuerySet[User]:
+    """Whom a dossier may be assigned to: the active staff accounts."""
+    return get_user_model().objects.filter(is_active=True, is_staff=True).order_by("first_name", "last_name", "pk")
+
+
+@transaction.atomic
+def assign(user: User, dossier_id: int, instructor_id: int | None) -> Dossier:
+    """Gives the dossier to ``instructor_id`` (a staff account), or to nobody with ``None``; the
+    instructor follows it from then on."""
+    current = dossier(user, dossier_id)
+    _staff_only(user)
+    instructor = None
+    if instructor_id is not None:
+        instructor = instructors().filter(pk=instructor_id).first()
+        if instructor is None:
+            raise ValidationError({"instructor_id": [_("Choose a member of the CNCD team.")]})
+    if current.assigned_to_id == (instructor.pk if instructor else None):
+        return current
+    _locked(current)
+    Dossier.objects.filter(pk=current.pk).update(assigned_to=instructor)
+    current.assigned_to = instructor
+    if instructor is not None:
+        current.followers.add(instructor)
+    history.record(
+        current,
+        user,
+        "assigned",
+        {"instructor": history.actor_name(instructor) if instructor else ""},
+        confidential=True,
+    )
+    return current
+
+
+# --- following ----------------------------------------------------------------------------------
+
+
+def follow(user: User, dossier_id: int, following: bool) -> bool:
+    """Starts or stops following a dossier the user may see; returns whether they follow it."""
+    current = dossier(user, dossier_id)
+    if following:
+        current.followers.add(user)
+    else:
+        current.followers.remove(user)
+    return following
+
+
+def follows(user: Caller, current: Dossier) -> bool:
+    return user.is_authenticated and current.followers.filter(pk=user.pk).exists()
+
+
+def tell_followers(current: Dossier, event: DossierEvent) -> None:
+    """Each follower who may read the entry (staff: every one; others: those not kept for staff,
+    and only while they still see the dossier), except its author, is told of it."""
+    followers = list(current.followers.filter(is_active=True).exclude(pk=event.actor_id or 0))
+    recipients = []
+    for follower in followers:  # a handful per dossier; each one's rights read as they are now
+        if follower.is_staff or (
+            not event.confidential and visible(Viewer.of(follower)).filter(pk=current.pk).exists()
+        ):
+            recipients.append(follower.email)
+    notifications.followed_change(current, event, recipients)
+
+
+# --- listings -----------------------------------------------------------------------------------
+
+
+def narrowed(user: User, queryset: QuerySet[Dossier], assigned: str = "", followed: bool = False) -> QuerySet[Dossier]:
+    """The listing of ``user`` narrowed to the dossiers assigned to them (``assigned="me"``), to
+    none (``"none"``), and to those they follow. An unknown value is named."""
+    if assigned == "me":
+        queryset = queryset.filter(assigned_to_id=user.pk)
+    elif assigned == "none":
+        queryset = queryset.filter(assigned_to__isnull=True)
+    elif assigned:
+        raise ValidationError({"assigned": [_("Choose “me” or “none”.")]})
+    if followed:
+        queryset = queryset.filter(followers=user)
+    return queryset
