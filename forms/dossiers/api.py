@@ -9,9 +9,11 @@ from decimal import Decimal
 from typing import Literal
 
 from django.http import FileResponse, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
 
 from atlas_pages.core.auth import any_caller, member, member_auth
+from atlas_pages.core.exceptions import Forbidden
 from atlas_pages.core.paging import Paging
 from atlas_pages.core.schemas import InputSchema
 from forms.dossiers import instruction, services
@@ -222,11 +224,19 @@ class DossierOut(DossierSummaryOut):
         description="The instructor it is assigned to (staff only; null for others)"
     )
     following: bool = Field(description="Whether I follow it (told of every change by e-mail)")
+    labels: list["LabelOut"] = Field(description="The instructors' labels (staff only; empty for others)")
+    archived: bool
 
 
 class PersonOut(Schema):
     id: int
     name: str
+
+
+class LabelOut(Schema):
+    id: int
+    name: str
+    description: str
 
 
 class DossierListOut(Schema):
@@ -312,6 +322,8 @@ def _detail(request: HttpRequest, item: Dossier) -> dict:
         else {},
         "assigned_to": _person(item.assigned_to) if request.user.is_staff and item.assigned_to else None,
         "following": instruction.follows(request.user, item),
+        "labels": list(item.labels.all()) if request.user.is_staff else [],
+        "archived": item.archived_at is not None,
     }
 
 
@@ -324,6 +336,8 @@ class DossierQuery(InputSchema):
     state: Literal[tuple(Dossier.State.values)] | None = Field(None, description="One of the states")  # type: ignore[valid-type]
     assigned: Literal["me", "none"] | None = Field(None, description="Assigned to me, or to nobody (staff)")
     followed: bool = Field(False, description="Only the dossiers I follow")
+    label: int | None = Field(None, description="Id of a label (staff)")
+    archived: bool | None = Field(None, description="In or out of the archive; staff's default: out")
 
 
 @router.get("/dossiers/", response=DossierListOut, summary="The dossiers I may see", auth=member_auth)
@@ -332,7 +346,14 @@ def list_dossiers(request: HttpRequest, filters: Query[DossierQuery], paging: Qu
     (prefectures), all filed ones (ministries and operators, staff)."""
     user = member(request)
     queryset = services.dossiers(user, call=filters.call, state=filters.state)
-    queryset = instruction.narrowed(user, queryset, assigned=filters.assigned or "", followed=filters.followed)
+    queryset = instruction.narrowed(
+        user,
+        queryset,
+        assigned=filters.assigned or "",
+        followed=filters.followed,
+        label=filters.label,
+        archived=filters.archived,
+    )
     page = list(queryset[paging.offset : paging.offset + paging.limit])
     return {"count": queryset.count(), "items": [_summary(item) for item in page]}
 
@@ -441,6 +462,10 @@ class FollowingOut(Schema):
     following: bool
 
 
+class LabelsIn(InputSchema):
+    label_ids: list[int] = Field(max_length=50, description="Ids of labels staff defined; empty: none")
+
+
 def _note_out(note) -> dict:
     return {"id": note.pk, "by": note.author_name, "text": note.text, "created_at": note.created_at}
 
@@ -496,6 +521,44 @@ def follow_dossier(request: HttpRequest, dossier_id: int):
 )
 def unfollow_dossier(request: HttpRequest, dossier_id: int):
     return {"following": instruction.follow(member(request), dossier_id, False)}
+
+
+@router.get("/dossier-labels/", response=list[LabelOut], summary="The instructors' labels (staff)", auth=member_auth)
+def list_labels(request: HttpRequest):
+    """Defined by staff in the back office (*Étiquettes des dossiers*)."""
+    if not member(request).is_staff:
+        raise Forbidden(_("Only the CNCD team uses the dossiers' labels."))
+    return instruction.labels()
+
+
+@router.put(
+    "/dossiers/{dossier_id}/labels/", response=DossierOut, summary="Label the dossier (staff)", auth=member_auth
+)
+def label_dossier(request: HttpRequest, dossier_id: int, payload: LabelsIn):
+    instruction.set_labels(member(request), dossier_id, payload.label_ids)
+    return _detail(request, services.dossier(member(request), dossier_id))
+
+
+@router.put(
+    "/dossiers/{dossier_id}/archive/",
+    response=DossierOut,
+    summary="Archive a decided dossier (staff)",
+    auth=member_auth,
+)
+def archive_dossier(request: HttpRequest, dossier_id: int):
+    instruction.archive(member(request), dossier_id, True)
+    return _detail(request, services.dossier(member(request), dossier_id))
+
+
+@router.delete(
+    "/dossiers/{dossier_id}/archive/",
+    response=DossierOut,
+    summary="Take it out of the archive (staff)",
+    auth=member_auth,
+)
+def unarchive_dossier(request: HttpRequest, dossier_id: int):
+    instruction.archive(member(request), dossier_id, False)
+    return _detail(request, services.dossier(member(request), dossier_id))
 
 
 class OpinionRequestIn(InputSchema):

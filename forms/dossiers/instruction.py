@@ -5,9 +5,13 @@
   a note was written (an entry for staff only), not what it says;
 - **assignment**: a dossier is given to one instructor (a staff account), or to nobody;
 - **following**: whoever may see a dossier may follow it, and is then told by e-mail of every
-  entry of its history they may read (staff of every entry), except their own doings.
+  entry of its history they may read (staff of every entry), except their own doings;
+- **labels**: staff define them in the back office and put them on dossiers;
+- **archiving**: a decided dossier is archived by staff, and leaves the staff's listings (a
+  filter shows the archive); the authority and the bodies still see it.
 
-Listings filter on "mine" (assigned to me), "unassigned" and "followed" (``narrowed``).
+Listings filter on "mine" (assigned to me), "unassigned", "followed", a label and the archive
+(``narrowed``).
 """
 
 from django.contrib.auth import get_user_model
@@ -15,15 +19,16 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from atlas_pages.core.auth import Caller
 from atlas_pages.core.exceptions import Forbidden
 from forms import history
 from forms.dossiers import notifications
-from forms.dossiers.models import Dossier, DossierEvent, DossierNote
+from forms.dossiers.models import Dossier, DossierEvent, DossierLabel, DossierNote
 from forms.dossiers.permissions import visible
-from forms.dossiers.services import dossier
+from forms.dossiers.services import WrongState, dossier
 from forms.permissions import Viewer
 
 #: The listings' "suivi" filter in the pages and the back office: (assigned, followed) for ``narrowed``.
@@ -132,12 +137,56 @@ def tell_followers(current: Dossier, event: DossierEvent) -> None:
     notifications.followed_change(current, event, recipients)
 
 
+# --- labels and archive -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def set_labels(user: User, dossier_id: int, label_ids: list[int]) -> Dossier:
+    """The dossier's labels become ``label_ids`` (labels staff defined; an unknown one is named)."""
+    current = dossier(user, dossier_id)
+    _staff_only(user)
+    chosen = list(DossierLabel.objects.filter(pk__in=set(label_ids)))
+    unknown = set(label_ids) - {label.pk for label in chosen}
+    if unknown:
+        raise ValidationError({"labels": [_("Choose labels from the list.")]})
+    if {label.pk for label in chosen} == set(current.labels.values_list("pk", flat=True)):
+        return current
+    _locked(current)
+    current.labels.set(chosen)
+    history.record(current, user, "labelled", {"labels": sorted(label.name for label in chosen)}, confidential=True)
+    return current
+
+
+@transaction.atomic
+def archive(user: User, dossier_id: int, archived: bool) -> Dossier:
+    """Archives a decided dossier (or takes it out of the archive)."""
+    current = dossier(user, dossier_id)
+    _staff_only(user)
+    if archived and not current.is_decided:
+        raise WrongState(_("Only a decided dossier is archived."))
+    if bool(current.archived_at) == archived:
+        return current
+    _locked(current)
+    current.archived_at = timezone.now() if archived else None
+    Dossier.objects.filter(pk=current.pk).update(archived_at=current.archived_at)
+    history.record(current, user, "archived" if archived else "unarchived", confidential=True)
+    return current
+
+
 # --- listings -----------------------------------------------------------------------------------
 
 
-def narrowed(user: User, queryset: QuerySet[Dossier], assigned: str = "", followed: bool = False) -> QuerySet[Dossier]:
+def narrowed(
+    user: User,
+    queryset: QuerySet[Dossier],
+    assigned: str = "",
+    followed: bool = False,
+    label: int | str | None = None,
+    archived: bool | None = None,
+) -> QuerySet[Dossier]:
     """The listing of ``user`` narrowed to the dossiers assigned to them (``assigned="me"``), to
-    none (``"none"``), and to those they follow. An unknown value is named."""
+    none (``"none"``), to those they follow, to one label, and in (``archived=True``) or out of
+    the archive; staff's listings leave the archive out unless asked. An unknown value is named."""
     if assigned == "me":
         queryset = queryset.filter(assigned_to_id=user.pk)
     elif assigned == "none":
@@ -146,4 +195,16 @@ def narrowed(user: User, queryset: QuerySet[Dossier], assigned: str = "", follow
         raise ValidationError({"assigned": [_("Choose “me” or “none”.")]})
     if followed:
         queryset = queryset.filter(followers=user)
+    if label not in (None, ""):
+        if not str(label).isdigit() or not DossierLabel.objects.filter(pk=int(label)).exists():
+            raise ValidationError({"label": [_("Choose labels from the list.")]})
+        queryset = queryset.filter(labels=int(label))
+    if archived is None and user.is_staff:
+        archived = False
+    if archived is not None:
+        queryset = queryset.filter(archived_at__isnull=not archived)
     return queryset
+
+
+def labels() -> list[DossierLabel]:
+    return list(DossierLabel.objects.all())

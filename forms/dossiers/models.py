@@ -233,6 +233,8 @@ class Dossier(models.Model):
     followers = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="followed_dossiers", verbose_name=_("followed by")
     )
+    labels = models.ManyToManyField("DossierLabel", blank=True, related_name="dossiers", verbose_name=_("labels"))
+    archived_at = models.DateTimeField(_("archived at"), null=True, blank=True, db_index=True)
     # The head of the history's chain: the number and keyed hash of its last entry, so that an
     # entry removed at the end (or every entry) shows (forms/history.py).
     history_head_sequence = models.PositiveIntegerField(default=0, editable=False)
@@ -319,7 +321,26 @@ EVENT_LABELS = {
     "attachment_removed": _("Document removed"),
     "note_added": _("Private note"),
     "assigned": _("Instructor assigned"),
+    "labelled": _("Labels changed"),
+    "archived": _("Archived"),
+    "unarchived": _("Taken out of the archive"),
 }
+
+
+class DossierLabel(models.Model):
+    """A label the instructors put on dossiers ("À compléter", "Priorité Afrique"…): chosen by
+    staff in the back office, it filters the listings and goes into the exports."""
+
+    name = models.CharField(_("name"), max_length=60, unique=True)
+    description = models.CharField(_("what it means"), max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("dossier label")
+        verbose_name_plural = _("dossier labels")
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class DossierNote(models.Model):

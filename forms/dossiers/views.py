@@ -37,12 +37,13 @@ def _redirect_to(dossier_id: int):
 PER_PAGE = 25
 
 
-def _listing(user, call: str = "", state: str = "", mine: str = ""):
+def _listing(user, call: str = "", state: str = "", mine: str = "", label: str = "", archive: str = ""):
     queryset = services.dossiers(user, call=call, state=state)
     if mine and mine not in instruction.MINE:
         raise ValidationError({"suivi": [_("Choose among the dossiers assigned to you, unassigned or followed.")]})
     assigned, followed = instruction.MINE.get(mine, ("", False))
-    return instruction.narrowed(user, queryset, assigned=assigned, followed=followed)
+    archived = True if archive == "1" else None  # staff's listing leaves the archive out unless asked
+    return instruction.narrowed(user, queryset, assigned=assigned, followed=followed, label=label, archived=archived)
 
 
 @login_required
@@ -55,6 +56,8 @@ def dossier_list(request: HttpRequest) -> HttpResponse:
         call=request.GET.get("appel", ""),
         state=request.GET.get("etat", ""),
         mine=request.GET.get("suivi", ""),
+        label=request.GET.get("etiquette", ""),
+        archive=request.GET.get("archives", ""),
     )
     page = Paginator(queryset, PER_PAGE).get_page(request.GET.get("page"))
     return render(
@@ -64,8 +67,15 @@ def dossier_list(request: HttpRequest) -> HttpResponse:
             "page_obj": page,
             "calls": services.calls(),
             "states": Dossier.State.choices,
-            "chosen": {"appel": chosen["call"], "etat": chosen["state"], "suivi": chosen["mine"]},
+            "chosen": {
+                "appel": chosen["call"],
+                "etat": chosen["state"],
+                "suivi": chosen["mine"],
+                "etiquette": chosen["label"],
+                "archives": chosen["archive"],
+            },
             "is_staff": request.user.is_staff,
+            "labels": instruction.labels() if request.user.is_staff else [],
         },
         status=status,
     )
@@ -109,6 +119,8 @@ def dossier_page(request: HttpRequest, dossier_id: int) -> HttpResponse:
             "following": instruction.follows(request.user, dossier),
             "notes": list(dossier.notes.all()) if request.user.is_staff else None,
             "instructors": list(instruction.instructors()) if request.user.is_staff else None,
+            "labels": instruction.labels() if request.user.is_staff else None,
+            "chosen_labels": set(dossier.labels.values_list("pk", flat=True)) if request.user.is_staff else set(),
         },
     )
 
@@ -279,6 +291,11 @@ def dossier_action(request: HttpRequest, dossier_id: int) -> HttpResponse:
             instruction.assign(user, dossier.pk, int(chosen) if chosen.isdigit() else None)
         elif action in ("follow", "unfollow"):
             instruction.follow(user, dossier.pk, action == "follow")
+        elif action == "labels":
+            chosen_labels = [int(value) for value in request.POST.getlist("labels") if value.isdigit()]
+            instruction.set_labels(user, dossier.pk, chosen_labels)
+        elif action in ("archive", "unarchive"):
+            instruction.archive(user, dossier.pk, action == "archive")
         else:
             raise Http404
     except (DomainError, ValidationError) as error:

@@ -23,7 +23,7 @@ from extranet.declarations import Declaration
 from extranet.navigation import space_link
 from forms.admin_helpers import ProcedurePermissionHelper
 from forms.dossiers import instruction, services
-from forms.dossiers.models import BudgetLine, CallForProjectsPage, Dossier, Opinion, RequiredOpinion
+from forms.dossiers.models import BudgetLine, CallForProjectsPage, Dossier, DossierLabel, Opinion, RequiredOpinion
 from forms.dossiers.permissions import own
 from forms.permissions import Viewer
 
@@ -140,7 +140,32 @@ class InstructionFilter(SimpleListFilter):
 
     def queryset(self, request, queryset):
         assigned, followed = instruction.MINE.get(self.value() or "", ("", False))
-        return instruction.narrowed(request.user, queryset, assigned=assigned, followed=followed)
+        archived = request.GET.get(ArchiveFilter.parameter_name) == "1"
+        return instruction.narrowed(request.user, queryset, assigned=assigned, followed=followed, archived=archived)
+
+
+class ArchiveFilter(SimpleListFilter):
+    """The dossiers being instructed (by default), or the archive (decided dossiers put away)."""
+
+    title = gettext_lazy("archive")
+    parameter_name = "archives"
+
+    def lookups(self, request, model_admin):
+        return [("1", gettext_lazy("Archived dossiers"))]
+
+    def queryset(self, request, queryset):
+        return queryset  # applied with the instruction filter (``instruction.narrowed``)
+
+
+class LabelFilter(SimpleListFilter):
+    title = gettext_lazy("dossier label")
+    parameter_name = "etiquette"
+
+    def lookups(self, request, model_admin):
+        return [(str(label.pk), label.name) for label in instruction.labels()]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(labels=self.value()) if (self.value() or "").isdigit() else queryset
 
 
 class DossierIndexView(IndexView):
@@ -156,8 +181,27 @@ class DossierAdmin(ModelAdmin):
     menu_order = 260
     permission_helper_class = ProcedurePermissionHelper
     inspect_view_enabled = True
-    list_display = ("reference", "title", "authority", "partner_country", "state", "assigned_to", "waiting", "filed_at")
-    list_filter = (InstructionFilter, CallFilter, "state", CountryFilter, RegionFilter, OpinionFilter)
+    list_display = (
+        "reference",
+        "title",
+        "authority",
+        "partner_country",
+        "state",
+        "assigned_to",
+        "labels_text",
+        "opinions_text",
+        "filed_at",
+    )
+    list_filter = (
+        InstructionFilter,
+        LabelFilter,
+        ArchiveFilter,
+        CallFilter,
+        "state",
+        CountryFilter,
+        RegionFilter,
+        OpinionFilter,
+    )
     search_fields = ("reference", "title", "partner_name", "authority__name", "authority__code")
     list_export = (
         "reference",
@@ -171,7 +215,10 @@ class DossierAdmin(ModelAdmin):
         "partner_country",
         "expenses",
         "requested",
+        "received",
         "waiting",
+        "assigned_to",
+        "labels_text",
         "filed_at",
         "decided_at",
     )
@@ -181,6 +228,7 @@ class DossierAdmin(ModelAdmin):
 
     def get_queryset(self, request):
         waiting = Opinion.objects.filter(dossier=OuterRef("pk"), verdict="").values("dossier")
+        received = Opinion.objects.filter(dossier=OuterRef("pk")).exclude(verdict="").values("dossier")
         expenses = BudgetLine.objects.filter(dossier=OuterRef("pk"), kind="expense").values("dossier")
         requested = BudgetLine.objects.filter(dossier=OuterRef("pk"), kind="resource", source="requested").values(
             "dossier"
@@ -190,8 +238,10 @@ class DossierAdmin(ModelAdmin):
             .get_queryset(request)
             .exclude(state=Dossier.State.DRAFT)
             .select_related("call", "authority", "partner_country", "assigned_to")
+            .prefetch_related("labels")
             .annotate(
                 waiting_count=Subquery(waiting.annotate(n=Count("pk")).values("n")[:1]),
+                received_count=Subquery(received.annotate(n=Count("pk")).values("n")[:1]),
                 expenses_total=Subquery(expenses.annotate(total=Sum("amount")).values("total")[:1]),
                 requested_total=Subquery(requested.annotate(total=Sum("amount")).values("total")[:1]),
             )
@@ -206,6 +256,23 @@ class DossierAdmin(ModelAdmin):
         return obj.waiting_count or 0
 
     waiting.short_description = gettext_lazy("opinions awaited")
+
+    def received(self, obj):
+        return obj.received_count or 0
+
+    received.short_description = gettext_lazy("opinions received")
+
+    def opinions_text(self, obj):
+        """Received against asked, as instructors read it: "1 / 2"."""
+        received, waiting = obj.received_count or 0, obj.waiting_count or 0
+        return f"{received} / {received + waiting}" if received + waiting else "—"
+
+    opinions_text.short_description = gettext_lazy("opinions received / asked")
+
+    def labels_text(self, obj):
+        return ", ".join(label.name for label in obj.labels.all())
+
+    labels_text.short_description = gettext_lazy("labels")
 
     def authority_code(self, obj):
         return obj.authority.code
@@ -264,7 +331,7 @@ class DossierAdmin(ModelAdmin):
     def _filtered(self, request):
         """The dossiers the index shows for these filters (its search aside)."""
         queryset = self.get_queryset(request)
-        for filter_class in (InstructionFilter, CallFilter, CountryFilter, RegionFilter, OpinionFilter):
+        for filter_class in (InstructionFilter, LabelFilter, CallFilter, CountryFilter, RegionFilter, OpinionFilter):
             chosen = filter_class(request, request.GET.copy(), Dossier, self)
             queryset = chosen.queryset(request, queryset)
         if request.GET.get("state__exact"):
@@ -273,3 +340,17 @@ class DossierAdmin(ModelAdmin):
 
 
 modeladmin_register(DossierAdmin)
+
+
+class DossierLabelAdmin(ModelAdmin):
+    """*Étiquettes des dossiers*: the labels the instructors put on dossiers."""
+
+    model = DossierLabel
+    menu_label = gettext_lazy("Dossier labels")
+    menu_icon = "tag"
+    menu_order = 261
+    list_display = ("name", "description")
+    search_fields = ("name",)
+
+
+modeladmin_register(DossierLabelAdmin)

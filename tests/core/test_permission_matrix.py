@@ -322,6 +322,33 @@ MATRIX = {
             lambda p: logged_in(p, default=404, ministeres_operateurs=200, staff=200),
         )
     ],
+    ("GET", "/api/dossier-labels/"): [
+        ("the instructors' labels", "/api/dossier-labels/", None, lambda p: logged_in(p, default=403, staff=200))
+    ],
+    ("PUT", "/api/dossiers/{dossier_id}/labels/"): [
+        (
+            "Lyon's filed dossier, no label",
+            "/api/dossiers/{dossier}/labels/",
+            {"label_ids": []},
+            lambda p: logged_in(p, default=404, ministeres_operateurs=403, staff=200),
+        )
+    ],
+    ("PUT", "/api/dossiers/{dossier_id}/archive/"): [
+        (
+            "Lyon's filed dossier, not decided",
+            "/api/dossiers/{dossier}/archive/",
+            None,
+            lambda p: logged_in(p, default=404, ministeres_operateurs=403, staff=409),
+        )
+    ],
+    ("DELETE", "/api/dossiers/{dossier_id}/archive/"): [
+        (
+            "Lyon's filed dossier, not archived",
+            "/api/dossiers/{dossier}/archive/",
+            None,
+            lambda p: logged_in(p, default=404, ministeres_operateurs=403, staff=200),
+        )
+    ],
     ("GET", "/api/dossiers/{dossier_id}/opinions/"): [
         (
             "Lyon's filed dossier",

@@ -131,3 +131,97 @@ def test_the_listing_reads_in_a_fixed_number_of_queries(people, call, django_ass
     with django_assert_max_num_queries(12):
         page = people.staff.get("/teleprocedures/dossiers/")
     assert page.content.decode().count("data-dossier=") == 6
+
+
+def decided_dossier(people, call) -> dict:
+    dossier = filed(people.lyon, call)
+    response = post(
+        people.staff,
+        f"/api/dossiers/{dossier['id']}/decision/",
+        {"version": dossier["version"], "decision": "accepted", "motivation": "Projet solide."},
+    )
+    assert response.status_code == 200, response.content
+    return response.json()
+
+
+def test_labels_are_chosen_by_staff_filter_the_listings_and_go_into_the_exports(people, call):
+    from forms.models import DossierLabel
+
+    priority = DossierLabel.objects.create(name="Priorité Afrique", description="Sahel et Afrique de l'Ouest")
+    incomplete = DossierLabel.objects.create(name="À compléter")
+    dossier = filed(people.lyon, call)
+    other = filed(people.lyon, call)
+    url = f"/api/dossiers/{dossier['id']}/labels/"
+    labelled = put(people.staff, url, {"label_ids": [priority.pk, incomplete.pk]})
+    assert labelled.status_code == 200, labelled.content
+    assert [label["name"] for label in labelled.json()["labels"]] == ["Priorité Afrique", "À compléter"]
+    assert put(people.staff, url, {"label_ids": [999]}).json()["detail"][0]["field"] == "labels"
+    assert put(people.lyon, url, {"label_ids": [priority.pk]}).status_code == 403
+    assert people.lyon.get(f"/api/dossiers/{dossier['id']}/").json()["labels"] == [], "the instructors' own"
+    assert people.lyon.get("/api/dossier-labels/").status_code == 403
+    assert [label["name"] for label in people.staff.get("/api/dossier-labels/").json()] == [
+        "Priorité Afrique",
+        "À compléter",
+    ]
+
+    found = people.staff.get("/api/dossiers/", {"label": priority.pk}).json()
+    assert [item["id"] for item in found["items"]] == [dossier["id"]]
+    assert people.staff.get("/api/dossiers/", {"label": 999}).json()["detail"][0]["field"] == "label"
+    page = people.staff.get("/teleprocedures/dossiers/", {"etiquette": priority.pk}).content.decode()
+    assert f'data-dossier="{dossier["id"]}"' in page and f'data-dossier="{other["id"]}"' not in page
+
+    admin = people.staff.get("/admin/cncd_forms/dossier/", {"etiquette": priority.pk}).content.decode()
+    assert dossier["reference"] in admin and other["reference"] not in admin
+    export = people.staff.get("/admin/cncd_forms/dossier/?export=csv")
+    rows = b"".join(export.streaming_content).decode()
+    assert "Priorité Afrique, À compléter" in rows
+
+    page_labels = people.staff.post(
+        f"/teleprocedures/dossiers/{other['id']}/action/", {"action": "labels", "labels": [str(incomplete.pk)]}
+    )
+    assert page_labels.status_code == 302
+    assert people.staff.get("/api/dossiers/", {"label": incomplete.pk}).json()["count"] == 2
+    entries = people.staff.get(f"/api/dossiers/{dossier['id']}/history/").json()
+    assert entries[-1]["action"] == "labelled"
+    assert "labelled" not in [
+        entry["action"] for entry in people.lyon.get(f"/api/dossiers/{dossier['id']}/history/").json()
+    ]
+
+
+def test_decided_dossiers_are_archived_out_of_the_instructors_listings(people, call):
+    pending = filed(people.lyon, call)
+    decided = decided_dossier(people, call)
+    assert put(people.staff, f"/api/dossiers/{pending['id']}/archive/").status_code == 409, "not decided yet"
+    assert put(people.lyon, f"/api/dossiers/{decided['id']}/archive/").status_code == 403
+    archived = put(people.staff, f"/api/dossiers/{decided['id']}/archive/")
+    assert archived.status_code == 200 and archived.json()["archived"] is True
+
+    assert [item["id"] for item in people.staff.get("/api/dossiers/").json()["items"]] == [pending["id"]]
+    assert [item["id"] for item in people.staff.get("/api/dossiers/", {"archived": True}).json()["items"]] == [
+        decided["id"]
+    ]
+    assert people.lyon.get("/api/dossiers/").json()["count"] == 2, "the authority still sees its dossiers"
+    admin = people.staff.get("/admin/cncd_forms/dossier/").content.decode()
+    assert pending["reference"] in admin and decided["reference"] not in admin
+    admin = people.staff.get("/admin/cncd_forms/dossier/", {"archives": "1"}).content.decode()
+    assert decided["reference"] in admin and pending["reference"] not in admin
+    page = people.staff.get("/teleprocedures/dossiers/", {"archives": "1"}).content.decode()
+    assert f'data-dossier="{decided["id"]}"' in page and f'data-dossier="{pending["id"]}"' not in page
+
+    back = people.staff.delete(f"/api/dossiers/{decided['id']}/archive/")
+    assert back.json()["archived"] is False
+    assert people.staff.get("/api/dossiers/").json()["count"] == 2
+
+
+def test_the_back_office_shows_opinions_received_against_opinions_asked(people, call):
+    dossier = filed(people.lyon, call)
+    post(people.staff, f"/api/dossiers/{dossier['id']}/opinions/", {})  # the embassy and the prefecture
+    opinions = people.embassy_sn.get(f"/api/dossiers/{dossier['id']}/opinions/").json()
+    [embassy] = [item for item in opinions if item["body"] == "ambassades"]
+    put(
+        people.embassy_sn,
+        f"/api/dossiers/{dossier['id']}/opinions/{embassy['id']}/",
+        {"verdict": "favourable", "text": "Oui."},
+    )
+    admin = people.staff.get("/admin/cncd_forms/dossier/").content.decode()
+    assert "1 / 2" in admin
