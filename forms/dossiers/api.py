@@ -202,6 +202,7 @@ class OpinionOut(Schema):
     confidential: bool
     given_at: datetime | None
     documents: list[OpinionDocumentOut]
+    question: str = Field(description="The question staff put with the request (to staff and the body asked)")
 
 
 class DossierOut(DossierSummaryOut):
@@ -253,8 +254,9 @@ class DossierEventOut(Schema):
     hash: str
 
 
-def _opinion_out(opinion) -> dict:
+def _opinion_out(opinion, user) -> dict:
     return {
+        "question": opinion.question if services.reads_question(user, opinion) else "",
         "id": opinion.pk,
         "body": opinion.body,
         "body_label": str(opinion.get_body_display()),
@@ -316,7 +318,7 @@ def _detail(request: HttpRequest, item: Dossier) -> dict:
         "decided_at": item.decided_at,
         "can_edit": services.can_edit(request.user, item),
         "waiting_for": [opinion.body for opinion in services.waiting_for(item)],
-        "opinions": [_opinion_out(opinion) for opinion in services.visible_opinions(request.user, item)],
+        "opinions": [_opinion_out(opinion, request.user) for opinion in services.visible_opinions(request.user, item)],
         "missing": {name: [str(message) for message in messages] for name, messages in services.missing(item).items()}
         if item.state in (Dossier.State.DRAFT, Dossier.State.CORRECTION)
         else {},
@@ -567,6 +569,7 @@ class OpinionRequestIn(InputSchema):
         default_factory=list,
         description="ambassades, prefectures, ministeres-operateurs; empty: those the call requires",
     )
+    question: str = Field("", max_length=2000, description="A question for the bodies asked, with the request")
 
 
 class OpinionIn(InputSchema):
@@ -581,7 +584,7 @@ class OpinionIn(InputSchema):
 def list_opinions(request: HttpRequest, dossier_id: int):
     """The ones I may read: confidential opinions go to staff (and to whoever gave them)."""
     item = services.dossier(member(request), dossier_id)
-    return [_opinion_out(opinion) for opinion in services.visible_opinions(member(request), item)]
+    return [_opinion_out(opinion, request.user) for opinion in services.visible_opinions(member(request), item)]
 
 
 @router.post(
@@ -592,8 +595,20 @@ def list_opinions(request: HttpRequest, dossier_id: int):
 )
 def request_opinions(request: HttpRequest, dossier_id: int, payload: OpinionRequestIn):
     """Each body asked is told by e-mail and reminded before the due date; asking twice adds nothing."""
-    created = services.request_opinions(member(request), dossier_id, payload.bodies)
-    return Status(201, [_opinion_out(opinion) for opinion in created])
+    created = services.request_opinions(member(request), dossier_id, payload.bodies, payload.question)
+    return Status(201, [_opinion_out(opinion, request.user) for opinion in created])
+
+
+@router.delete(
+    "/dossiers/{dossier_id}/opinions/{opinion_id}/",
+    response={204: None},
+    summary="Withdraw a request for an opinion not yet given (staff)",
+    auth=member_auth,
+)
+def revoke_opinion(request: HttpRequest, dossier_id: int, opinion_id: int):
+    """The body asked is told; an opinion already given stays (409)."""
+    services.revoke_opinion(member(request), dossier_id, opinion_id)
+    return Status(204, None)
 
 
 @router.put(
@@ -608,7 +623,7 @@ def give_opinion(request: HttpRequest, dossier_id: int, opinion_id: int, payload
     opinion = services.give_opinion(
         member(request), dossier_id, opinion_id, payload.verdict, payload.text, payload.confidential
     )
-    return _opinion_out(opinion)
+    return _opinion_out(opinion, request.user)
 
 
 # --- documents and messages -------------------------------------------------------------------
@@ -763,10 +778,11 @@ def decision_letter(request: HttpRequest, dossier_id: int):
 @router.post(
     "/dossiers/{dossier_id}/opinions/{opinion_id}/documents/",
     response={201: AttachmentOut},
-    summary="Add a document to my body's opinion (multipart)",
+    summary="Add a document to my body's opinion, or staff's for the body asked (multipart)",
     auth=member_auth,
 )
 def add_opinion_document(request: HttpRequest, dossier_id: int, opinion_id: int, file: File[UploadedFile]):
-    """By the body asked, until the decision; read by whoever may read the opinion."""
+    """By the body asked, until the decision, or by staff with the request; read by whoever may
+    read the opinion."""
     attachment = services.add_opinion_document(member(request), dossier_id, opinion_id, file)
     return Status(201, _attachment_out(attachment))

@@ -314,6 +314,7 @@ EVENT_LABELS = {
     "decided": _("Decision"),
     "reopened": _("Decision reopened"),
     "opinion_requested": _("Opinion asked"),
+    "opinion_revoked": _("Request for an opinion withdrawn"),
     "opinion_given": _("Opinion given"),
     "opinion_edited": _("Opinion changed"),
     "message": _("Message"),
@@ -413,6 +414,9 @@ class Opinion(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("asked by")
     )
     requested_at = models.DateTimeField(_("asked at"), auto_now_add=True)
+    question = models.TextField(
+        _("question for the body asked"), max_length=2000, blank=True, help_text=_("Read by staff and the body asked.")
+    )
     reminded_at = models.DateTimeField(_("reminded at"), null=True, blank=True)
     verdict = models.CharField(_("opinion"), max_length=15, choices=Verdict.choices, blank=True)
     text = models.TextField(_("text"), max_length=10000, blank=True)

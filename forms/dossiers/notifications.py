@@ -3,7 +3,7 @@
 from django.urls import reverse
 
 from atlas_pages.core.links import site_url
-from forms.dossiers.models import EVENT_LABELS, Dossier, Opinion
+from forms.dossiers.models import EVENT_LABELS, Dossier, Opinion, RequiredOpinion
 from forms.dossiers.permissions import body_members
 from forms.notifications import authority_members, staff_addresses, tell
 
@@ -18,6 +18,8 @@ def context(dossier_id: int, opinion_id: int | None = None, **flags) -> dict:
     """What the messages say, read when they are sent."""
     dossier = Dossier.objects.select_related("call", "authority", "partner_country").get(pk=dossier_id)
     found = {"dossier": dossier, "url": dossier_url(dossier), **flags}
+    if "body" in flags:
+        found["body_label"] = str(dict(RequiredOpinion.Body.choices).get(flags["body"], flags["body"]))
     if "action" in flags:  # an entry of the history, named in the language of the message
         found["event_label"] = str(EVENT_LABELS.get(flags["action"], flags["action"]))
     if opinion_id is not None:
@@ -70,3 +72,11 @@ def opinion_reminder(opinion: Opinion) -> None:
 def followed_change(dossier: Dossier, event, recipients) -> None:
     """To the dossier's followers: what happened, by whom (see ``instruction.tell_followers``)."""
     _queue("dossier_followed", recipients, dossier, action=event.action, by=event.actor_name)
+
+
+def body_addresses(opinion: Opinion) -> list[str]:
+    return _members_of(opinion)
+
+
+def opinion_revoked(dossier: Dossier, body: str, recipients) -> None:
+    _queue("opinion_revoked", recipients, dossier, body=body)

@@ -551,10 +551,14 @@ def visible_opinions(user: Caller, dossier: Dossier) -> list[Opinion]:
 
 
 @transaction.atomic
-def request_opinions(user: User, dossier_id: int, bodies: list[str] | None = None) -> list[Opinion]:
+def request_opinions(user: User, dossier_id: int, bodies: list[str] | None = None, question: str = "") -> list[Opinion]:
     """Staff ask for opinions: the ones the call requires, or the bodies named; each due in the
-    call's number of days (30 when the call does not require it). Asking twice adds nothing."""
+    call's number of days (30 when the call does not require it), with the ``question`` staff
+    put to the bodies (read by them and staff). Asking twice adds nothing."""
     _staff(user)
+    question = (question or "").strip()
+    if len(question) > 2000:
+        raise ValidationError({"question": [_("At most %(max)d characters.") % {"max": 2000}]})
     current = dossier(user, dossier_id)
     if current.state not in (State.FILED, State.UNDER_REVIEW, State.CORRECTION):
         raise WrongState(_("Opinions are asked on a filed dossier, before the decision."))
@@ -576,11 +580,45 @@ def request_opinions(user: User, dossier_id: int, bodies: list[str] | None = Non
             body=body,
             due_date=today + timedelta(days=required.get(body, 30)),
             requested_by=user,
+            question=question,
         )
         history.record(current, user, "opinion_requested", {"body": body, "due_date": opinion.due_date.isoformat()})
         notifications.opinion_requested(opinion)
         created.append(opinion)
     return created
+
+
+class OpinionAlreadyGiven(Conflict):
+    default_message = _("This opinion has been given: it can no longer be withdrawn.")
+
+
+@transaction.atomic
+def revoke_opinion(user: User, dossier_id: int, opinion_id: int) -> None:
+    """Staff withdraw a request for an opinion that has not been answered; the body is told."""
+    _staff(user)
+    current = dossier(user, dossier_id)
+    opinion = current.opinions.select_for_update().filter(pk=opinion_id).first()
+    if opinion is None:
+        raise NotFound()
+    if opinion.is_given:
+        raise OpinionAlreadyGiven()
+    recipients = notifications.body_addresses(opinion)  # read before the request goes
+    stored = [(item.file.storage, item.file.name) for item in opinion.attachments.all() if item.file.name]
+    body = opinion.body
+    opinion.delete()
+
+    def delete_files() -> None:  # once the withdrawal is sure
+        for storage, name in stored:
+            storage.delete(name)
+
+    transaction.on_commit(delete_files)
+    history.record(current, user, "opinion_revoked", {"body": body})
+    notifications.opinion_revoked(current, body, recipients)
+
+
+def reads_question(user: Caller, opinion: Opinion) -> bool:
+    """The question put with a request is read by staff and the body asked."""
+    return user.is_staff or speaks_for(Viewer.of(user), opinion.body, opinion.dossier)
 
 
 VERDICTS = Opinion.Verdict.values
@@ -724,12 +762,13 @@ def visible_attachments(user: User, dossier: Dossier) -> list[DossierAttachment]
 
 @transaction.atomic
 def add_opinion_document(user: User, dossier_id: int, opinion_id: int, upload) -> DossierAttachment:
-    """A document with the opinion (a note, a letter), by the body that gives it, until the decision."""
+    """A document with the opinion (a note, a letter), by the body that gives it, until the
+    decision; or, by staff, a document for the body asked with the request."""
     current = dossier(user, dossier_id)
     opinion = current.opinions.filter(pk=opinion_id).first()
     if opinion is None:
         raise NotFound()
-    if not speaks_for(Viewer.of(user), opinion.body, current):
+    if not (user.is_staff or speaks_for(Viewer.of(user), opinion.body, current)):
         raise Forbidden(_("This opinion is asked of another body."))
     if current.is_decided:
         raise OpinionAfterDecision()

@@ -94,6 +94,7 @@ def dossier_page(request: HttpRequest, dossier_id: int) -> HttpResponse:
     editable = services.can_edit(request.user, dossier)
     opinions = services.visible_opinions(request.user, dossier)
     for opinion in opinions:
+        opinion.shown_question = opinion.question if services.reads_question(request.user, opinion) else ""
         if speaks_for(viewer, opinion.body, dossier) and not dossier.is_decided:
             opinion.form = OpinionForm(
                 initial={"verdict": opinion.verdict, "text": opinion.text, "confidential": opinion.confidential},
@@ -263,7 +264,12 @@ def dossier_action(request: HttpRequest, dossier_id: int) -> HttpResponse:
         elif action == "reopen":
             services.reopen(user, dossier.pk, version, request.POST.get("reason", ""))
         elif action == "request_opinions":
-            services.request_opinions(user, dossier.pk, request.POST.getlist("bodies"))
+            services.request_opinions(
+                user, dossier.pk, request.POST.getlist("bodies"), request.POST.get("question", "")
+            )
+        elif action == "revoke_opinion":
+            opinion_id = request.POST.get("opinion", "")
+            services.revoke_opinion(user, dossier.pk, int(opinion_id) if opinion_id.isdigit() else 0)
         elif action == "opinion":
             opinion_id = int(request.POST.get("opinion") or 0)
             form = OpinionForm(request.POST, request.FILES, prefix=f"o{opinion_id}")

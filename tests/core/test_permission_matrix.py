@@ -322,6 +322,14 @@ MATRIX = {
             lambda p: logged_in(p, default=404, ministeres_operateurs=200, staff=200),
         )
     ],
+    ("DELETE", "/api/dossiers/{dossier_id}/opinions/{opinion_id}/"): [
+        (
+            "the ministries' opinion, awaited",
+            "/api/dossiers/{dossier}/opinions/{opinion}/",
+            None,
+            lambda p: logged_in(p, default=404, ministeres_operateurs=403, staff=204),
+        )
+    ],
     ("GET", "/api/dossier-labels/"): [
         ("the instructors' labels", "/api/dossier-labels/", None, lambda p: logged_in(p, default=403, staff=200))
     ],

@@ -225,3 +225,57 @@ def test_the_back_office_shows_opinions_received_against_opinions_asked(people, 
     )
     admin = people.staff.get("/admin/cncd_forms/dossier/").content.decode()
     assert "1 / 2" in admin
+
+
+def test_a_request_for_an_opinion_carries_a_question_and_documents_and_is_withdrawn_until_answered(people, call):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    dossier = filed(people.lyon, call)
+    question = "Le partenaire a-t-il déjà reçu des fonds de l’AFD ?"
+    mail.outbox.clear()
+    asked = post(
+        people.staff,
+        f"/api/dossiers/{dossier['id']}/opinions/",
+        {"bodies": ["ambassades", "prefectures"], "question": question},
+    )
+    assert asked.status_code == 201, asked.content
+    embassy, prefecture = asked.json()
+    [told] = [message for message in mail.outbox if people.users.embassy_sn.email in message.to]
+    assert question in told.body
+
+    opinions = f"/api/dossiers/{dossier['id']}/opinions/"
+    assert {item["body"]: item["question"] for item in people.embassy_sn.get(opinions).json()}["ambassades"] == question
+    assert all(item["question"] == "" for item in people.lyon.get(opinions).json()), "not for the authority"
+    assert question not in people.lyon.get(f"/teleprocedures/dossiers/{dossier['id']}/").content.decode()
+    assert question in people.embassy_sn.get(f"/teleprocedures/dossiers/{dossier['id']}/").content.decode()
+
+    pdf = SimpleUploadedFile("note.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
+    added = people.staff.post(f"{opinions}{embassy['id']}/documents/", {"file": pdf})
+    assert added.status_code == 201, added.content
+    seen = {item["body"]: item for item in people.embassy_sn.get(opinions).json()}["ambassades"]
+    assert [document["name"] for document in seen["documents"]] == ["note.pdf"]
+
+    put(people.embassy_sn, f"{opinions}{embassy['id']}/", {"verdict": "favourable", "text": "Oui."})
+    assert people.staff.delete(f"{opinions}{embassy['id']}/").status_code == 409, "given: it stays"
+    assert people.lyon.delete(f"{opinions}{prefecture['id']}/").status_code == 403
+    mail.outbox.clear()
+    assert people.staff.delete(f"{opinions}{prefecture['id']}/").status_code == 204
+    assert [item["body"] for item in people.staff.get(opinions).json()] == ["ambassades"]
+    [withdrawn] = [message for message in mail.outbox if people.users.prefecture_ara.email in message.to]
+    assert "retire" in withdrawn.body and dossier["title"] in withdrawn.body
+    history = people.staff.get(f"/api/dossiers/{dossier['id']}/history/").json()
+    assert history[-1]["action"] == "opinion_revoked"
+    assert people.staff.delete(f"{opinions}{prefecture['id']}/").status_code == 404
+
+    asked_again = people.staff.post(
+        f"/teleprocedures/dossiers/{dossier['id']}/action/",
+        {"action": "request_opinions", "bodies": ["prefectures"], "question": "Avis sur le volet régional ?"},
+    )
+    assert asked_again.status_code == 302
+    [again] = [item for item in people.staff.get(opinions).json() if item["body"] == "prefectures"]
+    assert again["question"] == "Avis sur le volet régional ?"
+    page = people.staff.post(
+        f"/teleprocedures/dossiers/{dossier['id']}/action/", {"action": "revoke_opinion", "opinion": again["id"]}
+    )
+    assert page.status_code == 302
+    assert [item["body"] for item in people.staff.get(opinions).json()] == ["ambassades"]
