@@ -1,6 +1,7 @@
 """Demo of the co-financing procedure (``manage.py load_demo``): an open annual call that asks
 for the embassy's and the prefecture's opinions, and a dossier of the local authorities' demo
-member, filed, with its opinions asked."""
+member, filed, with its opinions asked; and last year's call, whose accepted dossier is in
+follow-up: its agreement signed, the advance paid, the interim report accepted, the final one due."""
 
 import datetime as dt
 
@@ -19,6 +20,7 @@ User = get_user_model()
 
 def load(report) -> None:
     _cofinancing(report)
+    _followup(report)
     _apd(report)
     _atlas_update(report)
     _bourse(report)
@@ -222,4 +224,98 @@ def _cofinancing(report) -> None:
     report.note(
         f"Co-financing: the call “{call.title}” and the dossier {dossier.reference} of {authority.name} "
         "(demo-collectivites), waiting for the opinions of demo-ambassades and demo-prefectures."
+    )
+
+
+def _followup(report) -> None:
+    """Last year's call and its dossier of the demo authority, accepted and in follow-up."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from forms.dossiers import followup
+
+    index = CallForProjectsIndexPage.objects.first()
+    member = User.objects.filter(username="demo-collectivites").first()
+    admin = User.objects.filter(is_superuser=True).order_by("pk").first()
+    code = MemberProfile.objects.filter(user=member).values_list("organisation_code", flat=True).first()
+    authority = FrenchAuthority.objects.filter(code=code).first() if code else None
+    if index is None or member is None or admin is None or authority is None:
+        return
+    if index.get_children().filter(slug="appel-annuel-precedent").exists():
+        return
+    now = timezone.now()
+    today = timezone.localdate()
+    call = CallForProjectsPage(
+        slug="appel-annuel-precedent",
+        title=f"Appel à projets annuel {now.year}",
+        kind=CallForProjectsPage.Kind.ANNUAL,
+        intro="Cofinancement de projets de coopération décentralisée pour une année.",
+        opens_at=now - dt.timedelta(days=400),
+        closes_at=now + dt.timedelta(days=1),  # closed once the dossier is in (below)
+        budget_envelope=1_800_000,
+        rules=paragraphs("Les collectivités territoriales françaises déposent leurs demandes en ligne."),
+    )
+    index.add_child(instance=call)
+    call.save_revision().publish()
+    senegal = Country.objects.filter(iso2="SN").first()
+    dossier = services.create_dossier(
+        member,
+        call.pk,
+        {
+            "title": "Eau potable à Podor",
+            "partner_name": "Commune de Podor",
+            "partner_country": senegal.iso2 if senegal else "",
+            "themes": ["eau-assainissement"],
+            "description": "Raccorder deux quartiers de Podor au réseau d'eau potable et former les fontainiers.",
+            "objectives": "Trois mille habitants raccordés ; six fontainiers formés.",
+            "start_year": now.year,
+            "duration_years": 1,
+            "budget": [
+                {"kind": "expense", "label": "Travaux de raccordement", "amount": "70000"},
+                {"kind": "expense", "label": "Formation des fontainiers", "amount": "10000"},
+                {"kind": "resource", "label": authority.name, "source": "own", "amount": "40000"},
+                {"kind": "resource", "label": "MEAE", "source": "requested", "amount": "40000"},
+            ],
+            "contacts": [{"name": "Membre Collectivités", "role": "Chargé de mission", "email": member.email}],
+        },
+    )
+    dossier = services.submit(member, dossier.pk, dossier.version)
+    dossier = services.decide(admin, dossier.pk, dossier.version, "accepted", "Projet solide, partenaire engagé.")
+    CallForProjectsPage.objects.filter(pk=call.pk).update(closes_at=now - dt.timedelta(days=200))
+    agreement = followup.prepare(
+        admin,
+        dossier.pk,
+        {
+            "amount": "40000",
+            "conditions": "Mention du soutien de l'État sur les supports de communication du projet.",
+            "tranches": [
+                {
+                    "label": "Avance à la signature",
+                    "amount": "16000",
+                    "date": (today - dt.timedelta(days=150)).isoformat(),
+                },
+                {
+                    "label": "Solde sur rapport final",
+                    "amount": "24000",
+                    "date": (today + dt.timedelta(days=60)).isoformat(),
+                },
+            ],
+            "reports": [
+                {"kind": "interim", "due_date": (today - dt.timedelta(days=30)).isoformat()},
+                {"kind": "final", "due_date": (today + dt.timedelta(days=45)).isoformat()},
+            ],
+        },
+    )
+    followup.sign(admin, dossier.pk, agreement.version)
+    followup.sign(member, dossier.pk, agreement.version)
+    advance, _balance = agreement.tranches.all()
+    proof = SimpleUploadedFile("devis-travaux.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
+    followup.request_tranche(member, dossier.pk, advance.pk, "16000", "Démarrage des travaux.", [proof])
+    followup.check_tranche(admin, dossier.pk, advance.pk, True, "")
+    followup.pay_tranche(admin, dossier.pk, advance.pk, (today - dt.timedelta(days=120)).isoformat(), "16000")
+    interim = agreement.reports.get(kind="interim")
+    followup.file_report(member, dossier.pk, interim.pk, "Les travaux du premier quartier sont achevés.", [])
+    followup.review_report(admin, dossier.pk, interim.pk, True, "")
+    report.note(
+        f"Co-financing follow-up: the dossier {dossier.reference} of {authority.name}, accepted, its agreement "
+        "signed, the advance paid, the interim report accepted and the final one due."
     )

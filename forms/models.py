@@ -5,6 +5,7 @@ from forms.apd.models import MARKERS, ApdCampaign, ApdDeclaration, ApdEvent, Apd
 from forms.atlas_updates.models import AtlasUpdate
 from forms.bourse.models import BourseEvent, BourseInterest
 from forms.dossiers.models import (  # noqa: F401 (_attachment_path: named by migration 0003)
+    Agreement,
     BudgetLine,
     CallForProjectsIndexPage,
     CallForProjectsPage,
@@ -15,12 +16,17 @@ from forms.dossiers.models import (  # noqa: F401 (_attachment_path: named by mi
     DossierLabel,
     DossierMessage,
     DossierNote,
+    DueReport,
     Opinion,
+    PaymentTranche,
     RequiredOpinion,
     _attachment_path,
 )
 
 __all__ = [
+    "Agreement",
+    "DueReport",
+    "PaymentTranche",
     "MARKERS",
     "ApdCampaign",
     "ApdDeclaration",

@@ -320,6 +320,16 @@ EVENT_LABELS = {
     "message": _("Message"),
     "attachment_added": _("Document added"),
     "attachment_removed": _("Document removed"),
+    "agreement_prepared": _("Agreement prepared"),
+    "agreement_signed": _("Agreement signed"),
+    "tranche_requested": _("Payment requested"),
+    "tranche_checked": _("Payment request checked"),
+    "tranche_sent_back": _("Payment request sent back"),
+    "tranche_paid": _("Payment made"),
+    "report_filed": _("Report filed"),
+    "report_accepted": _("Report accepted"),
+    "report_returned": _("Report sent back"),
+    "followup_closed": _("Follow-up closed"),
     "note_added": _("Private note"),
     "assigned": _("Instructor assigned"),
     "labelled": _("Labels changed"),
@@ -459,6 +469,10 @@ class DossierAttachment(models.Model):
         "DossierMessage", on_delete=models.CASCADE, null=True, blank=True, related_name="attachments"
     )
     opinion = models.ForeignKey("Opinion", on_delete=models.CASCADE, null=True, blank=True, related_name="attachments")
+    tranche = models.ForeignKey(
+        "PaymentTranche", on_delete=models.CASCADE, null=True, blank=True, related_name="attachments"
+    )
+    report = models.ForeignKey("DueReport", on_delete=models.CASCADE, null=True, blank=True, related_name="attachments")
     file = models.FileField(_("file"), upload_to=_attachment_path, storage=private_storage, max_length=255)
     name = models.CharField(_("name"), max_length=200)
     label = models.CharField(_("what it is"), max_length=255, blank=True)
@@ -498,3 +512,111 @@ class DossierMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.author_name}: {self.body[:40]}"
+
+
+# --- follow-up of a funded dossier (forms/dossiers/followup.py) ------------------------------------
+
+
+class Agreement(models.Model):
+    """The agreement (convention) of an accepted dossier: the State's grant, its conditions, the
+    schedule of payment tranches and the reports due. Staff prepare it; both sides sign it online
+    (an acknowledgement with the date and the signer's name); once signed it no longer changes.
+    The follow-up closes with the amount actually spent."""
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("Being prepared")
+        TO_SIGN = "to_sign", _("Waiting for signatures")
+        SIGNED = "signed", _("Signed")
+        CLOSED = "closed", _("Closed")
+
+    dossier = models.OneToOneField(Dossier, on_delete=models.CASCADE, related_name="agreement")
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.DRAFT)
+    version = models.PositiveIntegerField(default=1)
+    amount = models.DecimalField(_("grant (EUR)"), max_digits=12, decimal_places=2)
+    conditions = models.TextField(_("conditions"), max_length=10000, blank=True)
+    cncd_signer_name = models.CharField(_("signed for the CNCD by"), max_length=255, blank=True)
+    cncd_signed_at = models.DateTimeField(_("signed for the CNCD at"), null=True, blank=True)
+    authority_signer_name = models.CharField(_("signed for the authority by"), max_length=255, blank=True)
+    authority_signed_at = models.DateTimeField(_("signed for the authority at"), null=True, blank=True)
+    spent_amount = models.DecimalField(_("amount actually spent (EUR)"), max_digits=12, decimal_places=2, null=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    closure_note = models.TextField(_("closure note"), max_length=5000, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("agreement")
+        verbose_name_plural = _("agreements")
+
+    def __str__(self) -> str:
+        return f"{self.dossier.reference} — {self.amount} €"
+
+
+class PaymentTranche(models.Model):
+    """A payment tranche: planned in the agreement, requested by the authority with its supporting
+    documents, checked by staff (or sent back), then paid (date, amount)."""
+
+    class State(models.TextChoices):
+        PLANNED = "planned", _("Planned")
+        REQUESTED = "requested", _("Requested")
+        CHECKED = "checked", _("Checked")
+        PAID = "paid", _("Paid")
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="tranches")
+    position = models.PositiveSmallIntegerField(default=0)
+    label = models.CharField(_("label"), max_length=255)
+    planned_amount = models.DecimalField(_("planned amount (EUR)"), max_digits=12, decimal_places=2)
+    planned_date = models.DateField(_("planned for"))
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.PLANNED)
+    requested_amount = models.DecimalField(_("amount requested (EUR)"), max_digits=12, decimal_places=2, null=True)
+    requested_at = models.DateTimeField(_("requested at"), null=True, blank=True)
+    request_note = models.TextField(_("request"), max_length=5000, blank=True)
+    staff_comment = models.TextField(_("comment of the CNCD team"), max_length=5000, blank=True)
+    checked_at = models.DateTimeField(_("checked at"), null=True, blank=True)
+    paid_amount = models.DecimalField(_("amount paid (EUR)"), max_digits=12, decimal_places=2, null=True)
+    paid_on = models.DateField(_("paid on"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["agreement", "position", "pk"]
+        verbose_name = _("payment tranche")
+        verbose_name_plural = _("payment tranches")
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class DueReport(models.Model):
+    """An interim or final report due on a date: filed by the authority with its documents,
+    accepted by staff or sent back with a comment; reminded before it is due and when overdue."""
+
+    class Kind(models.TextChoices):
+        INTERIM = "interim", _("Interim report")
+        FINAL = "final", _("Final report")
+
+    class State(models.TextChoices):
+        DUE = "due", _("Due")
+        FILED = "filed", _("Filed")
+        RETURNED = "returned", _("Sent back")
+        ACCEPTED = "accepted", _("Accepted")
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="reports")
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    due_date = models.DateField(_("due by"), db_index=True)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.DUE)
+    text = models.TextField(_("report"), max_length=20000, blank=True)
+    filed_at = models.DateTimeField(_("filed at"), null=True, blank=True)
+    staff_comment = models.TextField(_("comment of the CNCD team"), max_length=5000, blank=True)
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    reminded_at = models.DateTimeField(_("reminded at"), null=True, blank=True)
+    overdue_reminded_at = models.DateTimeField(_("reminded overdue at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["agreement", "due_date", "pk"]
+        verbose_name = _("report")
+        verbose_name_plural = _("reports")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} — {self.due_date}"
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.state in (self.State.DUE, self.State.RETURNED) and timezone.localdate() > self.due_date

@@ -1,5 +1,7 @@
 """The e-mails of the co-financing procedure (see ``forms.notifications``)."""
 
+from datetime import date
+
 from django.urls import reverse
 
 from atlas_pages.core.links import site_url
@@ -18,6 +20,10 @@ def context(dossier_id: int, opinion_id: int | None = None, **flags) -> dict:
     """What the messages say, read when they are sent."""
     dossier = Dossier.objects.select_related("call", "authority", "partner_country").get(pk=dossier_id)
     found = {"dossier": dossier, "url": dossier_url(dossier), **flags}
+    if "due" in flags:
+        from django.utils.formats import date_format
+
+        found["due_date"] = date_format(date.fromisoformat(flags["due"]))
     if "body" in flags:
         found["body_label"] = str(dict(RequiredOpinion.Body.choices).get(flags["body"], flags["body"]))
     if "action" in flags:  # an entry of the history, named in the language of the message
@@ -80,3 +86,23 @@ def body_addresses(opinion: Opinion) -> list[str]:
 
 def opinion_revoked(dossier: Dossier, body: str, recipients) -> None:
     _queue("opinion_revoked", recipients, dossier, body=body)
+
+
+def followup(dossier: Dossier, action: str, *, to_authority=False, to_staff=False, **flags) -> None:
+    """A step of the follow-up, to the other side: the authority's members, or the CNCD's mailbox."""
+    recipients = [*(authority_members(dossier) if to_authority else []), *(staff_addresses() if to_staff else [])]
+    _queue("followup_step", recipients, dossier, action=action, **flags)
+
+
+def report_reminder(report, overdue: bool) -> None:
+    """A report due within the week, or overdue (then the CNCD's mailbox too)."""
+    dossier = report.agreement.dossier
+    recipients = [*authority_members(dossier), *(staff_addresses() if overdue else [])]
+    _queue(
+        "report_reminder",
+        recipients,
+        dossier,
+        report=str(report.get_kind_display()),
+        due=report.due_date.isoformat(),
+        overdue=overdue,
+    )

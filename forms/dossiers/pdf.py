@@ -24,3 +24,21 @@ def dossier_pdf(dossier: Dossier, *, lines, totals, opinions, events, documents,
 
 def decision_letter_pdf(dossier: Dossier, requested) -> bytes:
     return render_pdf("cncd_forms/pdf/decision_letter.html", {"dossier": dossier, "requested": requested})
+
+
+def agreement_pdf(dossier: Dossier, agreement) -> bytes:
+    """The agreement: grant, conditions, schedule of payments with where each stands, reports due,
+    the online signatures and, once closed, the amounts spent and to recover."""
+    from forms.dossiers import followup
+
+    tranches = list(agreement.tranches.all())
+    return render_pdf(
+        "cncd_forms/pdf/agreement.html",
+        {
+            "dossier": dossier,
+            "agreement": agreement,
+            "tranches": tranches,
+            "reports": list(agreement.reports.all()),
+            "totals": followup.totals(agreement, tranches),
+        },
+    )

@@ -695,12 +695,16 @@ def _bump(dossier: Dossier) -> None:
     Dossier.objects.filter(pk=dossier.pk).update(version=F("version") + 1, updated_at=timezone.now())
 
 
-def _attach(user: User, current: Dossier, upload, label: str, message=None, opinion=None) -> DossierAttachment:
+def _attach(
+    user: User, current: Dossier, upload, label: str, message=None, opinion=None, tranche=None, report=None
+) -> DossierAttachment:
     checked = check_upload(upload, "file")
     attachment = DossierAttachment(
         dossier=current,
         message=message,
         opinion=opinion,
+        tranche=tranche,
+        report=report,
         name=checked.name,
         label=(label or "").strip()[:255],
         extension=checked.extension,

@@ -13,9 +13,9 @@ from django.views.decorators.http import require_POST
 
 from atlas_pages.core.exceptions import DomainError, NotFound
 from atlas_pages.core.feedback import report_refusal
-from forms.dossiers import instruction, services
+from forms.dossiers import followup, instruction, services
 from forms.dossiers.forms import BudgetFormSet, ContactFormSet, DocumentForm, DossierForm, MessageForm, OpinionForm
-from forms.dossiers.models import CallForProjectsPage, Dossier, RequiredOpinion
+from forms.dossiers.models import Agreement, CallForProjectsPage, Dossier, DueReport, RequiredOpinion
 from forms.dossiers.permissions import speaks_for
 from forms.listing import listed
 from forms.permissions import Viewer
@@ -28,6 +28,10 @@ def _dossier_or_404(request: HttpRequest, dossier_id: int) -> Dossier:
         return services.dossier(request.user, dossier_id)
     except NotFound as error:
         raise Http404 from error
+
+
+def _number(value) -> int:
+    return int(value) if str(value or "").isdigit() else 0
 
 
 def _redirect_to(dossier_id: int):
@@ -121,9 +125,60 @@ def dossier_page(request: HttpRequest, dossier_id: int) -> HttpResponse:
             "notes": list(dossier.notes.all()) if request.user.is_staff else None,
             "instructors": list(instruction.instructors()) if request.user.is_staff else None,
             "labels": instruction.labels() if request.user.is_staff else None,
+            **_followup_context(request, dossier),
             "chosen_labels": set(dossier.labels.values_list("pk", flat=True)) if request.user.is_staff else set(),
         },
     )
+
+
+TRANCHE_ROWS, REPORT_ROWS = 4, 3
+
+
+def _followup_context(request: HttpRequest, dossier: Dossier) -> dict:
+    """The follow-up section of an accepted dossier: its agreement, tranches, reports, totals, and
+    for staff the rows of the agreement's form (the current values, then blank rows)."""
+    if dossier.state != Dossier.State.ACCEPTED:
+        return {"followup": None}
+    found = Agreement.objects.filter(dossier=dossier).first()
+    tranches = list(found.tranches.prefetch_related("attachments")) if found else []
+    reports = list(found.reports.prefetch_related("attachments")) if found else []
+    context = {
+        "followup": True,
+        "agreement": found,
+        "tranches": tranches,
+        "reports": reports,
+        "followup_totals": followup.totals(found, tranches) if found else None,
+        "acts_for_authority": followup.may_act_for_authority(request.user, dossier),
+        "report_kinds": DueReport.Kind.choices,
+    }
+    if request.user.is_staff and (found is None or found.state == Agreement.State.TO_SIGN):
+        rows = [{"label": item.label, "amount": item.planned_amount, "date": item.planned_date} for item in tranches]
+        context["tranche_rows"] = rows + [{}] * max(1, TRANCHE_ROWS - len(rows))
+        due = [{"kind": item.kind, "due_date": item.due_date} for item in reports]
+        context["report_rows"] = due + [{}] * max(1, REPORT_ROWS - len(due))
+    return context
+
+
+def _agreement_data(post) -> dict:
+    """The agreement's form as the service takes it: the rows filled in, blank ones left out."""
+    tranches = [
+        {"label": label, "amount": amount, "date": date}
+        for label, amount, date in zip(
+            post.getlist("tranche_label"), post.getlist("tranche_amount"), post.getlist("tranche_date"), strict=False
+        )
+        if (label + amount + date).strip()
+    ]
+    reports = [
+        {"kind": kind, "due_date": due}
+        for kind, due in zip(post.getlist("report_kind"), post.getlist("report_due_date"), strict=False)
+        if due.strip()
+    ]
+    return {
+        "amount": post.get("amount", ""),
+        "conditions": post.get("conditions", ""),
+        "tranches": tranches,
+        "reports": reports,
+    }
 
 
 @login_required
@@ -290,6 +345,53 @@ def dossier_action(request: HttpRequest, dossier_id: int) -> HttpResponse:
             services.send_message(user, dossier.pk, request.POST.get("body", ""), request.FILES.get("file"))
         elif action == "document":
             services.add_attachment(user, dossier.pk, request.FILES.get("file"), request.POST.get("label", ""))
+        elif action == "agreement":
+            followup.prepare(user, dossier.pk, _agreement_data(request.POST))
+        elif action == "sign":
+            followup.sign(user, dossier.pk, version)
+        elif action == "request_tranche":
+            followup.request_tranche(
+                user,
+                dossier.pk,
+                _number(request.POST.get("tranche")),
+                request.POST.get("amount", ""),
+                request.POST.get("note", ""),
+                request.FILES.getlist("files"),
+            )
+        elif action in ("check_tranche", "send_back_tranche"):
+            followup.check_tranche(
+                user,
+                dossier.pk,
+                _number(request.POST.get("tranche")),
+                action == "check_tranche",
+                request.POST.get("comment", ""),
+            )
+        elif action == "pay_tranche":
+            followup.pay_tranche(
+                user,
+                dossier.pk,
+                _number(request.POST.get("tranche")),
+                request.POST.get("paid_on", ""),
+                request.POST.get("amount", ""),
+            )
+        elif action == "file_report":
+            followup.file_report(
+                user,
+                dossier.pk,
+                _number(request.POST.get("report")),
+                request.POST.get("text", ""),
+                request.FILES.getlist("files"),
+            )
+        elif action in ("accept_report", "return_report"):
+            followup.review_report(
+                user,
+                dossier.pk,
+                _number(request.POST.get("report")),
+                action == "accept_report",
+                request.POST.get("comment", ""),
+            )
+        elif action == "close_followup":
+            followup.close(user, dossier.pk, request.POST.get("spent_amount", ""), request.POST.get("note", ""))
         elif action == "note":
             instruction.add_note(user, dossier.pk, request.POST.get("text", ""))
         elif action == "assign":

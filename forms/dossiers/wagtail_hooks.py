@@ -22,7 +22,7 @@ from atlas_pages.core.exceptions import DomainError
 from extranet.declarations import Declaration
 from extranet.navigation import space_link
 from forms.admin_helpers import ProcedurePermissionHelper
-from forms.dossiers import instruction, services
+from forms.dossiers import followup, instruction, services
 from forms.dossiers.models import BudgetLine, CallForProjectsPage, Dossier, DossierLabel, Opinion, RequiredOpinion
 from forms.dossiers.permissions import own
 from forms.permissions import Viewer
@@ -168,6 +168,23 @@ class LabelFilter(SimpleListFilter):
         return queryset.filter(labels=self.value()) if (self.value() or "").isdigit() else queryset
 
 
+class FollowupFilter(SimpleListFilter):
+    """Funded dossiers in follow-up, and those whose report is overdue."""
+
+    title = gettext_lazy("follow-up")
+    parameter_name = "suivi-financier"
+
+    def lookups(self, request, model_admin):
+        return [("en-cours", gettext_lazy("In follow-up")), ("rapport-en-retard", gettext_lazy("A report is overdue"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "en-cours":
+            return followup.in_followup(queryset)
+        if self.value() == "rapport-en-retard":
+            return followup.report_overdue(queryset)
+        return queryset
+
+
 class DossierIndexView(IndexView):
     def get_heading(self, queryset, field):
         """Column headings as people write them (“Intitulé du projet”, not title case)."""
@@ -190,10 +207,12 @@ class DossierAdmin(ModelAdmin):
         "assigned_to",
         "labels_text",
         "opinions_text",
+        "followup_text",
         "filed_at",
     )
     list_filter = (
         InstructionFilter,
+        FollowupFilter,
         LabelFilter,
         ArchiveFilter,
         CallFilter,
@@ -238,7 +257,7 @@ class DossierAdmin(ModelAdmin):
             .get_queryset(request)
             .exclude(state=Dossier.State.DRAFT)
             .select_related("call", "authority", "partner_country", "assigned_to")
-            .prefetch_related("labels")
+            .prefetch_related("labels", "agreement__reports")
             .annotate(
                 waiting_count=Subquery(waiting.annotate(n=Count("pk")).values("n")[:1]),
                 received_count=Subquery(received.annotate(n=Count("pk")).values("n")[:1]),
@@ -268,6 +287,15 @@ class DossierAdmin(ModelAdmin):
         return f"{received} / {received + waiting}" if received + waiting else "—"
 
     opinions_text.short_description = gettext_lazy("opinions received / asked")
+
+    def followup_text(self, obj):
+        """What the follow-up of a funded dossier waits for: "Waiting for the final report (due …)"."""
+        found = getattr(obj, "agreement", None) if obj.state == Dossier.State.ACCEPTED else None
+        if found is None or found.state != found.State.SIGNED:
+            return found.get_state_display() if found is not None else ""
+        return followup.waiting_label(list(found.reports.all())) or found.get_state_display()
+
+    followup_text.short_description = gettext_lazy("follow-up")
 
     def labels_text(self, obj):
         return ", ".join(label.name for label in obj.labels.all())

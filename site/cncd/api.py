@@ -19,6 +19,7 @@ from forms.apd.api import router as apd_router
 from forms.atlas_updates.api import router as atlas_updates_router
 from forms.bourse.api import router as bourse_router
 from forms.dossiers.api import router as forms_router
+from forms.dossiers.followup_api import router as followup_router
 from newsletter.api import router as newsletter_router
 
 # django-ninja's own English messages, translated through our catalogue.
@@ -142,6 +143,7 @@ api.add_router("", atlas_pages_router)
 api.add_router("", atlas_router)
 api.add_router("", extranet_router)
 api.add_router("", forms_router)
+api.add_router("", followup_router)
 api.add_router("", apd_router)
 api.add_router("", atlas_updates_router)
 api.add_router("", bourse_router)

@@ -113,14 +113,28 @@ def test_the_demo_personal_space_is_not_empty(client):
 def test_the_demo_dossier_waits_for_the_demo_embassys_opinion(client):
     call_command("load_demo")
     assert client.login(username="demo-ambassades", password=DEMO_PASSWORD)
-    [dossier] = client.get("/api/dossiers/").json()["items"]
-    assert dossier["state"] == "filed"
+    [dossier] = client.get("/api/dossiers/", {"state": "filed"}).json()["items"]
     detail = client.get(f"/api/dossiers/{dossier['id']}/").json()
     assert detail["waiting_for"] == ["prefectures", "ambassades"]
     client.logout()
     assert client.login(username="demo-prefectures", password=DEMO_PASSWORD)
-    assert client.get("/api/dossiers/").json()["count"] == 1
+    assert client.get("/api/dossiers/").json()["count"] == 2, "the filed one and the funded one"
     assert client.get("/appels-a-projets/").status_code == 200
+
+
+def test_a_demo_dossier_is_in_follow_up(client):
+    call_command("load_demo")
+    assert client.login(username="demo-collectivites", password=DEMO_PASSWORD)
+    [funded] = client.get("/api/dossiers/", {"state": "accepted"}).json()["items"]
+    agreement = client.get(f"/api/dossiers/{funded['id']}/agreement/").json()
+    assert agreement["state"] == "signed"
+    assert [item["state"] for item in agreement["tranches"]] == ["paid", "planned"]
+    assert [item["state"] for item in agreement["reports"]] == ["accepted", "due"]
+    assert agreement["totals"]["paid"] == "16000.00" and agreement["waiting_for"].startswith(
+        "En attente du rapport final"
+    )
+    page = client.get(f"/teleprocedures/dossiers/{funded['id']}/").content.decode()
+    assert "Suivi du dossier financé" in page and "Demander le versement" in page
 
 
 def test_demo_ships_an_english_site(client):

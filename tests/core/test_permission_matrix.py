@@ -21,7 +21,7 @@ from atlas_pages.models import (
 from cncd.api import api
 from extranet.models import AtlasExport, Bookmark, MapAlbum, SavedMap, SearchAlert
 from forms.dossiers import services
-from forms.models import ApdDeclaration, Dossier, Opinion
+from forms.models import Agreement, ApdDeclaration, Dossier, DueReport, Opinion
 from tests.factories import (
     PASSWORD,
     UserFactory,
@@ -62,6 +62,7 @@ def pages():
         reference="AAP-MATRIX",
     )
     opinion = Opinion.objects.create(dossier=dossier, body="ministeres-operateurs", due_date=dt.date(2027, 1, 31))
+    revocable = Opinion.objects.create(dossier=dossier, body="prefectures", due_date=dt.date(2027, 1, 31))
     document = services.add_attachment(UserFactory(username="matrix-instructeur", is_staff=True), dossier.pk, pdf())
     campaign = add_apd_campaign(2026)
     declaration = ApdDeclaration.objects.create(campaign=campaign, authority=dossier.authority, created_by=lyon)
@@ -80,8 +81,24 @@ def pages():
         description="Collecte",
         expected_partnership="Expertise",
     )
+    funded = Dossier.objects.create(
+        call=call,
+        authority=dossier.authority,
+        created_by=lyon,
+        state=Dossier.State.ACCEPTED,
+        title="Écoles à Thiès",
+        partner_country=senegal,
+        reference="AAP-MATRIX-2",
+    )
+    agreement = Agreement.objects.create(dossier=funded, amount=1000, state=Agreement.State.SIGNED)
+    tranche = agreement.tranches.create(label="Avance", planned_amount=1000, planned_date=dt.date(2027, 3, 1))
+    report = agreement.reports.create(kind=DueReport.Kind.FINAL, due_date=dt.date(2027, 12, 31))
     preview = local.specific.create_page_preview()  # the editor's Preview of the padlocked page
     return {
+        "funded": funded.pk,
+        "revocable": revocable.pk,
+        "tranche": tranche.pk,
+        "report": report.pk,
         "preview_token": preview.token,
         "entry": entry.pk,
         "proposal": proposal.pk,
@@ -324,10 +341,110 @@ MATRIX = {
     ],
     ("DELETE", "/api/dossiers/{dossier_id}/opinions/{opinion_id}/"): [
         (
-            "the ministries' opinion, awaited",
-            "/api/dossiers/{dossier}/opinions/{opinion}/",
+            "the prefecture's opinion, awaited",
+            "/api/dossiers/{dossier}/opinions/{revocable}/",
             None,
-            lambda p: logged_in(p, default=404, ministeres_operateurs=403, staff=204),
+            lambda p: logged_in(p, default=403, staff=204),
+        )
+    ],
+    ("GET", "/api/dossiers/{dossier_id}/agreement/"): [
+        (
+            "Lyon's funded dossier",
+            "/api/dossiers/{funded}/agreement/",
+            None,
+            lambda p: logged_in(p, default=404, ministeres_operateurs=200, staff=200),
+        )
+    ],
+    ("PUT", "/api/dossiers/{dossier_id}/agreement/"): [
+        (
+            "signed already",
+            "/api/dossiers/{funded}/agreement/",
+            {
+                "amount": "1000",
+                "tranches": [{"label": "Avance", "amount": "1000", "date": "2027-03-01"}],
+                "reports": [{"kind": "final", "due_date": "2027-12-31"}],
+            },
+            lambda p: logged_in(p, default=403, staff=409),
+        )
+    ],
+    ("POST", "/api/dossiers/{dossier_id}/agreement/sign"): [
+        (
+            "signed already",
+            "/api/dossiers/{funded}/agreement/sign",
+            {"version": 1},
+            lambda p: logged_in(p, default=404, ministeres_operateurs=403, staff=409),
+        )
+    ],
+    ("GET", "/api/dossiers/{dossier_id}/agreement.pdf"): [
+        (
+            "Lyon's funded dossier",
+            "/api/dossiers/{funded}/agreement.pdf",
+            None,
+            lambda p: logged_in(p, default=404, ministeres_operateurs=200, staff=200),
+        )
+    ],
+    ("GET", "/api/dossiers/{dossier_id}/payments/"): [
+        (
+            "Lyon's funded dossier",
+            "/api/dossiers/{funded}/payments/",
+            None,
+            lambda p: logged_in(p, default=404, ministeres_operateurs=200, staff=200),
+        )
+    ],
+    ("POST", "/api/dossiers/{dossier_id}/payments/{tranche_id}/request"): [
+        (
+            "by the authority alone",
+            "/api/dossiers/{funded}/payments/{tranche}/request",
+            {"__form__": True, "amount": "1000"},
+            lambda p: logged_in(p, default=404, ministeres_operateurs=403, staff=403),
+        )
+    ],
+    ("POST", "/api/dossiers/{dossier_id}/payments/{tranche_id}/check"): [
+        (
+            "a planned tranche",
+            "/api/dossiers/{funded}/payments/{tranche}/check",
+            {"approve": True},
+            lambda p: logged_in(p, default=403, staff=409),
+        )
+    ],
+    ("POST", "/api/dossiers/{dossier_id}/payments/{tranche_id}/pay"): [
+        (
+            "a planned tranche",
+            "/api/dossiers/{funded}/payments/{tranche}/pay",
+            {"paid_on": "2027-03-01"},
+            lambda p: logged_in(p, default=403, staff=409),
+        )
+    ],
+    ("GET", "/api/dossiers/{dossier_id}/reports/"): [
+        (
+            "Lyon's funded dossier",
+            "/api/dossiers/{funded}/reports/",
+            None,
+            lambda p: logged_in(p, default=404, ministeres_operateurs=200, staff=200),
+        )
+    ],
+    ("POST", "/api/dossiers/{dossier_id}/reports/{report_id}/file"): [
+        (
+            "by the authority alone",
+            "/api/dossiers/{funded}/reports/{report}/file",
+            {"__form__": True, "text": "Bilan"},
+            lambda p: logged_in(p, default=404, ministeres_operateurs=403, staff=403),
+        )
+    ],
+    ("POST", "/api/dossiers/{dossier_id}/reports/{report_id}/review"): [
+        (
+            "a report not filed",
+            "/api/dossiers/{funded}/reports/{report}/review",
+            {"accept": True},
+            lambda p: logged_in(p, default=403, staff=409),
+        )
+    ],
+    ("POST", "/api/dossiers/{dossier_id}/closure"): [
+        (
+            "the final report not accepted",
+            "/api/dossiers/{funded}/closure",
+            {"spent_amount": "900"},
+            lambda p: logged_in(p, default=403, staff=409),
         )
     ],
     ("GET", "/api/dossier-labels/"): [
@@ -451,10 +568,10 @@ MATRIX = {
     ],
     ("POST", "/api/dossiers/{dossier_id}/opinions/{opinion_id}/documents/"): [
         (
-            "the ministries' opinion",
+            "the ministries' opinion: by the body, or staff for it",
             "/api/dossiers/{dossier}/opinions/{opinion}/documents/",
             {"__form__": True, "file": "{pdf}"},
-            lambda p: logged_in(p, default=404, ministeres_operateurs=201, staff=403),
+            lambda p: logged_in(p, default=404, ministeres_operateurs=201, staff=201),
         )
     ],
     ("GET", "/api/me/declarations/"): [("mine", "/api/me/declarations/", None, lambda p: logged_in(p, default=200))],
