@@ -76,9 +76,7 @@ class Totals:
 
 def totals(agreement: Agreement, tranches: list[PaymentTranche] | None = None) -> Totals:
     tranches = list(agreement.tranches.all()) if tranches is None else tranches
-    paid = sum(
-        (item.paid_amount or ZERO for item in tranches if item.state == PaymentTranche.State.PAID), ZERO
-    )
+    paid = sum((item.paid_amount or ZERO for item in tranches if item.state == PaymentTranche.State.PAID), ZERO)
     requested = sum(
         (
             item.requested_amount or ZERO
