@@ -3,6 +3,7 @@ payment tranches and the reports, for whoever sees the dossier; each step by its
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Annotated
 
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, File, Form, Router, Schema, UploadedFile
@@ -13,6 +14,8 @@ from forms.dossiers import followup
 from forms.dossiers.models import Agreement, DueReport, PaymentTranche
 
 router = Router(tags=["teleprocedures"])
+#: The supporting documents sent with a request or a report: ten at most (multipart).
+Documents = Annotated[list[UploadedFile] | None, File(None, max_length=10)]
 
 
 class DocumentOut(Schema):
@@ -252,9 +255,9 @@ def request_payment(
     request: HttpRequest,
     dossier_id: int,
     tranche_id: int,
-    amount: Form[str] = "",
-    note: Form[str] = "",
-    files: File[list[UploadedFile]] = None,  # type: ignore[assignment]
+    amount: str = Form("", max_length=20),
+    note: str = Form("", max_length=5000),
+    files: Documents = None,
 ):
     """Never above what remains of the grant."""
     tranche = followup.request_tranche(member(request), dossier_id, tranche_id, amount, note, list(files or []))
@@ -299,8 +302,8 @@ def file_report(
     request: HttpRequest,
     dossier_id: int,
     report_id: int,
-    text: Form[str] = "",
-    files: File[list[UploadedFile]] = None,  # type: ignore[assignment]
+    text: str = Form("", max_length=20000),
+    files: Documents = None,
 ):
     report = followup.file_report(member(request), dossier_id, report_id, text, list(files or []))
     return _report_out(dossier_id, report)
