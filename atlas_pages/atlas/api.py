@@ -8,6 +8,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Literal
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
@@ -103,6 +104,7 @@ class ProjectDetailOut(ProjectSummaryOut):
     continent: NamedOut
     updated_at: dt.datetime
     updated_by: str | None
+    funding: list[str] = Field(description="Public funding of the project, in words (a co-financing by the State)")
 
 
 class FacetValueOut(Schema):
@@ -361,6 +363,7 @@ def get_project(request: HttpRequest, project_id: int):
         continent=NamedOut(code=project.country.continent.slug, name=str(project.country.continent.label)),
         updated_at=project.updated_at,
         updated_by=updated_by,
+        funding=[note["label"] for note in services.project_notes(project, AnonymousUser())],  # public: cached
     )
 
 

@@ -263,6 +263,7 @@ def project_context(page, request, project_id: int) -> dict:
         "continent": project.country.continent,
         "continent_url": page.url + f"continent/{project.country.continent.slug}/",
         "search_url": page.url,
+        "notes": services.project_notes(project, request.user),
     }
 
 

@@ -61,3 +61,21 @@ def bourse_countries() -> list[str]:
     """The codes of the countries that have published entries."""
     published = BourseProject.objects.filter(moderation=BourseProject.Moderation.PUBLISHED)
     return sorted(set(published.values_list("country__iso2", flat=True)))
+
+
+def project_notes(project, user) -> list[dict]:
+    """What the other plugins say of the project (the co-financing dossier it comes from), each
+    note ``{label, url}``; an anonymous ``user`` gets what the public may read."""
+    from atlas_pages.core import hooks as cncd_hooks
+
+    return [
+        note for notes in cncd_hooks.implementations(cncd_hooks.ATLAS_PROJECT_NOTES) for note in notes(project, user)
+    ]
+
+
+def project_url(project_id: int) -> str:
+    """The address of a project's sheet on the site's Atlas page ("" when the site has none)."""
+    from atlas_pages.atlas.page import AtlasPage
+
+    page = AtlasPage.objects.live().order_by("path").first()
+    return f"{page.url}projet/{project_id}/" if page is not None and page.url else ""

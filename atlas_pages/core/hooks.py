@@ -38,6 +38,9 @@ REFUSE_API_CALLER = "cncd_refuse_api_caller"
 KEEP_ATLAS_EXPORT = "cncd_keep_atlas_export"
 RECIPIENT_LANGUAGES = "cncd_recipient_languages"
 MAIL_SENT = "cncd_mail_sent"
+DOSSIER_ACCEPTED = "cncd_dossier_accepted"
+ATLAS_UPDATE_ACCEPTED = "cncd_atlas_update_accepted"
+ATLAS_PROJECT_NOTES = "cncd_atlas_project_notes"
 
 CONTRACT: tuple[Hook, ...] = (
     Hook(
@@ -111,6 +114,24 @@ CONTRACT: tuple[Hook, ...] = (
         "fn(addresses: list[str]) -> dict[str, str]: {address: language code}",
         "The language each recipient reads (a subscriber's chosen language); the first answer wins.",
         "atlas_pages.core.mail",
+    ),
+    Hook(
+        DOSSIER_ACCEPTED,
+        "fn(dossier) -> None (in the decision's transaction)",
+        "A co-financing dossier was accepted: its project goes to the Atlas through the moderation of updates.",
+        "forms.dossiers.services.decide",
+    ),
+    Hook(
+        ATLAS_UPDATE_ACCEPTED,
+        "fn(update, project) -> None (in the moderation's transaction)",
+        "Staff accepted an Atlas update: the procedure it came from links the project (a funded dossier).",
+        "forms.atlas_updates.services.accept",
+    ),
+    Hook(
+        ATLAS_PROJECT_NOTES,
+        "fn(project, user) -> list[dict {label, url}]",
+        "Lines shown on an Atlas project's page and in the API (the co-financing dossier it comes from).",
+        "atlas_pages.atlas.front.project_context, atlas_pages.atlas.api (project detail)",
     ),
     Hook(
         MAIL_SENT,

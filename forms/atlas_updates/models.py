@@ -48,6 +48,14 @@ class AtlasUpdate(models.Model):
     before = models.JSONField(_("values before"), default=dict, blank=True)
     changes = models.JSONField(_("values proposed"), default=dict)
     comment = models.TextField(_("comment"), blank=True, max_length=2000)
+    dossier = models.ForeignKey(
+        "cncd_forms.Dossier",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="atlas_updates",
+        verbose_name=_("from the co-financing dossier"),
+    )
     created_at = models.DateTimeField(_("proposed at"), auto_now_add=True, db_index=True)
     moderated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -32,6 +32,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from atlas_pages.core import hooks as cncd_hooks
 from atlas_pages.core.countries import country_name
 from atlas_pages.core.exceptions import Conflict, Forbidden, NotFound
 from atlas_pages.models import Country, FrenchAuthority, PartnerAuthority, Project, Theme
@@ -520,6 +521,8 @@ def accept(user: User, update_id: int, override: bool = False) -> AtlasUpdate:
         if not claimed:
             raise NotPending()
         item.refresh_from_db()
+        for accepted in cncd_hooks.implementations(cncd_hooks.ATLAS_UPDATE_ACCEPTED):
+            accepted(item, project)  # a funded dossier links its project
         notifications.atlas_update_moderated(item)
     return item
 
@@ -550,3 +553,53 @@ def history(project_id: int) -> QuerySet[AtlasUpdate]:
     return AtlasUpdate.objects.filter(project_id=project_id, state=State.ACCEPTED).select_related(
         "proposed_by", "moderated_by"
     )
+
+
+# --- a funded dossier's project -----------------------------------------------------------------
+
+
+def propose_from_dossier(dossier) -> AtlasUpdate | None:
+    """An accepted co-financing dossier's project, proposed to the Atlas in its authority's name:
+    a new project, or a change of the one it is already linked to. It goes through the same
+    moderation as any update; accepted, the dossier and the project are linked (hook
+    ``cncd_atlas_update_accepted``). Nothing is proposed twice while a proposal waits."""
+    from forms.atlas_updates import notifications
+
+    if AtlasUpdate.objects.filter(dossier=dossier, state=State.PENDING).exists():
+        return None
+    end = dossier.start_year + dossier.duration_years - 1 if dossier.start_year and dossier.duration_years else None
+    expenses = sum((line.amount for line in dossier.budget_lines.all() if line.kind == "expense"), Decimal(0))
+    values = {
+        "title": dossier.title[:255],
+        "kind": Project.Kind.PROJECT,
+        "status": Project.Status.ONGOING,
+        "country": dossier.partner_country.iso2 if dossier.partner_country else "",
+        "start_year": dossier.start_year,
+        "end_year": end,
+        "budget": f"{expenses:.2f}" if expenses else None,
+        "description": dossier.description[:10000],
+        "themes": sorted(theme.slug for theme in dossier.themes.all()),
+        "french_authorities": [dossier.authority.code],
+        "partner_authorities": [dossier.partner_name] if dossier.partner_name else [],
+    }
+    project = dossier.atlas_project
+    before = snapshot(project) if project is not None else {}
+    changes = {name: value for name, value in values.items() if before.get(name) != value} if project else values
+    if project is not None and not changes:
+        return None
+    profile = verified_profile(dossier.created_by) if dossier.created_by else None
+    item = AtlasUpdate.objects.create(
+        kind=Kind.EDIT if project is not None else Kind.NEW,
+        project=project,
+        project_title=values["title"],
+        proposed_by=dossier.created_by,
+        proposer_group=AUTHORITY,
+        proposer_organisation=profile.organisation if profile else dossier.authority.name,
+        authority_code=dossier.authority.code,
+        before=before,
+        changes=changes,
+        comment=str(_("Co-financing dossier %(reference)s, accepted.") % {"reference": dossier.reference}),
+        dossier=dossier,
+    )
+    notifications.atlas_update_proposed(item)
+    return item

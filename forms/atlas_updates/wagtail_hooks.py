@@ -80,3 +80,6 @@ class AtlasUpdateAdmin(ModelAdmin):
 
 
 modeladmin_register(AtlasUpdateAdmin)
+
+
+cncd_hooks.register(cncd_hooks.DOSSIER_ACCEPTED, atlas_updates.propose_from_dossier)

@@ -12,6 +12,7 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
 
+from atlas_pages.atlas import services as atlas_services
 from atlas_pages.core.auth import any_caller, member, member_auth
 from atlas_pages.core.exceptions import Forbidden
 from atlas_pages.core.paging import Paging
@@ -227,11 +228,21 @@ class DossierOut(DossierSummaryOut):
     following: bool = Field(description="Whether I follow it (told of every change by e-mail)")
     labels: list["LabelOut"] = Field(description="The instructors' labels (staff only; empty for others)")
     archived: bool
+    atlas_project: "AtlasProjectOut | None" = Field(
+        description="The Atlas project of the funded dossier, once moderated"
+    )
+    atlas_proposal: str = Field(description="The reference of its Atlas update waiting for moderation, if any")
 
 
 class PersonOut(Schema):
     id: int
     name: str
+
+
+class AtlasProjectOut(Schema):
+    id: int
+    title: str
+    url: str
 
 
 class LabelOut(Schema):
@@ -326,6 +337,14 @@ def _detail(request: HttpRequest, item: Dossier) -> dict:
         "following": instruction.follows(request.user, item),
         "labels": list(item.labels.all()) if request.user.is_staff else [],
         "archived": item.archived_at is not None,
+        "atlas_project": {
+            "id": item.atlas_project.pk,
+            "title": item.atlas_project.title,
+            "url": atlas_services.project_url(item.atlas_project.pk),
+        }
+        if item.atlas_project
+        else None,
+        "atlas_proposal": services.pending_atlas_proposal(item),
     }
 
 

@@ -234,6 +234,14 @@ class Dossier(models.Model):
         settings.AUTH_USER_MODEL, blank=True, related_name="followed_dossiers", verbose_name=_("followed by")
     )
     labels = models.ManyToManyField("DossierLabel", blank=True, related_name="dossiers", verbose_name=_("labels"))
+    atlas_project = models.ForeignKey(
+        "atlas_pages.Project",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="cofinancing_dossiers",
+        verbose_name=_("project in the Atlas"),
+    )
     archived_at = models.DateTimeField(_("archived at"), null=True, blank=True, db_index=True)
     # The head of the history's chain: the number and keyed hash of its last entry, so that an
     # entry removed at the end (or every entry) shows (forms/history.py).
@@ -320,6 +328,7 @@ EVENT_LABELS = {
     "message": _("Message"),
     "attachment_added": _("Document added"),
     "attachment_removed": _("Document removed"),
+    "atlas_project_linked": _("Project added to the Atlas"),
     "agreement_prepared": _("Agreement prepared"),
     "agreement_signed": _("Agreement signed"),
     "tranche_requested": _("Payment requested"),

@@ -17,10 +17,12 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import F, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
+from atlas_pages.core import hooks as cncd_hooks
 from atlas_pages.core.auth import Caller
 from atlas_pages.core.exceptions import Conflict, Forbidden, NotFound
 from atlas_pages.core.uploads import check_upload
@@ -500,7 +502,47 @@ def decide(user: User, dossier_id: int, version: int, decision: str, motivation:
     )
     history.record(current, user, "decided", {"decision": decision, "motivation": motivation})
     notifications.decided(current)
+    if current.state == State.ACCEPTED:  # its project goes to the Atlas, through the moderation
+        for accepted in cncd_hooks.implementations(cncd_hooks.DOSSIER_ACCEPTED):
+            accepted(current)
     return current
+
+
+def atlas_update_accepted(update, project) -> None:
+    """Staff accepted the Atlas update a funded dossier proposed: the dossier and the project are
+    linked (the dossier's page and the project's page point at each other)."""
+    if not update.dossier_id:
+        return
+    current = Dossier.objects.filter(pk=update.dossier_id).first()
+    if current is None or current.atlas_project_id == project.pk:
+        return
+    Dossier.objects.filter(pk=current.pk).update(atlas_project=project)
+    current.atlas_project = project
+    history.record(current, update.moderated_by, "atlas_project_linked", {"project": project.pk})
+
+
+def pending_atlas_proposal(current: Dossier) -> str:
+    """The reference of the Atlas update the accepted dossier proposed, while it waits."""
+    waiting = current.atlas_updates.filter(state="pending").order_by("-pk").first()
+    return waiting.reference if waiting is not None else ""
+
+
+def project_notes(project, user) -> list[dict]:
+    """On an Atlas project's page: the co-financing dossiers it comes from, for whoever sees them
+    (their reference and a link), and that the State co-financed it, for everyone."""
+    dossiers = list(project.cofinancing_dossiers.filter(state=State.ACCEPTED).select_related("call"))
+    if not dossiers:
+        return []
+    seen = set(visible(Viewer.of(user)).filter(pk__in=[item.pk for item in dossiers]).values_list("pk", flat=True))
+    notes = []
+    for item in dossiers:
+        label = _("Co-financed by the State (call “%(call)s”)") % {"call": item.call.title}
+        if item.pk in seen:
+            label = _("Co-financed by the State: dossier %(reference)s") % {"reference": item.reference}
+        notes.append(
+            {"label": str(label), "url": reverse("cncd_forms:dossier", args=[item.pk]) if item.pk in seen else ""}
+        )
+    return notes
 
 
 @transaction.atomic

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from atlas_pages.atlas import services as atlas_services
 from atlas_pages.core.exceptions import DomainError, NotFound
 from atlas_pages.core.feedback import report_refusal
 from forms.dossiers import followup, instruction, services
@@ -126,6 +127,12 @@ def dossier_page(request: HttpRequest, dossier_id: int) -> HttpResponse:
             "instructors": list(instruction.instructors()) if request.user.is_staff else None,
             "labels": instruction.labels() if request.user.is_staff else None,
             **_followup_context(request, dossier),
+            "atlas_project_url": atlas_services.project_url(dossier.atlas_project_id)
+            if dossier.atlas_project_id
+            else "",
+            "atlas_proposal": services.pending_atlas_proposal(dossier)
+            if dossier.state == Dossier.State.ACCEPTED
+            else "",
             "chosen_labels": set(dossier.labels.values_list("pk", flat=True)) if request.user.is_staff else set(),
         },
     )

@@ -382,3 +382,7 @@ class DossierLabelAdmin(ModelAdmin):
 
 
 modeladmin_register(DossierLabelAdmin)
+
+
+cncd_hooks.register(cncd_hooks.ATLAS_UPDATE_ACCEPTED, services.atlas_update_accepted)
+cncd_hooks.register(cncd_hooks.ATLAS_PROJECT_NOTES, services.project_notes)

@@ -253,3 +253,38 @@ def test_the_follow_up_on_the_dossier_page(people, call):
     people.staff.post(action, {"action": "pay_tranche", "tranche": advance, "paid_on": TODAY.isoformat(), "amount": ""})
     state = people.embassy_sn.get(f"/api/dossiers/{dossier['id']}/payments/").json()[0]
     assert (state["state"], state["paid_amount"]) == ("paid", "4000.00")
+
+
+def test_an_accepted_dossier_goes_to_the_atlas_through_moderation_and_is_linked_both_ways(people, call):
+    from atlas_pages.models import Project
+    from tests.factories import add_apd_campaign
+
+    mail.outbox.clear()
+    dossier = accepted(people, call)
+    detail = people.lyon.get(f"/api/dossiers/{dossier['id']}/").json()
+    assert detail["atlas_project"] is None and detail["atlas_proposal"].startswith("MAJ-")
+    assert any(settings.CNCD_ATLAS_EMAIL in message.to for message in mail.outbox), "the moderators are told"
+    assert not Project.objects.filter(title=dossier["title"]).exists(), "nothing in the Atlas before moderation"
+
+    [proposal] = people.staff.get("/api/atlas/updates/", {"state": "pending"}).json()["items"]
+    assert proposal["kind"] == "new" and proposal["changes"]["french_authorities"] == ["69123"]
+    assert proposal["changes"]["country"] == "SN" and proposal["project_title"] == dossier["title"]
+    assert post(people.staff, f"/api/atlas/updates/{proposal['id']}/accept", {}).status_code == 200
+
+    detail = people.lyon.get(f"/api/dossiers/{dossier['id']}/").json()
+    project = Project.objects.get(title=dossier["title"])
+    assert detail["atlas_project"]["id"] == project.pk and detail["atlas_proposal"] == ""
+    history = [entry["action"] for entry in people.lyon.get(f"/api/dossiers/{dossier['id']}/history/").json()]
+    assert history[-1] == "atlas_project_linked"
+    sheet = people.ngo.get(f"/api/atlas/projects/{project.pk}/").json()
+    assert sheet["funding"] == ["Cofinancé par l'État (appel « Appel à projets 2027 »)"]
+
+    campaign = add_apd_campaign(2026)
+    declaration = post(people.lyon, f"/api/declarations/apd/campaigns/{campaign.pk}/declaration/").json()
+    line = post(
+        people.lyon,
+        f"/api/declarations/apd/{declaration['id']}/lines/",
+        {"project_id": project.pk, "purpose_code": "14030", "disbursed": "16000", "committed": "40000"},
+    )
+    assert line.status_code == 201, line.content
+    assert (line.json()["project_id"], line.json()["recipient"]) == (project.pk, "SN"), "the line points at it"
