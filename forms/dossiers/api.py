@@ -17,7 +17,7 @@ from atlas_pages.core.auth import any_caller, member, member_auth
 from atlas_pages.core.exceptions import Forbidden
 from atlas_pages.core.paging import Paging
 from atlas_pages.core.schemas import InputSchema
-from forms.dossiers import instruction, services
+from forms.dossiers import instruction, mutualisation, services
 from forms.dossiers.models import CallForProjectsPage, Dossier
 
 router = Router(tags=["teleprocedures"])
@@ -459,6 +459,40 @@ def dossier_history(request: HttpRequest, dossier_id: int):
         }
         for entry in entries
     ]
+
+
+# --- filing sees the map ------------------------------------------------------------------------
+
+
+class NeighbourOut(Schema):
+    code: str
+    name: str
+    projects: int
+
+
+class BourseNeighbourOut(Schema):
+    id: int
+    title: str
+    partner: str
+    theme: str
+    status: str
+
+
+class NeighboursOut(Schema):
+    same_partner: list[NeighbourOut] = Field(description="French authorities already cooperating with the partner")
+    same_country: list[NeighbourOut] = Field(description="Other French authorities active in the partner country")
+    bourse: list[BourseNeighbourOut] = Field(description="Bourse-projets entries of the country seeking a partner")
+
+
+@router.get(
+    "/dossiers/{dossier_id}/atlas-neighbours/",
+    response=NeighboursOut,
+    summary="What the Atlas holds near the dossier (to coordinate)",
+    auth=member_auth,
+)
+def atlas_neighbours(request: HttpRequest, dossier_id: int):
+    """For whoever sees the dossier: the authority as it files, staff as they instruct."""
+    return vars(mutualisation.neighbours(services.dossier(member(request), dossier_id)))
 
 
 # --- the instructors' tools ---------------------------------------------------------------------

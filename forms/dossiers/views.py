@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from atlas_pages.atlas import services as atlas_services
 from atlas_pages.core.exceptions import DomainError, NotFound
 from atlas_pages.core.feedback import report_refusal
-from forms.dossiers import followup, instruction, services
+from forms.dossiers import followup, instruction, mutualisation, services
 from forms.dossiers.forms import BudgetFormSet, ContactFormSet, DocumentForm, DossierForm, MessageForm, OpinionForm
 from forms.dossiers.models import Agreement, CallForProjectsPage, Dossier, DueReport, RequiredOpinion
 from forms.dossiers.permissions import speaks_for
@@ -127,6 +127,7 @@ def dossier_page(request: HttpRequest, dossier_id: int) -> HttpResponse:
             "instructors": list(instruction.instructors()) if request.user.is_staff else None,
             "labels": instruction.labels() if request.user.is_staff else None,
             **_followup_context(request, dossier),
+            "neighbours": mutualisation.neighbours(dossier) if editable or request.user.is_staff else None,
             "atlas_project_url": atlas_services.project_url(dossier.atlas_project_id)
             if dossier.atlas_project_id
             else "",
@@ -299,7 +300,14 @@ def edit_dossier(request: HttpRequest, dossier_id: int) -> HttpResponse:
     return render(
         request,
         "cncd_forms/dossier_form.html",
-        {"dossier": dossier, "form": form, "budget": budget, "contacts": contacts, "lists": lists},
+        {
+            "dossier": dossier,
+            "form": form,
+            "budget": budget,
+            "contacts": contacts,
+            "lists": lists,
+            "neighbours": mutualisation.neighbours(dossier),  # as saved: the partner given last
+        },
         status=400
         if form.errors or any(lists.values()) or budget.total_error_count() or contacts.total_error_count()
         else 200,

@@ -447,6 +447,14 @@ MATRIX = {
             lambda p: logged_in(p, default=403, staff=409),
         )
     ],
+    ("GET", "/api/dossiers/{dossier_id}/atlas-neighbours/"): [
+        (
+            "Lyon's filed dossier",
+            "/api/dossiers/{dossier}/atlas-neighbours/",
+            None,
+            lambda p: logged_in(p, default=404, ministeres_operateurs=200, staff=200),
+        )
+    ],
     ("GET", "/api/dossier-labels/"): [
         ("the instructors' labels", "/api/dossier-labels/", None, lambda p: logged_in(p, default=403, staff=200))
     ],
