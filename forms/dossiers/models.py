@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import StreamField
@@ -565,7 +566,7 @@ class PaymentTranche(models.Model):
     documents, checked by staff (or sent back), then paid (date, amount)."""
 
     class State(models.TextChoices):
-        PLANNED = "planned", _("Planned")
+        PLANNED = "planned", pgettext_lazy("payment tranche", "Planned")
         REQUESTED = "requested", _("Requested")
         CHECKED = "checked", _("Checked")
         PAID = "paid", _("Paid")
