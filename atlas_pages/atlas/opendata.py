@@ -26,6 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from atlas_pages.atlas import search as atlas_search
+from atlas_pages.atlas import services
 from atlas_pages.atlas.models import Project
 from atlas_pages.core.iati import XML_LANG, narrative
 from atlas_pages.core.links import site_url
@@ -142,10 +143,9 @@ FIELDS: tuple[Field, ...] = (
 
 
 def _project_url() -> Callable[[int], str]:
-    from atlas_pages.atlas.page import AtlasPage
-
-    page = AtlasPage.objects.live().order_by("path").first()
-    base = site_url(page.url) if page is not None and page.url else ""
+    """Each project's sheet, absolute; the Atlas page is looked up once per file."""
+    page = services.atlas_page_url()
+    base = site_url(page) if page else ""
     return (lambda pk: f"{base}projet/{pk}/") if base else (lambda pk: "")
 
 

@@ -73,9 +73,15 @@ def project_notes(project, user) -> list[dict]:
     ]
 
 
-def project_url(project_id: int) -> str:
-    """The address of a project's sheet on the site's Atlas page ("" when the site has none)."""
+def atlas_page_url() -> str:
+    """The address of the site's Atlas page ("" when the site has none)."""
     from atlas_pages.atlas.page import AtlasPage
 
     page = AtlasPage.objects.live().order_by("path").first()
-    return f"{page.url}projet/{project_id}/" if page is not None and page.url else ""
+    return page.url if page is not None and page.url else ""
+
+
+def project_url(project_id: int) -> str:
+    """The address of a project's sheet on the site's Atlas page ("" when the site has none)."""
+    base = atlas_page_url()
+    return f"{base}projet/{project_id}/" if base else ""

@@ -39,7 +39,7 @@ from forms import history
 from forms.dossiers import notifications
 from forms.dossiers.models import Agreement, Dossier, DueReport, PaymentTranche
 from forms.dossiers.permissions import is_filer
-from forms.dossiers.services import _attach, dossier, euros
+from forms.dossiers.services import _attach, dossier, euros, lock
 from forms.permissions import Viewer
 
 REMIND_DAYS_BEFORE = 7
@@ -157,11 +157,6 @@ def _text(value, field: str, limit: int, errors: dict, *, required: "str | Promi
     return text
 
 
-def _lock(current: Dossier) -> None:
-    """Serialises the follow-up's steps on one dossier (and the history's numbering)."""
-    Dossier.objects.select_for_update().filter(pk=current.pk).values_list("pk").first()
-
-
 # --- the agreement ------------------------------------------------------------------------------
 
 
@@ -219,7 +214,7 @@ def prepare(user: User, dossier_id: int, data: dict[str, Any]) -> Agreement:
     if current.state != Dossier.State.ACCEPTED:
         raise WrongStep(_("An agreement follows the acceptance of the dossier."))
     values, tranches, reports = clean_agreement(data)
-    _lock(current)
+    lock(current)
     found = Agreement.objects.select_for_update().filter(dossier=current).first()
     if found is not None and found.state in (Agreement.State.SIGNED, Agreement.State.CLOSED):
         raise AgreementSigned()
@@ -259,7 +254,7 @@ def sign(user: User, dossier_id: int, version: int) -> Agreement:
     staff = user.is_staff
     if not staff:
         _authority(user, current)
-    _lock(current)
+    lock(current)
     found = Agreement.objects.select_for_update().get(pk=found.pk)
     if found.state != Agreement.State.TO_SIGN:
         raise AgreementSigned() if found.state != Agreement.State.DRAFT else WrongStep()
@@ -285,26 +280,37 @@ def sign(user: User, dossier_id: int, version: int) -> Agreement:
 # --- payment tranches ---------------------------------------------------------------------------
 
 
-def _tranche(found: Agreement, tranche_id: int) -> PaymentTranche:
-    tranche = found.tranches.select_for_update().filter(pk=tranche_id).first()
-    if tranche is None:
-        raise NotFound()
-    return tranche
+STAFF, AUTHORITY = "staff", "authority"
 
 
-def _signed(found: Agreement) -> None:
+def _signed_step(user: User, dossier_id: int, by: str) -> tuple[Dossier, Agreement]:
+    """What every step after the signature checks first: who does it (a staff step refuses
+    others before the dossier is looked up; an authority step once it is found), the dossier
+    locked, and the agreement signed and not closed."""
+    if by == STAFF:
+        _staff(user)
+    current, found = agreement(user, dossier_id)
+    if by == AUTHORITY:
+        _authority(user, current)
+    lock(current)
     if found.state != Agreement.State.SIGNED:
         raise WrongStep(_("Payments and reports follow the signature of the agreement, until its closure."))
+    return current, found
+
+
+def _locked_row(rows, pk: int):
+    """One tranche or report of the agreement, locked for the step (404 when not one of its own)."""
+    row = rows.select_for_update().filter(pk=pk).first()
+    if row is None:
+        raise NotFound()
+    return row
 
 
 @transaction.atomic
 def request_tranche(user: User, dossier_id: int, tranche_id: int, amount, note: str, uploads: list) -> PaymentTranche:
     """The authority asks for a planned tranche, with its supporting documents (one at least)."""
-    current, found = agreement(user, dossier_id)
-    _authority(user, current)
-    _lock(current)
-    _signed(found)
-    tranche = _tranche(found, tranche_id)
+    current, found = _signed_step(user, dossier_id, AUTHORITY)
+    tranche = _locked_row(found.tranches, tranche_id)
     if tranche.state != PaymentTranche.State.PLANNED:
         raise WrongStep(_("This tranche has been requested already."))
     errors: dict[str, list] = {}
@@ -333,11 +339,8 @@ def request_tranche(user: User, dossier_id: int, tranche_id: int, amount, note: 
 @transaction.atomic
 def check_tranche(user: User, dossier_id: int, tranche_id: int, approve: bool, comment: str) -> PaymentTranche:
     """Staff check a requested tranche, or send it back (planned again) saying why."""
-    _staff(user)
-    current, found = agreement(user, dossier_id)
-    _lock(current)
-    _signed(found)
-    tranche = _tranche(found, tranche_id)
+    current, found = _signed_step(user, dossier_id, STAFF)
+    tranche = _locked_row(found.tranches, tranche_id)
     if tranche.state != PaymentTranche.State.REQUESTED:
         raise WrongStep(_("Only a requested tranche is checked."))
     errors: dict[str, list] = {}
@@ -361,11 +364,8 @@ def check_tranche(user: User, dossier_id: int, tranche_id: int, approve: bool, c
 def pay_tranche(user: User, dossier_id: int, tranche_id: int, paid_on, amount) -> PaymentTranche:
     """Staff record the payment of a checked tranche: its date and amount (never above what
     remains of the grant with this tranche's request)."""
-    _staff(user)
-    current, found = agreement(user, dossier_id)
-    _lock(current)
-    _signed(found)
-    tranche = _tranche(found, tranche_id)
+    current, found = _signed_step(user, dossier_id, STAFF)
+    tranche = _locked_row(found.tranches, tranche_id)
     if tranche.state != PaymentTranche.State.CHECKED:
         raise WrongStep(_("A tranche is paid once checked."))
     errors: dict[str, list] = {}
@@ -389,20 +389,10 @@ def pay_tranche(user: User, dossier_id: int, tranche_id: int, paid_on, amount) -
 # --- reports ------------------------------------------------------------------------------------
 
 
-def _report(found: Agreement, report_id: int) -> DueReport:
-    report = found.reports.select_for_update().filter(pk=report_id).first()
-    if report is None:
-        raise NotFound()
-    return report
-
-
 @transaction.atomic
 def file_report(user: User, dossier_id: int, report_id: int, text: str, uploads: list) -> DueReport:
-    current, found = agreement(user, dossier_id)
-    _authority(user, current)
-    _lock(current)
-    _signed(found)
-    report = _report(found, report_id)
+    current, found = _signed_step(user, dossier_id, AUTHORITY)
+    report = _locked_row(found.reports, report_id)
     if report.state not in (DueReport.State.DUE, DueReport.State.RETURNED):
         raise WrongStep(_("This report has been filed already."))
     errors: dict[str, list] = {}
@@ -420,11 +410,8 @@ def file_report(user: User, dossier_id: int, report_id: int, text: str, uploads:
 
 @transaction.atomic
 def review_report(user: User, dossier_id: int, report_id: int, accept: bool, comment: str) -> DueReport:
-    _staff(user)
-    current, found = agreement(user, dossier_id)
-    _lock(current)
-    _signed(found)
-    report = _report(found, report_id)
+    current, found = _signed_step(user, dossier_id, STAFF)
+    report = _locked_row(found.reports, report_id)
     if report.state != DueReport.State.FILED:
         raise WrongStep(_("Only a filed report is accepted or sent back."))
     errors: dict[str, list] = {}
@@ -477,10 +464,7 @@ def remind_reports(today: dt.date | None = None) -> int:
 def close(user: User, dossier_id: int, spent_amount, note: str) -> Agreement:
     """Staff close the follow-up, once the final report is accepted, with the amount actually
     spent; the paid share not spent is to be recovered. Tranches not requested lapse."""
-    _staff(user)
-    current, found = agreement(user, dossier_id)
-    _lock(current)
-    _signed(found)
+    current, found = _signed_step(user, dossier_id, STAFF)
     if not found.reports.filter(kind=DueReport.Kind.FINAL, state=DueReport.State.ACCEPTED).exists():
         raise WrongStep(_("The follow-up closes once the final report is accepted."))
     if found.tranches.filter(state__in=(PaymentTranche.State.REQUESTED, PaymentTranche.State.CHECKED)).exists():

@@ -28,7 +28,7 @@ from forms import history
 from forms.dossiers import notifications
 from forms.dossiers.models import Dossier, DossierEvent, DossierLabel, DossierNote
 from forms.dossiers.permissions import visible
-from forms.dossiers.services import WrongState, dossier
+from forms.dossiers.services import WrongState, dossier, lock
 from forms.permissions import Viewer
 
 #: The listings' "suivi" filter in the pages and the back office: (assigned, followed) for ``narrowed``.
@@ -38,13 +38,6 @@ MINE = {"attribues": ("me", False), "sans-instructeur": ("none", False), "suivis
 def _staff_only(user: User) -> None:
     if not user.is_staff:
         raise Forbidden(_("Only the CNCD team reads and writes the instructors' notes and assigns dossiers."))
-
-
-def _locked(current: Dossier) -> None:
-    """Two entries of the history written at once would take the same number: the dossier's row
-    is locked for the transaction (without changing its version: a note does not make the
-    authority's form out of date)."""
-    Dossier.objects.select_for_update().filter(pk=current.pk).values_list("pk").first()
 
 
 # --- private notes ------------------------------------------------------------------------------
@@ -65,7 +58,7 @@ def add_note(user: User, dossier_id: int, text: str) -> DossierNote:
         raise ValidationError({"text": [_("Write the note.")]})
     if len(text) > DossierNote.TEXT_LIMIT:
         raise ValidationError({"text": [_("At most %(max)d characters.") % {"max": DossierNote.TEXT_LIMIT}]})
-    _locked(current)
+    lock(current)
     note = DossierNote.objects.create(dossier=current, author=user, author_name=history.actor_name(user), text=text)
     history.record(current, user, "note_added", {}, confidential=True)
     return note
@@ -92,7 +85,7 @@ def assign(user: User, dossier_id: int, instructor_id: int | None) -> Dossier:
             raise ValidationError({"instructor_id": [_("Choose a member of the CNCD team.")]})
     if current.assigned_to_id == (instructor.pk if instructor else None):
         return current
-    _locked(current)
+    lock(current)
     Dossier.objects.filter(pk=current.pk).update(assigned_to=instructor)
     current.assigned_to = instructor
     if instructor is not None:
@@ -151,7 +144,7 @@ def set_labels(user: User, dossier_id: int, label_ids: list[int]) -> Dossier:
         raise ValidationError({"labels": [_("Choose labels from the list.")]})
     if {label.pk for label in chosen} == set(current.labels.values_list("pk", flat=True)):
         return current
-    _locked(current)
+    lock(current)
     current.labels.set(chosen)
     history.record(current, user, "labelled", {"labels": sorted(label.name for label in chosen)}, confidential=True)
     return current
@@ -166,7 +159,7 @@ def archive(user: User, dossier_id: int, archived: bool) -> Dossier:
         raise WrongState(_("Only a decided dossier is archived."))
     if bool(current.archived_at) == archived:
         return current
-    _locked(current)
+    lock(current)
     current.archived_at = timezone.now() if archived else None
     Dossier.objects.filter(pk=current.pk).update(archived_at=current.archived_at)
     history.record(current, user, "archived" if archived else "unarchived", confidential=True)

@@ -733,6 +733,13 @@ def remind_opinions(days_before: int = 3) -> int:
 # --- documents and messages -------------------------------------------------------------------
 
 
+def lock(dossier: Dossier) -> None:
+    """Locks the dossier's row for the transaction, without changing its version: steps that do
+    not make the authority's form out of date (a note, a label, the follow-up) are serialised,
+    and so is the numbering of the history's entries."""
+    Dossier.objects.select_for_update().filter(pk=dossier.pk).values_list("pk").first()
+
+
 def _bump(dossier: Dossier) -> None:
     Dossier.objects.filter(pk=dossier.pk).update(version=F("version") + 1, updated_at=timezone.now())
 
