@@ -15,7 +15,7 @@ from django.utils.translation import gettext
 from forms.apd.models import ApdDeclaration
 from forms.atlas_updates.models import AtlasUpdate
 from forms.bourse.models import BourseInterest
-from forms.dossiers.models import Dossier, DossierAttachment, DossierMessage, Opinion
+from forms.dossiers.models import Dossier, DossierAttachment, DossierMessage, Opinion, Review
 
 
 def _when(value) -> str | None:
@@ -35,6 +35,7 @@ def export(user: User) -> dict:
                 "call": item.call.title,
                 "created_at": _when(item.created_at),
                 "filed_at": _when(item.filed_at),
+                "answers": item.answers,
             }
             for item in Dossier.objects.filter(created_by=user).select_related("call").order_by("created_at")
         ],
@@ -48,6 +49,20 @@ def export(user: User) -> dict:
                 "given_at": _when(item.given_at),
             }
             for item in Opinion.objects.filter(given_by=user).select_related("dossier").order_by("given_at")
+        ],
+        "dossier_reviews": [
+            {
+                "dossier": item.dossier.reference,
+                "for": item.body,
+                "scores": {score.criterion.label: score.score for score in item.scores.all()},
+                "total": str(item.total),
+                "comment": item.comment,
+                "given_at": _when(item.given_at),
+            }
+            for item in Review.objects.filter(reviewer=user)
+            .select_related("dossier")
+            .prefetch_related("scores__criterion")
+            .order_by("given_at")
         ],
         "followed_dossiers": [
             {"dossier": item.reference or "", "title": item.title}
@@ -109,6 +124,7 @@ COVERAGE = {
     "cncd_forms.DossierContact.email": "a contact the authority named in its dossier, not an account",
     "cncd_forms.Opinion.requested_by": "staff's request, kept; deletion: unlinked",
     "cncd_forms.Opinion.given_by": "export: opinions; deletion: kept, unlinked",
+    "cncd_forms.Review.reviewer": "export: dossier_reviews; deletion: kept with the reviewer's name, unlinked",
     "cncd_forms.DossierAttachment.uploaded_by": "export: dossier_documents; deletion: kept, unlinked",
     "cncd_forms.DossierMessage.author": "export: dossier_messages; deletion: signed “Deleted account”",
     "cncd_forms.ApdDeclaration.created_by": "export: apd_declarations; deletion: kept, unlinked",

@@ -6,18 +6,19 @@ dossier since, the answer is 409 and nothing is overwritten.
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Literal
+from typing import Annotated, Literal
 
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
+from pydantic import StringConstraints
 
 from atlas_pages.atlas import services as atlas_services
 from atlas_pages.core.auth import any_caller, member, member_auth
 from atlas_pages.core.exceptions import Forbidden
 from atlas_pages.core.paging import Paging
 from atlas_pages.core.schemas import InputSchema
-from forms.dossiers import instruction, mutualisation, services
+from forms.dossiers import instruction, mutualisation, questions, scoring, services
 from forms.dossiers.models import CallForProjectsPage, Dossier
 
 router = Router(tags=["teleprocedures"])
@@ -27,6 +28,26 @@ class RequiredOpinionOut(Schema):
     body: str = Field(description="ambassades, prefectures or ministeres-operateurs")
     label: str
     days: int
+
+
+class QuestionOut(Schema):
+    name: str = Field(description="The key of its answer in a dossier's ``answers``")
+    label: str
+    type: str = Field(
+        description="singleline, multiline, number, dropdown, radio, checkboxes (a list), date (ISO) or file "
+        "(answered by a document: POST .../attachments/ with ``question``)"
+    )
+    required: bool = Field(description="Required to file the dossier")
+    choices: list[str] = Field(description="For dropdown, radio and checkboxes")
+    help_text: str
+
+
+class CriterionOut(Schema):
+    id: int
+    label: str
+    description: str
+    weight: int
+    scale: int = Field(description="Scored from 0 to this")
 
 
 class CallOut(Schema):
@@ -43,6 +64,9 @@ class CallOut(Schema):
     eligible_countries: list[str] = Field(description="ISO codes; empty: every country")
     eligible_themes: list[str] = Field(description="Theme slugs; empty: every theme")
     required_opinions: list[RequiredOpinionOut]
+    questions: list[QuestionOut] = Field(description="The call's own questions, answered in each dossier")
+    review_grid: list[CriterionOut] = Field(description="The criteria each reviewer scores")
+    review_bodies: list[str] = Field(description="The bodies invited to score, besides staff")
 
 
 class CallListOut(Schema):
@@ -68,12 +92,31 @@ def _call_out(request: HttpRequest, page: CallForProjectsPage) -> dict:
             {"body": item.body, "label": str(item.get_body_display()), "days": item.days}
             for item in page.required_opinions.all()
         ],
+        "questions": [
+            {
+                "name": item.clean_name,
+                "label": item.label,
+                "type": item.field_type,
+                "required": item.required,
+                "choices": [
+                    choice for _value, choice in questions.QuestionFormBuilder([]).get_formatted_field_choices(item)
+                ]
+                if item.field_type in item.CHOICE_TYPES
+                else [],
+                "help_text": item.help_text,
+            }
+            for item in page.questions.all()
+        ],
+        "review_grid": list(page.criteria.all()),
+        "review_bodies": [item.body for item in page.review_bodies.all()],
     }
 
 
 @router.get("/calls/", response=CallListOut, summary="Calls for projects", auth=any_caller)
 def list_calls(request: HttpRequest, paging: Query[Paging]):
-    queryset = services.calls().prefetch_related("eligible_countries", "eligible_themes", "required_opinions")
+    queryset = services.calls().prefetch_related(
+        "eligible_countries", "eligible_themes", "required_opinions", "questions", "criteria", "review_bodies"
+    )
     page = list(queryset[paging.offset : paging.offset + paging.limit])
     return {"count": queryset.count(), "items": [_call_out(request, item) for item in page]}
 
@@ -87,7 +130,7 @@ def get_call(request: HttpRequest, call_id: int):
 
 
 #: How many items a dossier's lists take at most (a 422 naming the list beyond).
-MAX_BUDGET_LINES, MAX_CONTACTS, MAX_THEMES = 200, 20, 20
+MAX_BUDGET_LINES, MAX_CONTACTS, MAX_THEMES, MAX_QUESTIONS = 200, 20, 20, 200
 
 
 class BudgetLineIn(InputSchema):
@@ -105,6 +148,10 @@ class ContactIn(InputSchema):
     phone: str = Field("", max_length=40)
 
 
+AnswerText = Annotated[str, StringConstraints(max_length=questions.TEXT_LIMIT)]
+QuestionName = Annotated[str, StringConstraints(max_length=255)]
+
+
 class DossierContentIn(InputSchema):
     """Only the fields sent change; budget and contacts, when sent, replace the lists."""
 
@@ -118,6 +165,15 @@ class DossierContentIn(InputSchema):
     duration_years: int | None = Field(None, description="1 to 3 (at most 1 for an annual call)")
     budget: list[BudgetLineIn] | None = Field(None, max_length=MAX_BUDGET_LINES)
     contacts: list[ContactIn] | None = Field(None, max_length=MAX_CONTACTS)
+    answers: (
+        dict[QuestionName, AnswerText | int | float | list[Annotated[str, StringConstraints(max_length=255)]] | None]
+        | None
+    ) = Field(
+        None,
+        max_length=MAX_QUESTIONS,
+        description="Answers to the call's questions by name (a list for checkboxes, null to clear); the ones "
+        "sent change",
+    )
 
 
 class DossierCreateIn(DossierContentIn):
@@ -182,6 +238,9 @@ class DossierSummaryOut(Schema):
     partner_country: DossierNamedOut | None
     filed_at: datetime | None
     updated_at: datetime
+    score: "ScoreSummaryOut | None" = Field(
+        None, description="The reviewers' average and spread, once I may read them (reviewers, after my own score)"
+    )
 
 
 class OpinionDocumentOut(Schema):
@@ -204,6 +263,22 @@ class OpinionOut(Schema):
     given_at: datetime | None
     documents: list[OpinionDocumentOut]
     question: str = Field(description="The question staff put with the request (to staff and the body asked)")
+
+
+class AnswerDocumentOut(Schema):
+    id: int
+    name: str
+    url: str
+
+
+class AnswerOut(Schema):
+    name: str
+    label: str
+    type: str
+    required: bool
+    value: str | list[str] | None = Field(description="As stored: a number or a date as text, a list for checkboxes")
+    text: str = Field(description="As people read it")
+    document: AnswerDocumentOut | None
 
 
 class DossierOut(DossierSummaryOut):
@@ -232,6 +307,7 @@ class DossierOut(DossierSummaryOut):
         description="The Atlas project of the funded dossier, once moderated"
     )
     atlas_proposal: str = Field(description="The reference of its Atlas update waiting for moderation, if any")
+    answers: list[AnswerOut] = Field(description="Each question of the call with its answer")
 
 
 class PersonOut(Schema):
@@ -286,8 +362,9 @@ def _opinion_out(opinion, user) -> dict:
     }
 
 
-def _summary(item: Dossier) -> dict:
+def _summary(item: Dossier, score=None) -> dict:
     return {
+        "score": vars(score) if score is not None else None,
         "id": item.pk,
         "reference": item.reference or "",
         "call_id": item.call_id,
@@ -309,7 +386,7 @@ def _detail(request: HttpRequest, item: Dossier) -> dict:
     lines = list(item.budget_lines.all())
     totals = services.budget_totals(lines)
     return {
-        **_summary(item),
+        **_summary(item, scoring.summaries(member(request), [item]).get(item.pk)),
         "partner_name": item.partner_name,
         "themes": [theme.slug for theme in item.themes.all()],
         "description": item.description,
@@ -345,6 +422,19 @@ def _detail(request: HttpRequest, item: Dossier) -> dict:
         if item.atlas_project
         else None,
         "atlas_proposal": services.pending_atlas_proposal(item),
+        "answers": [
+            {
+                **{key: row[key] for key in ("name", "label", "type", "required", "value", "text")},
+                "document": {
+                    "id": row["document"].pk,
+                    "name": row["document"].name,
+                    "url": f"/api/dossiers/{item.pk}/attachments/{row['document'].pk}/file",
+                }
+                if row["document"]
+                else None,
+            }
+            for row in questions.answered(item)
+        ],
     }
 
 
@@ -376,7 +466,8 @@ def list_dossiers(request: HttpRequest, filters: Query[DossierQuery], paging: Qu
         archived=filters.archived,
     )
     page = list(queryset[paging.offset : paging.offset + paging.limit])
-    return {"count": queryset.count(), "items": [_summary(item) for item in page]}
+    scores = scoring.summaries(user, page)
+    return {"count": queryset.count(), "items": [_summary(item, scores.get(item.pk)) for item in page]}
 
 
 @router.post("/dossiers/", response={201: DossierOut}, summary="Start a dossier (draft)", auth=member_auth)
@@ -690,6 +781,7 @@ class AttachmentOut(Schema):
     size: int
     uploaded_at: datetime
     url: str = Field(description="The file, for those who see the dossier")
+    question: str = Field(description="The call's question it answers, if any")
 
 
 class MessageOut(Schema):
@@ -710,6 +802,7 @@ def _attachment_out(item) -> dict:
         "size": item.size,
         "uploaded_at": item.uploaded_at,
         "url": f"/api/dossiers/{item.dossier_id}/attachments/{item.pk}/file",
+        "question": item.question,
     }
 
 
@@ -731,10 +824,15 @@ def list_attachments(request: HttpRequest, dossier_id: int):
     auth=member_auth,
 )
 def add_attachment(
-    request: HttpRequest, dossier_id: int, file: File[UploadedFile], label: str = Form("", max_length=255)
+    request: HttpRequest,
+    dossier_id: int,
+    file: File[UploadedFile],
+    label: str = Form("", max_length=255),
+    question: str = Form("", max_length=255, description="A document question of the call that it answers"),
 ):
-    """PDF, office documents or images, judged by their content; 10 MB at most (422 naming ``file``)."""
-    attachment = services.add_attachment(member(request), dossier_id, file, label)
+    """PDF, office documents or images, judged by their content; 10 MB at most (422 naming ``file``).
+    Given a ``question``, it answers it and replaces the document that answered it before."""
+    attachment = services.add_attachment(member(request), dossier_id, file, label, question)
     return Status(201, _attachment_out(attachment))
 
 
@@ -839,3 +937,135 @@ def add_opinion_document(request: HttpRequest, dossier_id: int, opinion_id: int,
     read the opinion."""
     attachment = services.add_opinion_document(member(request), dossier_id, opinion_id, file)
     return Status(201, _attachment_out(attachment))
+
+
+# --- the scored review (forms/dossiers/scoring.py) ------------------------------------------------
+
+
+class ScoreIn(InputSchema):
+    scores: dict[Annotated[str, StringConstraints(max_length=20)], int] = Field(
+        max_length=100, description="Criterion id → score, a whole number from 0 to the criterion's scale"
+    )
+    comment: str = Field("", max_length=scoring.COMMENT_LIMIT)
+
+
+class CriterionScoreOut(Schema):
+    criterion: int
+    score: int
+
+
+class ReviewOut(Schema):
+    reviewer: str
+    body: str = Field(description="staff, or the body invited")
+    scores: list[CriterionScoreOut]
+    total: Decimal = Field(description="Weighted score out of 20")
+    comment: str
+    given_at: datetime
+
+
+class ScoreSummaryOut(Schema):
+    count: int
+    average: Decimal | None = Field(description="Average of the reviewers' scores, out of 20")
+    spread: Decimal | None = Field(description="Standard deviation of the reviewers' scores")
+    lowest: Decimal | None
+    highest: Decimal | None
+
+
+class ScoreSheetOut(Schema):
+    criteria: list[CriterionOut]
+    reviewer_as: str = Field(description="staff, or the invited body I score for")
+    can_score: bool = Field(description="Filed and not yet decided")
+    mine: ReviewOut | None
+    others: list[ReviewOut] | None = Field(description="Null until I have given my own score")
+    summary: ScoreSummaryOut | None = Field(description="Null until I have given my own score")
+    hidden: int = Field(description="How many reviews I will read once I have given mine")
+
+
+def _review_out(review) -> dict:
+    return {
+        "reviewer": review.reviewer_name,
+        "body": review.body,
+        "scores": [{"criterion": item.criterion_id, "score": item.score} for item in review.scores.all()],
+        "total": review.total,
+        "comment": review.comment,
+        "given_at": review.given_at,
+    }
+
+
+def _sheet_out(user, item: Dossier) -> dict:
+    found = scoring.sheet(user, item)
+    if found is None:
+        raise Forbidden(_("Staff and the bodies the call invites score its dossiers."))
+    return {
+        "criteria": found.criteria,
+        "reviewer_as": found.reviewer_as,
+        "can_score": found.can_score,
+        "mine": _review_out(found.own) if found.own else None,
+        "others": [_review_out(review) for review in found.others] if found.others is not None else None,
+        "summary": vars(found.summary) if found.summary else None,
+        "hidden": found.hidden_count,
+    }
+
+
+@router.get(
+    "/dossiers/{dossier_id}/scores/",
+    response=ScoreSheetOut,
+    summary="The review grid of a dossier (reviewers)",
+    auth=member_auth,
+)
+def score_sheet(request: HttpRequest, dossier_id: int):
+    """The call's grid and my review; the others' and their average and spread once I have given
+    mine (blind until then). For staff and the members of the bodies the call invites."""
+    user = member(request)
+    return _sheet_out(user, services.dossier(user, dossier_id))
+
+
+@router.put(
+    "/dossiers/{dossier_id}/scores/mine/",
+    response=ScoreSheetOut,
+    summary="Give or change my scores (reviewers)",
+    auth=member_auth,
+)
+def give_scores(request: HttpRequest, dossier_id: int, payload: ScoreIn):
+    """Every criterion of the grid scored (422 naming ``scores.<id>``); until the decision (409 after)."""
+    user = member(request)
+    scoring.give(user, dossier_id, payload.scores, payload.comment)
+    return _sheet_out(user, services.dossier(user, dossier_id))
+
+
+class RankOut(Schema):
+    rank: int
+    dossier: DossierSummaryOut
+    score: ScoreSummaryOut
+    requested: Decimal = Field(description="Requested from the State (EUR)")
+    cumulated: Decimal = Field(description="Running total of the requests, best first")
+    within_envelope: bool
+
+
+class RankingOut(Schema):
+    budget_envelope: Decimal
+    items: list[RankOut]
+    hidden: int = Field(description="Scored dossiers left out until I give my own score")
+
+
+@router.get("/calls/{call_id}/ranking/", response=RankingOut, summary="The ranking of a call (staff)", auth=member_auth)
+def call_ranking(request: HttpRequest, call_id: int):
+    """The call's scored dossiers, best average first, against its envelope. A dossier is ranked
+    for me once I have scored it (or it is decided)."""
+    page = services.call(call_id)
+    ranks, hidden = scoring.ranking(member(request), page)
+    return {
+        "budget_envelope": page.budget_envelope,
+        "items": [
+            {
+                "rank": item.rank,
+                "dossier": _summary(item.dossier),
+                "score": vars(item.summary),
+                "requested": item.requested,
+                "cumulated": item.cumulated,
+                "within_envelope": item.within_envelope,
+            }
+            for item in ranks
+        ],
+        "hidden": hidden,
+    }

@@ -10,12 +10,16 @@ import uuid
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.contrib.forms.forms import WagtailAdminFormPageForm
+from wagtail.contrib.forms.models import AbstractFormField
 from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page
 
@@ -98,7 +102,26 @@ class CallForProjectsPage(FrontEndPreview, Page):
         MultiFieldPanel([FieldPanel("eligible_countries"), FieldPanel("eligible_themes")], heading=_("Eligibility")),
         InlinePanel("required_opinions", label=_("Opinions each dossier needs")),
         FieldPanel("rules"),
+        InlinePanel(
+            "questions",
+            heading=_("The call's own questions"),
+            label=_("Question"),
+            help_text=_("Asked in the dossier's form after the project; answered in drafts, checked on filing."),
+        ),
+        MultiFieldPanel(
+            [
+                InlinePanel("criteria", label=_("Criterion")),
+                InlinePanel("review_bodies", label=_("Body invited to score")),
+            ],
+            heading=_("Review grid"),
+            help_text=_(
+                "Each reviewer scores every criterion; a dossier's score is the weighted average, out of 20. "
+                "Staff always review; the bodies listed here score the dossiers they see."
+            ),
+        ),
     ]
+    # Checks that two questions do not get the same name (Wagtail's form pages' own check).
+    base_form_class = WagtailAdminFormPageForm
     parent_page_types = ["cncd_forms.CallForProjectsIndexPage"]
     subpage_types: list[str] = []
     template = "cncd_forms/call_page.html"
@@ -161,6 +184,93 @@ class RequiredOpinion(Orderable):
         return str(self.get_body_display())
 
 
+class CallQuestion(AbstractFormField):
+    """A question of the call's own, answered in the dossier's form (a Wagtail form field: its
+    name, made from the label when first saved, never changes, so that answers keep their key)."""
+
+    class Type(models.TextChoices):
+        SINGLELINE = "singleline", _("Short text")
+        MULTILINE = "multiline", _("Long text")
+        NUMBER = "number", _("Number")
+        DROPDOWN = "dropdown", _("Choice from a list")
+        RADIO = "radio", _("One choice (buttons)")
+        CHECKBOXES = "checkboxes", _("Several choices (boxes)")
+        DATE = "date", _("Date")
+        FILE = "file", _("Document")
+
+    CHOICE_TYPES = (Type.DROPDOWN, Type.RADIO, Type.CHECKBOXES)
+
+    call = ParentalKey(CallForProjectsPage, on_delete=models.CASCADE, related_name="questions")
+    field_type = models.CharField(_("kind of answer"), max_length=16, choices=Type.choices)
+
+    panels = [
+        FieldPanel("label"),
+        FieldPanel("help_text"),
+        FieldPanel("required"),
+        FieldPanel("field_type", classname="formbuilder-type", required_on_save=True),
+        FieldPanel("choices", classname="formbuilder-choices"),
+    ]
+
+    class Meta(AbstractFormField.Meta):
+        verbose_name = _("question of the call")
+        verbose_name_plural = _("questions of the call")
+
+    def __str__(self) -> str:
+        return self.label
+
+    def clean(self) -> None:
+        super().clean()
+        if self.field_type in self.CHOICE_TYPES and not self.choices.strip():
+            raise ValidationError({"choices": _("List the choices, one per line.")})
+        if self.field_type not in self.CHOICE_TYPES and self.choices.strip():
+            raise ValidationError({"choices": _("Only a question with choices takes a list of choices.")})
+
+
+class ReviewCriterion(Orderable):
+    """A criterion of the call's review grid: each reviewer gives it a score from 0 to its scale."""
+
+    call = ParentalKey(CallForProjectsPage, on_delete=models.CASCADE, related_name="criteria")
+    label = models.CharField(_("criterion"), max_length=255)
+    description = models.CharField(_("what is looked at"), max_length=500, blank=True)
+    weight = models.PositiveSmallIntegerField(
+        _("weight"), default=1, validators=[MinValueValidator(1), MaxValueValidator(100)]
+    )
+    scale = models.PositiveSmallIntegerField(
+        _("scored out of"), default=5, validators=[MinValueValidator(1), MaxValueValidator(100)]
+    )
+
+    panels = [
+        FieldPanel("label"),
+        FieldPanel("description"),
+        FieldRowPanel([FieldPanel("weight"), FieldPanel("scale")]),
+    ]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("review criterion")
+        verbose_name_plural = _("review criteria")
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class ReviewerBody(Orderable):
+    """A State body invited to score the dossiers of a call that it sees (the embassy of the
+    partner country, the prefecture of the authority's region, the ministries)."""
+
+    call = ParentalKey(CallForProjectsPage, on_delete=models.CASCADE, related_name="review_bodies")
+    body = models.CharField(_("body"), max_length=30, choices=RequiredOpinion.Body.choices)
+
+    panels = [FieldPanel("body")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("body invited to score")
+        verbose_name_plural = _("bodies invited to score")
+        constraints = [models.UniqueConstraint(fields=["call", "body"], name="one_reviewer_body_per_call")]
+
+    def __str__(self) -> str:
+        return str(self.get_body_display())
+
+
 class Dossier(models.Model):
     """A co-financing application of a local authority to a call for projects."""
 
@@ -214,6 +324,9 @@ class Dossier(models.Model):
     objectives = models.TextField(_("objectives"), max_length=5000, blank=True)
     start_year = models.PositiveSmallIntegerField(_("first year"), null=True, blank=True)
     duration_years = models.PositiveSmallIntegerField(_("duration (years)"), null=True, blank=True)
+    # The answers to the call's own questions (``CallQuestion``), by the question's name; a
+    # document's answer is the dossier's attachment that names the question.
+    answers = models.JSONField(_("answers to the call's questions"), default=dict, blank=True)
 
     decision_motivation = models.TextField(_("motivation of the decision"), blank=True)
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
@@ -344,6 +457,8 @@ EVENT_LABELS = {
     "assigned": _("Instructor assigned"),
     "labelled": _("Labels changed"),
     "archived": _("Archived"),
+    "scored": _("Review grid scored"),
+    "score_changed": _("Review grid score changed"),
     "unarchived": _("Taken out of the archive"),
 }
 
@@ -483,6 +598,9 @@ class DossierAttachment(models.Model):
         "PaymentTranche", on_delete=models.CASCADE, null=True, blank=True, related_name="attachments"
     )
     report = models.ForeignKey("DueReport", on_delete=models.CASCADE, null=True, blank=True, related_name="attachments")
+    question = models.CharField(
+        _("answers the question"), max_length=255, blank=True, help_text=_("The name of the call's question.")
+    )
     file = models.FileField(_("file"), upload_to=_attachment_path, storage=private_storage, max_length=255)
     name = models.CharField(_("name"), max_length=200)
     label = models.CharField(_("what it is"), max_length=255, blank=True)
@@ -630,3 +748,44 @@ class DueReport(models.Model):
     @property
     def is_overdue(self) -> bool:
         return self.state in (self.State.DUE, self.State.RETURNED) and timezone.localdate() > self.due_date
+
+
+# --- the scored review (forms/dossiers/scoring.py) ------------------------------------------------
+
+
+class Review(models.Model):
+    """One reviewer's scores of a dossier on its call's grid: staff, or a member of a body the
+    call invites. Others' reviews stay hidden from a reviewer until they give their own."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="reviews")
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="dossier_reviews"
+    )
+    reviewer_name = models.CharField(_("reviewer"), max_length=255)
+    body = models.CharField(_("for"), max_length=30, help_text=_("staff, or the body invited"))
+    comment = models.TextField(_("comment"), max_length=5000, blank=True)
+    total = models.DecimalField(_("score out of 20"), max_digits=5, decimal_places=2)
+    given_at = models.DateTimeField(_("given at"))
+
+    class Meta:
+        ordering = ["given_at", "pk"]
+        verbose_name = _("review")
+        verbose_name_plural = _("reviews")
+        constraints = [models.UniqueConstraint(fields=["dossier", "reviewer"], name="one_review_per_reviewer")]
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id}: {self.reviewer_name} {self.total}/20"
+
+
+class ReviewScore(models.Model):
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="scores")
+    criterion = models.ForeignKey(ReviewCriterion, on_delete=models.CASCADE, related_name="+")
+    score = models.PositiveSmallIntegerField(_("score"))
+
+    class Meta:
+        verbose_name = _("score")
+        verbose_name_plural = _("scores")
+        constraints = [models.UniqueConstraint(fields=["review", "criterion"], name="one_score_per_criterion")]
+
+    def __str__(self) -> str:
+        return f"{self.criterion_id}: {self.score}"

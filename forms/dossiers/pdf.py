@@ -1,13 +1,14 @@
 """The dossier as a PDF (every field, the budget, the opinions the reader may read, the
 history) and the decision letter."""
 
+from forms.dossiers import questions
 from forms.dossiers.models import Dossier
 from forms.pdf import render_pdf
 
 
 def dossier_pdf(dossier: Dossier, *, lines, totals, opinions, events, documents, staff_copy: bool) -> bytes:
     """``opinions`` and ``events`` are those the reader may read: the staff's copy has the
-    confidential ones, the others do not."""
+    confidential ones, the others do not. The answers to the call's questions are in it."""
     return render_pdf(
         "cncd_forms/pdf/dossier.html",
         {
@@ -17,6 +18,7 @@ def dossier_pdf(dossier: Dossier, *, lines, totals, opinions, events, documents,
             "opinions": opinions,
             "events": events,
             "documents": documents,
+            "answers": questions.answered(dossier),
             "staff_copy": staff_copy,
         },
     )

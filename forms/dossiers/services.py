@@ -28,7 +28,7 @@ from atlas_pages.core.exceptions import Conflict, Forbidden, NotFound
 from atlas_pages.core.uploads import check_upload
 from atlas_pages.models import Country, FrenchAuthority, Theme
 from forms import history
-from forms.dossiers import notifications, pdf
+from forms.dossiers import notifications, pdf, questions
 from forms.dossiers.models import (
     BudgetLine,
     CallForProjectsPage,
@@ -116,6 +116,7 @@ class Content:
     themes: list[Theme] | None = None
     budget: list[BudgetLine] | None = None
     contacts: list[DossierContact] | None = None
+    answers: dict[str, Any] | None = None
 
 
 def _amount(value) -> Decimal | None:
@@ -126,11 +127,16 @@ def _amount(value) -> Decimal | None:
     return amount if amount.is_finite() else None
 
 
-def clean_content(data: dict[str, Any]) -> Content:
+def clean_content(data: dict[str, Any], call_page: CallForProjectsPage) -> Content:
     """Checks what is given (only that): each fault named by its field, ``budget.2.amount``
-    for a line. Missing fields are fine in a draft."""
+    for a line, ``answers.<name>`` for a question of the call. Missing fields are fine in a draft."""
     errors: dict[str, list] = {}
     content = Content()
+    if data.get("answers") is not None:
+        try:
+            content.answers = questions.clean(call_page, data["answers"])
+        except ValidationError as error:
+            errors.update(error.message_dict)
     for name, limit in TEXT_LIMITS.items():
         if name in data:
             text = (data[name] or "").strip()
@@ -224,6 +230,12 @@ def _store(dossier: Dossier, content: Content) -> list[str]:
         if current != value:
             setattr(dossier, name, value)
             changed.append(name)
+    if content.answers:
+        answers = {**(dossier.answers or {}), **content.answers}
+        answers = {name: value for name, value in answers.items() if value is not None}
+        if answers != (dossier.answers or {}):
+            dossier.answers = answers
+            changed.append("answers")
     dossier.save()
     if content.themes is not None and set(dossier.themes.all()) != set(content.themes):
         dossier.themes.set(content.themes)
@@ -277,7 +289,7 @@ def create_dossier(user: User, call_id: int, data: dict[str, Any]) -> Dossier:
     call_page = call(call_id)
     authority = filing_authority(user)
     _open(call_page)
-    content = clean_content(data)
+    content = clean_content(data, call_page)
     new = Dossier.objects.create(call=call_page, authority=authority, created_by=user)
     new.reference = f"AAP{call_page.opens_at:%Y}-{new.pk:05d}"
     new.save(update_fields=["reference"])
@@ -325,7 +337,7 @@ def update_dossier(user: User, dossier_id: int, version: int, data: dict[str, An
         raise Forbidden(_("Only the filing authority changes its dossier."))
     if not can_edit(user, current) and current.state == State.FILED:
         raise CallNotOpen(_("The call is closed: the filed dossier can no longer be changed."))
-    content = clean_content(data)
+    content = clean_content(data, current.call)
     current = _claim(current, version, EDITABLE)
     changed = _store(current, content)
     if changed:
@@ -361,6 +373,7 @@ def missing(dossier: Dossier) -> dict[str, list]:
     if not dossier.contacts.exists():
         errors["contacts"] = [_("Give at least one contact.")]
     errors.update(budget_faults(dossier))
+    errors.update(questions.missing(dossier))
     return errors
 
 
@@ -380,6 +393,20 @@ def budget_totals(lines) -> BudgetTotals:
         Decimal("0"),
     )
     return BudgetTotals(expenses=expenses, resources=resources, requested=requested)
+
+
+def requested_amounts(dossier_ids: list[int]) -> dict[int, Decimal]:
+    """What each dossier requests from the State (one query)."""
+    from django.db.models import Sum
+
+    rows = (
+        BudgetLine.objects.filter(
+            dossier_id__in=dossier_ids, kind=BudgetLine.Kind.RESOURCE, source=BudgetLine.Source.REQUESTED
+        )
+        .values("dossier_id")
+        .annotate(total=Sum("amount"))
+    )
+    return {row["dossier_id"]: Decimal(row["total"]).quantize(Decimal("0.01")) for row in rows}
 
 
 def euros(amount: Decimal) -> str:
@@ -745,11 +772,20 @@ def _bump(dossier: Dossier) -> None:
 
 
 def _attach(
-    user: User, current: Dossier, upload, label: str, message=None, opinion=None, tranche=None, report=None
+    user: User,
+    current: Dossier,
+    upload,
+    label: str,
+    message=None,
+    opinion=None,
+    tranche=None,
+    report=None,
+    question: str = "",
 ) -> DossierAttachment:
     checked = check_upload(upload, "file")
     attachment = DossierAttachment(
         dossier=current,
+        question=question,
         message=message,
         opinion=opinion,
         tranche=tranche,
@@ -767,15 +803,37 @@ def _attach(
 
 
 @transaction.atomic
-def add_attachment(user: User, dossier_id: int, upload, label: str = "") -> DossierAttachment:
-    """A document of the dossier, added by the authority while it may edit, or by staff."""
+def add_attachment(user: User, dossier_id: int, upload, label: str = "", question: str = "") -> DossierAttachment:
+    """A document of the dossier, added by the authority while it may edit, or by staff. Given a
+    document question of the call, it is the answer: it replaces the one given before."""
     current = dossier(user, dossier_id)
     if not (user.is_staff or can_edit(user, current)):
         raise Forbidden(_("Documents are added by the filing authority while it may change the dossier."))
-    attachment = _attach(user, current, upload, label)
+    replaced = []
+    if question:
+        asked = current.call.questions.filter(clean_name=question, field_type=questions.Type.FILE).first()
+        if asked is None:
+            raise ValidationError({"question": [_("This call asks no such question answered with a document.")]})
+        if not can_edit(user, current):
+            raise Forbidden(_("The questions are answered by the filing authority while it may change the dossier."))
+        replaced = list(current.attachments.filter(question=question))
+        label = label or asked.label
+    attachment = _attach(user, current, upload, label, question=question)
+    for old in replaced:
+        _delete_attachment(old)
     _bump(current)
-    history.record(current, user, "attachment_added", {"name": attachment.name, "size": attachment.size})
+    detail = {"name": attachment.name, "size": attachment.size}
+    history.record(current, user, "attachment_added", {**detail, "question": question} if question else detail)
     return attachment
+
+
+def _delete_attachment(attachment: DossierAttachment) -> None:
+    """The row now, the file once the transaction is sure."""
+    stored = attachment.file
+    attachment.delete()
+    if stored.name:
+        stored_name = stored.name
+        transaction.on_commit(lambda: stored.storage.delete(stored_name))
 
 
 @transaction.atomic
@@ -786,11 +844,8 @@ def remove_attachment(user: User, dossier_id: int, attachment_id: int) -> None:
         raise NotFound()
     if not (user.is_staff or can_edit(user, current)):
         raise Forbidden(_("Documents are removed by the filing authority while it may change the dossier."))
-    name, stored = attachment.name, attachment.file
-    attachment.delete()
-    if stored.name:
-        stored_name = stored.name
-        transaction.on_commit(lambda: stored.storage.delete(stored_name))  # once the removal is sure
+    name = attachment.name
+    _delete_attachment(attachment)
     _bump(current)
     history.record(current, user, "attachment_removed", {"name": name})
 

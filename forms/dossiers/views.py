@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from atlas_pages.atlas import services as atlas_services
 from atlas_pages.core.exceptions import DomainError, NotFound
 from atlas_pages.core.feedback import report_refusal
-from forms.dossiers import followup, instruction, mutualisation, services
+from forms.dossiers import followup, instruction, mutualisation, questions, scoring, services
 from forms.dossiers.forms import BudgetFormSet, ContactFormSet, DocumentForm, DossierForm, MessageForm, OpinionForm
 from forms.dossiers.models import Agreement, CallForProjectsPage, Dossier, DueReport, RequiredOpinion
 from forms.dossiers.permissions import speaks_for
@@ -65,6 +65,10 @@ def dossier_list(request: HttpRequest) -> HttpResponse:
         archive=request.GET.get("archives", ""),
     )
     page = Paginator(queryset, PER_PAGE).get_page(request.GET.get("page"))
+    scores = scoring.summaries(request.user, list(page.object_list))
+    for item in page.object_list:
+        item.score = scores.get(item.pk)
+    ranked = _ranking(request, chosen["call"]) if status == 200 else None
     return render(
         request,
         "cncd_forms/dossier_list.html",
@@ -81,9 +85,22 @@ def dossier_list(request: HttpRequest) -> HttpResponse:
             },
             "is_staff": request.user.is_staff,
             "labels": instruction.labels() if request.user.is_staff else [],
+            "scored": bool(scores) or request.user.is_staff,
+            "ranking": ranked,
         },
         status=status,
     )
+
+
+def _ranking(request: HttpRequest, call_id: str) -> dict | None:
+    """The ranking of the chosen call against its envelope, for staff when it has a grid."""
+    if not (request.user.is_staff and str(call_id).isdigit()):
+        return None
+    page = services.calls().filter(pk=call_id).first()
+    if page is None or not page.criteria.exists():
+        return None
+    ranks, hidden = scoring.ranking(request.user, page)
+    return {"call": page, "ranks": ranks, "hidden": hidden}
 
 
 @login_required
@@ -112,6 +129,7 @@ def dossier_page(request: HttpRequest, dossier_id: int) -> HttpResponse:
             "dossier": dossier,
             "lines": lines,
             "totals": services.budget_totals(lines),
+            "answers": questions.answered(dossier),
             "opinions": opinions,
             "waiting": services.waiting_for(dossier),
             "events": events,
@@ -135,8 +153,22 @@ def dossier_page(request: HttpRequest, dossier_id: int) -> HttpResponse:
             if dossier.state == Dossier.State.ACCEPTED
             else "",
             "chosen_labels": set(dossier.labels.values_list("pk", flat=True)) if request.user.is_staff else set(),
+            "sheet": _sheet(request, dossier),
         },
     )
+
+
+def _sheet(request: HttpRequest, dossier: Dossier) -> dict | None:
+    """The review grid on the dossier's page, for its reviewers: a row per criterion with the
+    scores to choose from and the one given."""
+    found = scoring.sheet(request.user, dossier)
+    if found is None:
+        return None
+    rows = [
+        {"criterion": item, "choices": range(item.scale + 1), "given": found.own_scores.get(item.pk)}
+        for item in found.criteria
+    ]
+    return {"sheet": found, "rows": rows}
 
 
 TRANCHE_ROWS, REPORT_ROWS = 4, 3
@@ -223,12 +255,16 @@ def _content(form, budget, contacts) -> tuple[dict, list, list]:
     return data, budget_forms, contact_forms
 
 
-def _place(error: ValidationError, form, budget_forms, contact_forms, lists: dict) -> None:
-    """Each service error next to its field: ``budget.2.amount`` on the third line typed."""
+def _place(error: ValidationError, form, budget_forms, contact_forms, lists: dict, answer_form) -> None:
+    """Each service error next to its field: ``budget.2.amount`` on the third line typed,
+    ``answers.<name>`` on the call's question."""
     for key, field_messages in error.message_dict.items():
         name, _dot, rest = key.partition(".")
         rows = {"budget": budget_forms, "contacts": contact_forms}.get(name)
         for message in field_messages:
+            if name == "answers" and rest in answer_form.fields:
+                answer_form.add_error(rest, message)
+                continue
             if rows is not None and rest:
                 number, _dot, field = rest.partition(".")
                 if number.isdigit() and int(number) < len(rows) and field in rows[int(number)].fields:
@@ -251,15 +287,20 @@ def edit_dossier(request: HttpRequest, dossier_id: int) -> HttpResponse:
         messages.error(request, _("This dossier can no longer be changed."))
         return _redirect_to(dossier.pk)
     lists = {"budget": [], "contacts": []}
+    asked = questions.questions_of(dossier.call)
+    Answers = questions.form_class(asked)
     if request.method == "POST":
         form = DossierForm(request.POST)
         budget = BudgetFormSet(request.POST, prefix="budget")
         contacts = ContactFormSet(request.POST, prefix="contacts")
-        if form.is_valid() & budget.is_valid() & contacts.is_valid():
+        answer_form = Answers(request.POST, request.FILES, prefix="answers")
+        if form.is_valid() & budget.is_valid() & contacts.is_valid() & _draft_valid(answer_form):
             data, budget_forms, contact_forms = _content(form, budget, contacts)
+            data["answers"] = _answers(asked, answer_form)
             saved = None
             try:
                 saved = services.update_dossier(request.user, dossier.pk, form.cleaned_data["version"], data)
+                saved = _answer_documents(request, saved, asked, answer_form)
                 if "submit" in request.POST:
                     services.submit(request.user, dossier.pk, saved.version)
                     messages.success(
@@ -269,12 +310,12 @@ def edit_dossier(request: HttpRequest, dossier_id: int) -> HttpResponse:
                     messages.success(request, _("Your draft has been saved."))
                 return _redirect_to(dossier.pk) if "submit" in request.POST else redirect(request.path)
             except ValidationError as error:
-                _place(error, form, budget_forms, contact_forms, lists)
+                _place(error, form, budget_forms, contact_forms, lists, answer_form)
             except DomainError as error:
                 form.add_error(None, str(error.message))
             if saved is not None:  # the draft was saved, the filing failed: the form goes on from there
                 form.data = form.data.copy()
-                form.data["version"] = saved.version
+                form.data["version"] = services.dossier(request.user, dossier.pk).version
     else:
         form = DossierForm(initial=DossierForm.initial_of(dossier))
         budget = BudgetFormSet(
@@ -297,6 +338,8 @@ def edit_dossier(request: HttpRequest, dossier_id: int) -> HttpResponse:
                 for contact in dossier.contacts.all()
             ],
         )
+        answer_form = Answers(initial=questions.initial(dossier), prefix="answers")
+    documents = questions.documents(dossier)
     return render(
         request,
         "cncd_forms/dossier_form.html",
@@ -306,12 +349,53 @@ def edit_dossier(request: HttpRequest, dossier_id: int) -> HttpResponse:
             "budget": budget,
             "contacts": contacts,
             "lists": lists,
+            "answer_form": answer_form,
+            "answer_fields": [(answer_form[name], documents.get(name)) for name in answer_form.fields],
             "neighbours": mutualisation.neighbours(dossier),  # as saved: the partner given last
         },
         status=400
-        if form.errors or any(lists.values()) or budget.total_error_count() or contacts.total_error_count()
+        if form.errors
+        or answer_form.errors
+        or any(lists.values())
+        or budget.total_error_count()
+        or contacts.total_error_count()
         else 200,
     )
+
+
+def _draft_valid(answer_form) -> bool:
+    """The answers checked for their form only (a draft may leave a required question empty:
+    filing names it); the asterisks stay on the questions that are required."""
+    required = {name: field.required for name, field in answer_form.fields.items()}
+    for field in answer_form.fields.values():
+        field.required = False
+    valid = answer_form.is_valid()
+    for name, field in answer_form.fields.items():
+        field.required = required[name]
+    return valid
+
+
+def _answers(asked, answer_form) -> dict:
+    """The typed answers as the service takes them (documents apart: they are uploads)."""
+    return {
+        question.clean_name: questions.stored(answer_form.cleaned_data.get(question.clean_name))
+        for question in asked
+        if question.field_type != questions.Type.FILE
+    }
+
+
+def _answer_documents(request: HttpRequest, saved: Dossier, asked, answer_form) -> Dossier:
+    """The documents given in answer, each replacing the one before; a refused file is named on
+    its question. Returns the dossier at its new version."""
+    given = [q for q in asked if q.field_type == questions.Type.FILE and answer_form.cleaned_data.get(q.clean_name)]
+    for question in given:
+        try:
+            services.add_attachment(
+                request.user, saved.pk, answer_form.cleaned_data[question.clean_name], "", question.clean_name
+            )
+        except ValidationError as error:
+            raise ValidationError({f"answers.{question.clean_name}": error.messages}) from error
+    return services.dossier(request.user, saved.pk) if given else saved
 
 
 @login_required
@@ -417,6 +501,11 @@ def dossier_action(request: HttpRequest, dossier_id: int) -> HttpResponse:
         elif action == "labels":
             chosen_labels = [int(value) for value in request.POST.getlist("labels") if value.isdigit()]
             instruction.set_labels(user, dossier.pk, chosen_labels)
+        elif action == "score":
+            given = {
+                key.removeprefix("score-"): value for key, value in request.POST.items() if key.startswith("score-")
+            }
+            scoring.give(user, dossier.pk, given, request.POST.get("comment", ""))
         elif action in ("archive", "unarchive"):
             instruction.archive(user, dossier.pk, action == "archive")
         else:

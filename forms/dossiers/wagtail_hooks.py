@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.admin import SimpleListFilter
 from django.contrib.admin.utils import label_for_field
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Exists, OuterRef, Subquery, Sum
+from django.db.models import Avg, Count, Exists, F, OuterRef, Subquery, Sum
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import re_path, reverse
@@ -22,8 +22,17 @@ from atlas_pages.core.exceptions import DomainError
 from extranet.declarations import Declaration
 from extranet.navigation import space_link
 from forms.admin_helpers import ProcedurePermissionHelper
-from forms.dossiers import followup, instruction, services
-from forms.dossiers.models import BudgetLine, CallForProjectsPage, Dossier, DossierLabel, Opinion, RequiredOpinion
+from forms.dossiers import followup, instruction, questions, scoring, services
+from forms.dossiers.models import (
+    BudgetLine,
+    CallForProjectsPage,
+    CallQuestion,
+    Dossier,
+    DossierLabel,
+    Opinion,
+    RequiredOpinion,
+    Review,
+)
 from forms.dossiers.permissions import own
 from forms.permissions import Viewer
 
@@ -207,6 +216,7 @@ class DossierAdmin(ModelAdmin):
         "assigned_to",
         "labels_text",
         "opinions_text",
+        "score_text",
         "followup_text",
         "filed_at",
     )
@@ -238,12 +248,28 @@ class DossierAdmin(ModelAdmin):
         "waiting",
         "assigned_to",
         "labels_text",
+        "score_text",
         "filed_at",
         "decided_at",
     )
     export_filename = "dossiers-cofinancement"
     index_template_name = "cncd_forms/admin/dossier_index.html"
     index_view_class = DossierIndexView
+
+    def get_list_export(self, request):
+        """The columns of the spreadsheet: for one call, a column per question of its own; for
+        several, the answers together in one column."""
+        call_id = request.GET.get(CallFilter.parameter_name, "")
+        if not call_id.isdigit():
+            return (*self.list_export, "answers_text")
+        return (*self.list_export, *(_answer_column(item) for item in CallQuestion.objects.filter(call_id=call_id)))
+
+    def answers_text(self, obj):
+        return "\n".join(
+            f"{item.label} : {questions.export_text(obj, item) or '—'}" for item in obj.call.questions.all()
+        )
+
+    answers_text.short_description = gettext_lazy("answers to the call's questions")
 
     def get_queryset(self, request):
         waiting = Opinion.objects.filter(dossier=OuterRef("pk"), verdict="").values("dossier")
@@ -252,7 +278,8 @@ class DossierAdmin(ModelAdmin):
         requested = BudgetLine.objects.filter(dossier=OuterRef("pk"), kind="resource", source="requested").values(
             "dossier"
         )
-        return (
+        reviews = Review.objects.filter(dossier=OuterRef("pk")).values("dossier")
+        return questions.for_export(
             super()
             .get_queryset(request)
             .exclude(state=Dossier.State.DRAFT)
@@ -263,6 +290,10 @@ class DossierAdmin(ModelAdmin):
                 received_count=Subquery(received.annotate(n=Count("pk")).values("n")[:1]),
                 expenses_total=Subquery(expenses.annotate(total=Sum("amount")).values("total")[:1]),
                 requested_total=Subquery(requested.annotate(total=Sum("amount")).values("total")[:1]),
+                review_count=Subquery(reviews.annotate(n=Count("pk")).values("n")[:1]),
+                review_average=Subquery(reviews.annotate(mean=Avg("total")).values("mean")[:1]),
+                review_square=Subquery(reviews.annotate(mean=Avg(F("total") * F("total"))).values("mean")[:1]),
+                reviewed_by_me=Exists(Review.objects.filter(dossier=OuterRef("pk"), reviewer=request.user.pk)),
             )
         )
 
@@ -296,6 +327,18 @@ class DossierAdmin(ModelAdmin):
         return followup.waiting_label(list(found.reports.all())) or found.get_state_display()
 
     followup_text.short_description = gettext_lazy("follow-up")
+
+    def score_text(self, obj):
+        """The reviewers' average out of 20 and its spread, blind until my own score (or the decision)."""
+        if not obj.review_count:
+            return ""
+        if not (obj.reviewed_by_me or obj.is_decided):
+            return gettext("After your own score")
+        average, square = float(obj.review_average), float(obj.review_square)
+        spread = max(square - average * average, 0.0) ** 0.5
+        return f"{scoring.shown(average)} (± {scoring.shown(spread)})"
+
+    score_text.short_description = gettext_lazy("score /20 (spread)")
 
     def labels_text(self, obj):
         return ", ".join(label.name for label in obj.labels.all())
@@ -365,6 +408,16 @@ class DossierAdmin(ModelAdmin):
         if request.GET.get("state__exact"):
             queryset = queryset.filter(state=request.GET["state__exact"])
         return queryset
+
+
+def _answer_column(question: CallQuestion):
+    """A spreadsheet column: the answers to one question of the call."""
+
+    def column(obj):
+        return questions.export_text(obj, question)
+
+    column.short_description = question.label  # type: ignore[attr-defined]  # the column's heading
+    return column
 
 
 modeladmin_register(DossierAdmin)

@@ -21,6 +21,7 @@ from atlas_pages.models import (
 from cncd.api import api
 from extranet.models import AtlasExport, Bookmark, MapAlbum, SavedMap, SearchAlert
 from forms.dossiers import services
+from forms.dossiers.models import ReviewCriterion, ReviewerBody
 from forms.models import Agreement, ApdDeclaration, Dossier, DueReport, Opinion
 from tests.factories import (
     PASSWORD,
@@ -50,7 +51,10 @@ def pages():
     album = MapAlbum.objects.create(user=owner, name="Afrique")
     saved = SavedMap.objects.create(album=album, title="Sénégal", query="", view_bbox="-18,12,-11,17", zoom=6)
     brief = add_article(rubric, "Note aux collectivités", target_groups=["collectivites"])
-    call = add_call()
+    call = add_call(
+        criteria=[ReviewCriterion(label="Pertinence", scale=5)],
+        review_bodies=[ReviewerBody(body="ministeres-operateurs")],
+    )
     lyon = member_of_authority("matrix-lyon", "69123", "Lyon")
     dossier = Dossier.objects.create(
         call=call,
@@ -108,6 +112,7 @@ def pages():
         "document": document.pk,
         "opinion": opinion.pk,
         "call": call.pk,
+        "criterion": call.criteria.get().pk,
         "dossier": dossier.pk,
         "album": album.pk,
         "map": saved.pk,
@@ -454,6 +459,25 @@ MATRIX = {
             None,
             lambda p: logged_in(p, default=404, ministeres_operateurs=200, staff=200),
         )
+    ],
+    ("GET", "/api/dossiers/{dossier_id}/scores/"): [
+        (
+            "Lyon's filed dossier: its call invites the ministries to score",
+            "/api/dossiers/{dossier}/scores/",
+            None,
+            lambda p: logged_in(p, default=404, ministeres_operateurs=200, staff=200),
+        )
+    ],
+    ("PUT", "/api/dossiers/{dossier_id}/scores/mine/"): [
+        (
+            "Lyon's filed dossier, every criterion scored",
+            "/api/dossiers/{dossier}/scores/mine/",
+            {"scores": {"{criterion}": 3}, "comment": "Pertinent."},
+            lambda p: logged_in(p, default=404, ministeres_operateurs=200, staff=200),
+        )
+    ],
+    ("GET", "/api/calls/{call_id}/ranking/"): [
+        ("the call's ranking", "/api/calls/{call}/ranking/", None, lambda p: logged_in(p, default=403, staff=200))
     ],
     ("GET", "/api/dossier-labels/"): [
         ("the instructors' labels", "/api/dossier-labels/", None, lambda p: logged_in(p, default=403, staff=200))
@@ -890,6 +914,8 @@ def test_api_permission_matrix(principal, app):
                 if value in ("{public}", "{local}", "{call}", "{project}")
                 else pdf()
                 if value == "{pdf}"
+                else {name.format(**ids): item for name, item in value.items()}
+                if isinstance(value, dict)
                 else value
                 for key, value in body.items()
             }

@@ -26,6 +26,9 @@ def test_an_editor_publishes_a_call_with_its_required_opinions(staff_client, cli
         "required_opinions": inline_formset(
             [{"body": "ambassades", "days": "30"}, {"body": "ministeres-operateurs", "days": "45"}]
         ),
+        "questions": inline_formset([]),
+        "criteria": inline_formset([]),
+        "review_bodies": inline_formset([]),
         "action-publish": "publish",
     }
     post = nested_form_data(fields)
