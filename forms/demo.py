@@ -1,6 +1,7 @@
 """Demo of the co-financing procedure (``manage.py load_demo``): an open annual call that asks
 for the embassy's and the prefecture's opinions, and a dossier of the local authorities' demo
-member, filed, with its opinions asked; and last year's call, whose accepted dossier is in
+member, filed with the answers to the call's own questions, its opinions asked and scored by the
+instructor on the call's review grid; and last year's call, whose accepted dossier is in
 follow-up: its agreement signed, the advance paid, the interim report accepted, the final one due."""
 
 import datetime as dt
@@ -12,8 +13,16 @@ from atlas_pages.atlas.geography import regions
 from atlas_pages.demo import ensure_child, paragraphs
 from atlas_pages.models import Country, FrenchAuthority, HomePage
 from extranet.models import MemberProfile
-from forms.dossiers import services
-from forms.dossiers.models import CallForProjectsIndexPage, CallForProjectsPage, Dossier, RequiredOpinion
+from forms.dossiers import scoring, services
+from forms.dossiers.models import (
+    CallForProjectsIndexPage,
+    CallForProjectsPage,
+    CallQuestion,
+    Dossier,
+    RequiredOpinion,
+    ReviewCriterion,
+    ReviewerBody,
+)
 
 User = get_user_model()
 
@@ -176,6 +185,31 @@ def _cofinancing(report) -> None:
                 RequiredOpinion(body=RequiredOpinion.Body.EMBASSY, days=30),
                 RequiredOpinion(body=RequiredOpinion.Body.PREFECTURE, days=20),
             ],
+            questions=[
+                CallQuestion(label="Nombre de bénéficiaires directs", field_type=CallQuestion.Type.NUMBER),
+                CallQuestion(
+                    label="Zone d'intervention",
+                    field_type=CallQuestion.Type.RADIO,
+                    choices="Urbaine\nPériurbaine\nRurale",
+                ),
+                CallQuestion(
+                    label="Lien avec les objectifs de développement durable",
+                    field_type=CallQuestion.Type.MULTILINE,
+                    required=False,
+                    help_text="Deux ou trois phrases.",
+                ),
+                CallQuestion(
+                    label="Lettre d'engagement du partenaire",
+                    field_type=CallQuestion.Type.FILE,
+                    required=False,
+                ),
+            ],
+            criteria=[
+                ReviewCriterion(label="Pertinence pour le partenaire", weight=3, scale=5),
+                ReviewCriterion(label="Qualité du partenariat", weight=2, scale=5),
+                ReviewCriterion(label="Solidité du budget", weight=1, scale=5),
+            ],
+            review_bodies=[ReviewerBody(body=RequiredOpinion.Body.EMBASSY)],
         )
         index.add_child(instance=call)
         call.save_revision().publish()
@@ -215,12 +249,21 @@ def _cofinancing(report) -> None:
                 {"kind": "resource", "label": "MEAE", "source": "requested", "amount": "45000"},
             ],
             "contacts": [{"name": "Membre Collectivités", "role": "Chargé de mission", "email": member.email}],
+            "answers": {
+                "nombre_de_beneficiaires_directs": "12000",
+                "zone_dintervention": "Urbaine",
+                "lien_avec_les_objectifs_de_developpement_durable": "ODD 11 (villes durables) et ODD 12 (consommation "
+                "responsable) : moins de déchets en décharge sauvage, plus de matières recyclées.",
+            },
         },
     )
     services.submit(member, dossier.pk, dossier.version)
     admin = User.objects.filter(is_superuser=True).order_by("pk").first()
     if admin is not None:
         services.request_opinions(admin, dossier.pk)
+        criteria = scoring.grid(call)
+        if criteria:  # the instructor's scores; demo-ambassades reads them once it gives its own
+            scoring.give(admin, dossier.pk, dict(zip([str(item.pk) for item in criteria], [4, 4, 3], strict=False)))
     report.note(
         f"Co-financing: the call “{call.title}” and the dossier {dossier.reference} of {authority.name} "
         "(demo-collectivites), waiting for the opinions of demo-ambassades and demo-prefectures."

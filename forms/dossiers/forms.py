@@ -57,6 +57,17 @@ class BudgetLineForm(forms.Form):
     )
     amount = forms.DecimalField(label=_("Amount (EUR)"), max_digits=12, decimal_places=2, required=False)
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # In the budget's table each input sits under its column's heading: it is named for
+        # screen readers with the column and the line ("Montant (EUR), ligne 2").
+        number = (self.prefix or "").rpartition("-")[2]
+        for field in self.fields.values():
+            label = str(field.label)
+            if number.isdigit():
+                label = _("%(column)s, line %(line)d") % {"column": field.label, "line": int(number) + 1}
+            field.widget.attrs["aria-label"] = label
+
     def is_blank(self) -> bool:
         data = getattr(self, "cleaned_data", {})
         return not (data.get("label") or data.get("amount") or data.get("kind"))

@@ -137,6 +137,22 @@ def test_a_demo_dossier_is_in_follow_up(client):
     assert "Suivi du dossier financé" in page and "Demander le versement" in page
 
 
+def test_the_demo_call_asks_its_own_questions_and_has_a_review_grid(client):
+    call_command("load_demo")
+    assert client.login(username="demo-collectivites", password=DEMO_PASSWORD)
+    [filed] = client.get("/api/dossiers/", {"state": "filed"}).json()["items"]
+    call = client.get(f"/api/calls/{filed['call_id']}/").json()
+    assert [item["type"] for item in call["questions"]] == ["number", "radio", "multiline", "file"]
+    assert len(call["review_grid"]) == 3 and call["review_bodies"] == ["ambassades"]
+    answers = {item["name"]: item["text"] for item in client.get(f"/api/dossiers/{filed['id']}/").json()["answers"]}
+    assert answers["zone_dintervention"] == "Urbaine"
+    # The embassy reviews it: blind to the instructor's score until it gives its own.
+    client.logout()
+    assert client.login(username="demo-ambassades", password=DEMO_PASSWORD)
+    sheet = client.get(f"/api/dossiers/{filed['id']}/scores/").json()
+    assert (sheet["reviewer_as"], sheet["mine"], sheet["hidden"]) == ("ambassades", None, 1)
+
+
 def test_demo_ships_an_english_site(client):
     call_command("load_demo")
     home = client.get("/en/")

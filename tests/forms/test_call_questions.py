@@ -51,7 +51,7 @@ def errors(response) -> dict[str, str]:
     return {item["field"]: item["msg"] for item in response.json()["detail"]}
 
 
-def test_an_editor_adds_questions_to_a_call_in_the_admin(staff_client):
+def test_an_editor_adds_questions_and_a_review_grid_to_a_call_in_the_admin(staff_client):
     index = add_page(home_page(), CallForProjectsIndexPage, title="Appels à projets", slug="appels-a-projets")
     fields = {
         "title": "Appel Jeunesse 2027",
@@ -80,12 +80,14 @@ def test_an_editor_adds_questions_to_a_call_in_the_admin(staff_client):
                 {"label": "Budget local", "field_type": "singleline"},
             ]
         ),
+        "criteria": inline_formset([{"label": "Pertinence", "weight": "0", "scale": "5"}]),
     }
     response = staff_client.post(url, nested_form_data(refused))
     assert response.status_code == 200
     html = response.content.decode()
     assert "Indiquez les choix, un par ligne." in html
     assert "budget_local" in html  # Wagtail's own check: the name is already taken
+    assert "Assurez-vous que cette valeur est supérieure ou égale à 1." in html  # a criterion weighs something
     assert not CallForProjectsPage.objects.filter(slug="appel-jeunesse").exists()
 
     accepted = {
@@ -97,6 +99,13 @@ def test_an_editor_adds_questions_to_a_call_in_the_admin(staff_client):
                 {"label": "Convention de partenariat", "field_type": "file"},
             ]
         ),
+        "criteria": inline_formset(
+            [
+                {"label": "Pertinence", "description": "Besoins du partenaire", "weight": "3", "scale": "5"},
+                {"label": "Budget", "weight": "1", "scale": "10"},
+            ]
+        ),
+        "review_bodies": inline_formset([{"body": "prefectures"}]),
     }
     response = staff_client.post(url, nested_form_data(accepted))
     assert response.status_code == 302, response.content[:2000]
@@ -107,6 +116,12 @@ def test_an_editor_adds_questions_to_a_call_in_the_admin(staff_client):
         ("budget_local", "number", True, []),
         ("convention_de_partenariat", "file", False, []),
     ]
+    published = staff_client.get(f"/api/calls/{call.pk}/").json()
+    assert [(item["label"], item["weight"], item["scale"]) for item in published["review_grid"]] == [
+        ("Pertinence", 3, 5),
+        ("Budget", 1, 10),
+    ]
+    assert published["review_bodies"] == ["prefectures"]
 
 
 def test_answers_are_kept_in_a_draft_checked_for_their_form_and_required_on_filing(people, asking):

@@ -150,6 +150,23 @@ def test_who_scores_and_who_never_reads_a_score(people, graded, filed):
     assert "Note /20" not in listing and "Classement" not in listing
 
 
+def test_a_call_that_invites_the_prefectures(people):
+    regional = add_call(
+        "Appel régional",
+        criteria=[ReviewCriterion(label="Ancrage territorial", scale=4)],
+        review_bodies=[ReviewerBody(body="prefectures")],
+    )
+    dakar = file(people.lyon, regional)
+    body = {"scores": {str(regional.criteria.get().pk): 3}}
+    url = f"/api/dossiers/{dakar['id']}/scores/mine/"
+    response = put(people.prefecture_ara, url, body)  # the prefecture of Lyon's region
+    assert response.status_code == 200 and response.json()["mine"]["total"] == "15.00"
+    assert put(people.prefecture_bzh, url, body).status_code == 404  # another region's: not theirs to see
+    assert put(people.embassy_sn, url, body).status_code == 403  # sees it, not invited by this call
+    html = people.prefecture_ara.get(f"/teleprocedures/dossiers/{dakar['id']}/").content.decode()
+    assert "Votre note : 15,00/20." in html
+
+
 def test_scores_are_checked_and_closed_by_the_decision(people, graded, filed):
     dakar = filed["dakar"]
     relevance, budget = grid(graded)
