@@ -59,6 +59,80 @@ SECTIONS = [
 ]
 
 
+#: The terms of use accepted at registration, and the privacy notice (``LegalSettings``).
+LEGAL = [
+    {
+        "slug": "conditions-d-utilisation",
+        "setting": "terms_page",
+        "title": "Conditions d'utilisation de l'extranet",
+        "intro": "Les règles que chaque membre de l'Extranet « CNCD à la carte » accepte en s'inscrivant.",
+        "body": (
+            "<h2>Objet</h2><p>L'Extranet « CNCD à la carte » est un service de la Délégation pour l'action "
+            "extérieure des collectivités territoriales (DAECT) du ministère de l'Europe et des Affaires "
+            "étrangères. Il est réservé aux acteurs de la coopération décentralisée : ambassades, collectivités "
+            "territoriales, associations d'élus, réseaux régionaux, ministères et opérateurs, préfectures, ONG "
+            "et entreprises.</p>"
+            "<h2>Inscription</h2><p>Chaque membre s'inscrit dans le groupe dont il relève et donne des "
+            "informations exactes sur son organisme. L'équipe de la CNCD vérifie l'inscription avant d'ouvrir "
+            "les contenus réservés ; elle peut la refuser ou la suspendre si ces informations sont inexactes. "
+            "Le compte est personnel : ses identifiants ne se partagent pas, et la double authentification est "
+            "recommandée.</p>"
+            "<h2>Contenus réservés</h2><p>Les articles réservés à un groupe, les dossiers de cofinancement et les "
+            "avis des services de l'État sont confidentiels. Ils ne sont ni diffusés ni reproduits hors du cadre "
+            "de la coopération décentralisée sans l'accord de la DAECT.</p>"
+            "<h2>Téléprocédures</h2><p>Les dossiers, déclarations et avis déposés en ligne engagent l'organisme "
+            "qui les dépose. Leur historique est conservé et protégé contre toute modification.</p>"
+            "<h2>Responsabilité</h2><p>La DAECT veille à l'exactitude des informations publiées, notamment dans "
+            "l'Atlas, que les acteurs mettent à jour en ligne ; signalez toute erreur par le formulaire de "
+            "mise à jour de l'Atlas ou à l'adresse de contact.</p>"
+        ),
+    },
+    {
+        "slug": "donnees-personnelles",
+        "setting": "privacy_page",
+        "title": "Données personnelles",
+        "intro": "Ce que le site conserve sur ses visiteurs, ses membres et les abonnés à la lettre, et vos droits.",
+        "body": (
+            "<h2>Responsable du traitement</h2><p>Le ministère de l'Europe et des Affaires étrangères, Direction "
+            "générale de la mondialisation, Délégation pour l'action extérieure des collectivités territoriales "
+            "(DAECT), 57 boulevard des Invalides, 75007 Paris.</p>"
+            "<h2>Données conservées</h2><p>Pour les membres : identité, organisme, groupe, fonction, coordonnées, "
+            "sélections, cartes, exports et démarches. Pour les abonnés à la lettre : adresse électronique, "
+            "langue, rubriques choisies et preuve du consentement. Aucun cookie de mesure d'audience tiers "
+            "n'est déposé.</p>"
+            "<h2>Finalités et bases légales</h2><p>L'extranet et les téléprocédures relèvent d'une mission "
+            "d'intérêt public ; la lettre d'information repose sur votre consentement, que vous retirez à tout "
+            "moment par le lien de désinscription.</p>"
+            "<h2>Durées de conservation</h2><p>Un compte inutilisé pendant trois ans est supprimé après un "
+            "avertissement. Les dossiers, déclarations et avis sont conservés comme archives de procédures "
+            "publiques, détachés du compte supprimé.</p>"
+            "<h2>Vos droits</h2><p>Depuis votre espace personnel, vous téléchargez vos données et supprimez "
+            "votre compte. Pour toute autre demande (accès, rectification, opposition), écrivez à la DAECT ; "
+            "vous pouvez saisir la CNIL.</p>"
+        ),
+    },
+]
+
+
+def load_legal_pages(home: HomePage) -> None:
+    """The terms of use and the privacy notice, chosen in the site's settings."""
+    from atlas_pages.editorial.site_settings import LegalSettings
+
+    chosen = LegalSettings.load()
+    for page in LEGAL:
+        created = ensure_child(
+            home,
+            StandardPage,
+            page["slug"],
+            title=page["title"],
+            intro=page["intro"],
+            body=[("paragraph", page["body"])],
+        )
+        if getattr(chosen, f"{page['setting']}_id") is None:
+            setattr(chosen, page["setting"], created)
+    chosen.save()
+
+
 def home_page() -> HomePage:
     site = Site.objects.get(is_default_site=True)
     home = site.root_page.specific
@@ -381,6 +455,7 @@ def load(report) -> None:
             show_in_menus=True,
         )
     load_rubrics(home)
+    load_legal_pages(home)
     report.note(f"Pages: {home.get_descendants(inclusive=True).live().count()} live pages under “{home.title}”.")
     call_command("sync_locale_trees", verbosity=0)  # pages made before the English site get their alias
     load_english(home)

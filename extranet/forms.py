@@ -41,7 +41,7 @@ class MemberDetailsForm(forms.Form):
         label=_("Organisation"),
         max_length=255,
         required=False,
-        help_text=_("Your local authority, ministry, network, NGO or company. Embassies: filled from the country."),
+        help_text=_("Your ministry, network, NGO, company or institution."),
     )
     organisation_code = forms.CharField(
         label=_("Official code of the local authority"),
@@ -83,6 +83,28 @@ class MemberDetailsForm(forms.Form):
                     if field in self.fields and field not in self.errors:
                         self.add_error(field, message)
         return cleaned
+
+
+def fit_to_group(form: forms.Form, group: str) -> None:
+    """Only the questions of the member's group, each marked required when its group needs it:
+    the official code of a local authority (its name then comes from the official list), the
+    country of an embassy (its name is made from it), the region of a prefecture, the
+    organisation of everyone else. The service holds the same rules (``validate_member_details``)."""
+    fields = form.fields
+    for name, owner in (("organisation_code", "collectivites"), ("country", "ambassades"), ("region", "prefectures")):
+        if group != owner:
+            fields.pop(name, None)
+        elif name in fields and not fields[name].disabled:
+            fields[name].required = True
+    organisation = fields.get("organisation")
+    if organisation is None:
+        return
+    if group == "collectivites":
+        organisation.help_text = _("Filled from the official list with the official code.")
+    elif group == "ambassades":
+        organisation.help_text = _("Left empty, it is “Embassy of France — the country”.")
+    elif not organisation.disabled:
+        organisation.required = True
 
 
 class RegistrationForm(MemberDetailsForm):
@@ -128,9 +150,6 @@ class ProfileForm(MemberDetailsForm):
             initial.update({name: getattr(profile, name) for name in services.PROFILE_ONLY_FIELDS})
         kwargs.setdefault("initial", initial)
         super().__init__(*args, **kwargs)
-        if self.group_slug() != "prefectures":
-            self.fields.pop("region")
-
         profile = services.profile_of(user)
         if profile is not None and profile.status == MemberProfile.Status.APPROVED:
             # What staff verified is shown, not edited here: it changes through a request.
@@ -140,6 +159,7 @@ class ProfileForm(MemberDetailsForm):
                     self.fields[name].help_text = _(
                         "Verified by the CNCD team: to change it, use “My group and organisation”."
                     )
+        fit_to_group(self, self.group_slug())
 
     def group_slug(self) -> str:
         profile = services.profile_of(self.user)

@@ -140,13 +140,17 @@ def validate_member_details(group_slug: str, details: dict[str, Any]) -> dict[st
             )
         elif cleaned["organisation_code"] and group_slug == "collectivites":
             _check_against_the_official_list(cleaned, errors)
+        elif group_slug == "collectivites":
+            errors.setdefault("organisation_code", []).append(
+                _("Give the official code of your local authority (SIREN or INSEE code): the CNCD team verifies it.")
+            )
     if "organisation" in cleaned and not cleaned["organisation"]:
         if group_slug == "ambassades" and cleaned.get("country") and "country" not in errors:
             with translation.override(settings.LANGUAGE_CODE):  # stored in the extranet's language
                 cleaned["organisation"] = gettext("Embassy of France — %(country)s") % {
                     "country": country_name(cleaned["country"])
                 }
-        elif group_slug != "ambassades":
+        elif group_slug not in ("ambassades", "collectivites"):  # theirs come from the country, the code
             errors.setdefault("organisation", []).append(_("Name the organisation you belong to."))
     phone = cleaned.get("phone")
     if phone and (not PHONE.match(phone) or sum(ch.isdigit() for ch in phone) < 6):

@@ -24,6 +24,7 @@ from extranet.forms import (
     ProfileForm,
     SaveMapForm,
     SendExportForm,
+    fit_to_group,
 )
 from extranet.groups import ACTOR_GROUP_SLUGS
 from extranet.ratelimits import limited
@@ -65,9 +66,10 @@ class RegistrationView(SignupView):
         local authorities, the country (required) for embassies."""
         form = super().get_form(form_class)
         group = self.chosen_group()
-        if group != "collectivites":
-            form.fields.pop("organisation_code", None)
-        else:  # the name offered from the official list as it is typed; choosing it gives the code
+        fit_to_group(form, group)
+        if (
+            group == "collectivites"
+        ):  # the name offered from the official list as it is typed; choosing it gives the code
             form.fields["organisation"].widget.attrs.update(
                 {
                     "data-autocomplete-url": reverse("api:official_authorities"),
@@ -79,12 +81,6 @@ class RegistrationView(SignupView):
             form.fields["organisation"].help_text = _(
                 "Type the name of your local authority and choose it from the official list: its code follows."
             )
-        if group == "ambassades":
-            form.fields["country"].required = True
-        if group == "prefectures":
-            form.fields["region"].required = True
-        else:
-            form.fields.pop("region", None)
         return form
 
     def get_context_data(self, **kwargs):

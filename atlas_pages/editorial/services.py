@@ -24,7 +24,7 @@ from atlas_pages.core.exceptions import DomainError, NotFound
 from atlas_pages.editorial import translations
 from atlas_pages.editorial.articles import ArticlePage, EditorialPage, RubricIndexPage
 from atlas_pages.editorial.padlock import Reader, is_locked, locked_page_ids, readable
-from atlas_pages.editorial.site_settings import ContactSettings
+from atlas_pages.editorial.site_settings import ContactSettings, LegalSettings
 
 logger = logging.getLogger(__name__)
 
@@ -146,6 +146,20 @@ def breadcrumb(page: Page, site: Site | None) -> list[Page]:
 
 def contact_details(request: HttpRequest | None = None) -> ContactSettings:
     return ContactSettings.load(request_or_site=request)
+
+
+def legal_pages(request: HttpRequest | None = None) -> dict[str, Page]:
+    """The terms of use and the privacy notice, when editors have chosen them and they are live,
+    in the reader's language when translated."""
+    chosen = LegalSettings.load(request_or_site=request)
+    pages = {}
+    for name in ("terms_page", "privacy_page"):
+        page = getattr(chosen, name)
+        if page is not None:
+            page = page.localized
+            if page.live:
+                pages[name.removesuffix("_page")] = page
+    return pages
 
 
 # --- page types and filters -----------------------------------------------------------------

@@ -1,6 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel, PageChooserPanel
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 
 
@@ -38,3 +38,34 @@ class ContactSettings(BaseGenericSetting):
 
     class Meta:
         verbose_name = _("contact details")
+
+
+@register_setting(icon="doc-full")
+class LegalSettings(BaseGenericSetting):
+    """The pages every visitor and every member who registers must be able to read: the terms of
+    use of the extranet (accepted at registration) and the privacy notice. Linked in the footer and
+    on the registration form."""
+
+    terms_page = models.ForeignKey(
+        "wagtailcore.Page",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("terms of use"),
+        help_text=_("Accepted by every member at registration."),
+    )
+    privacy_page = models.ForeignKey(
+        "wagtailcore.Page",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("privacy notice"),
+        help_text=_("What the site keeps about visitors, members and subscribers, and their rights."),
+    )
+
+    panels = [PageChooserPanel("terms_page"), PageChooserPanel("privacy_page")]
+
+    class Meta:
+        verbose_name = _("terms of use and privacy")

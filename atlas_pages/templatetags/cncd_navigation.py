@@ -99,6 +99,12 @@ def contact_details(context):
 
 
 @register.simple_tag(takes_context=True)
+def legal_pages(context):
+    """``{"terms": page, "privacy": page}``: those editors chose, live."""
+    return services.legal_pages(context.get("request"))
+
+
+@register.simple_tag(takes_context=True)
 def plugin_blocks(context, hook_name: str, subject=None):
     """What other plugins add to a page of this app (the bookmark button of an article, the
     buttons under the Atlas map) through a Wagtail hook ``fn(request, subject) -> str`` that

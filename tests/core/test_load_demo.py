@@ -137,6 +137,13 @@ def test_a_demo_dossier_is_in_follow_up(client):
     assert "Suivi du dossier financé" in page and "Demander le versement" in page
 
 
+def test_the_demo_has_terms_of_use_and_a_privacy_notice(client):
+    call_command("load_demo")
+    form = client.get("/accounts/signup/?groupe=collectivites").content.decode()
+    assert 'href="/conditions-d-utilisation/"' in form and 'href="/donnees-personnelles/"' in form
+    assert "Vos droits" in client.get("/donnees-personnelles/").content.decode()
+
+
 def test_the_demo_call_asks_its_own_questions_and_has_a_review_grid(client):
     call_command("load_demo")
     assert client.login(username="demo-collectivites", password=DEMO_PASSWORD)

@@ -159,13 +159,20 @@ def test_password_change_through_allauth(embassy_client, embassy_member):
 # --- group change --------------------------------------------------------------------------------
 
 
-def ask(client, group="collectivites", motivation="Je rejoins la mairie de Saint-Louis."):
+def ask(client, group="collectivites", motivation="Je rejoins la mairie de Lyon."):
+    # A local authority's member gives its official code (verified by staff with the request).
+    code = {"organisation_code": "69123"} if group == "collectivites" else {}
     return client.post(
-        "/api/me/group-requests/", {"group": group, "motivation": motivation}, content_type="application/json"
+        "/api/me/group-requests/", {"group": group, "motivation": motivation, **code}, content_type="application/json"
     )
 
 
 def test_group_change_goes_to_staff_and_moves_the_member(embassy_client, embassy_member, staff_client):
+    response = embassy_client.post(
+        "/api/me/group-requests/", {"group": "collectivites", "motivation": "Mairie."}, content_type="application/json"
+    )
+    assert response.status_code == 422  # a local authority's member names it by its official code
+    assert response.json()["detail"][0]["field"] == "organisation_code"
     response = ask(embassy_client)
     assert response.status_code == 201
     assert response.json()["status"] == "pending"
@@ -176,7 +183,7 @@ def test_group_change_goes_to_staff_and_moves_the_member(embassy_client, embassy
     listing = unescape(staff_client.get("/admin/extranet/groupchangerequest/?status__exact=pending").content.decode())
     assert "diplomate" in listing
     decide = f"/admin/extranet/groupchangerequest/decide/{request.pk}/"
-    assert "Je rejoins la mairie de Saint-Louis." in unescape(staff_client.get(decide).content.decode())
+    assert "Je rejoins la mairie de Lyon." in unescape(staff_client.get(decide).content.decode())
     assert staff_client.post(decide, {"decision": "approve"}).status_code == 302
 
     me = embassy_client.get("/api/me/").json()

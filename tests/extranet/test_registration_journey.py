@@ -63,6 +63,36 @@ def test_the_visitor_first_picks_a_group(client):
     assert 'name="organisation_code"' not in text(client.get("/accounts/signup/?groupe=ambassades"))
 
 
+def required_fields(client, group: str) -> dict[str, bool]:
+    """The fields of the group's form, and whether each is marked required."""
+    form = client.get(f"/accounts/signup/?groupe={group}").context["form"]
+    return {name: field.required for name, field in form.fields.items()}
+
+
+def test_each_group_is_asked_its_own_questions_and_required_means_required(client):
+    """No field marked optional is refused when empty, and no group is asked another's question."""
+    local = required_fields(client, "collectivites")
+    assert (local["organisation_code"], local["organisation"]) == (True, False) and "country" not in local
+    embassy = required_fields(client, "ambassades")
+    assert (embassy["country"], embassy["organisation"]) == (True, False) and "organisation_code" not in embassy
+    prefecture = required_fields(client, "prefectures")
+    assert (prefecture["region"], prefecture["organisation"]) == (True, True) and "country" not in prefecture
+    ngo = required_fields(client, "ong")
+    assert ngo["organisation"] is True and not {"country", "region", "organisation_code"} & ngo.keys()
+    html = text(client.get("/accounts/signup/?groupe=ong"))
+    assert "Pays" not in html and "Embassies" not in html and "Ambassades :" not in html
+
+    # What is not marked required is accepted empty: an embassy's organisation, from its country.
+    data = {**REGISTRATION, "group": "ambassades", "organisation": "", "country": "SN"}
+    data.pop("organisation_code")
+    assert client.post("/accounts/signup/?groupe=ambassades", data).status_code == 302
+    assert MemberProfile.objects.get().organisation == "Ambassade de France — Sénégal"
+    # A local authority that gives only its code: its name comes from the list.
+    other = {**REGISTRATION, "username": "paul", "email": "paul@example.org", "organisation": ""}
+    assert client.post("/accounts/signup/?groupe=collectivites", other).status_code == 302
+    assert MemberProfile.objects.get(user__username="paul").organisation == "Lyon"
+
+
 def test_registration_verification_approval_and_the_padlocked_article(client, staff_client, local_article):
     response = client.post("/accounts/signup/?groupe=collectivites", REGISTRATION)
     assert response.status_code == 302
@@ -168,8 +198,8 @@ BAD_INPUT = [
     ("first_name", {"first_name": ""}, "Ce champ est obligatoire."),
     ("email", {"email": "pas-une-adresse"}, None),
     ("terms", {"terms": ""}, "Vous devez accepter les conditions d’utilisation pour vous inscrire."),
-    # (with an official code, the list names the organisation)
-    ("organisation", {"organisation": "", "organisation_code": ""}, "Indiquez l’organisme auquel vous appartenez."),
+    # (a local authority is named by its official code; the list gives its name)
+    ("organisation_code", {"organisation": "", "organisation_code": ""}, "Ce champ est obligatoire."),
     ("organisation_code", {"organisation_code": "Lyon"}, None),
     ("phone", {"phone": "appelez-moi"}, None),
 ]
@@ -287,3 +317,28 @@ def test_the_headless_signup_of_a_prefecture_needs_the_region(client):
     )
     assert response.status_code == 401  # signed up; the e-mail is to be verified before logging in
     assert MemberProfile.objects.get().region == "53"
+
+
+def test_the_terms_accepted_at_registration_and_the_privacy_notice_are_linked(client):
+    from atlas_pages.editorial.pages import StandardPage
+    from atlas_pages.editorial.site_settings import LegalSettings
+    from tests.factories import add_page, home_page
+
+    form = text(client.get("/accounts/signup/?groupe=ong"))
+    assert 'id="legal-pages"' not in form  # none chosen yet: no link to nowhere
+    terms = add_page(home_page(), StandardPage, title="Conditions d'utilisation", intro="Les règles.")
+    privacy = add_page(home_page(), StandardPage, title="Données personnelles", intro="Vos droits.")
+    chosen = LegalSettings.load()  # as editors do in Settings
+    chosen.terms_page, chosen.privacy_page = terms, privacy
+    chosen.save()
+
+    form = text(client.get("/accounts/signup/?groupe=ong"))
+    assert f'href="{terms.url}"' in form and f'href="{privacy.url}"' in form
+    assert "Lire les conditions d’utilisation de l’extranet" in form
+    footer = text(client.get("/"))
+    assert f'href="{terms.url}">Conditions d’utilisation</a>' in footer
+    assert f'href="{privacy.url}">Données personnelles</a>' in footer
+    assert "Vos droits." in text(client.get(privacy.url))
+
+    privacy.unpublish()  # an unpublished page is not linked
+    assert f'href="{privacy.url}"' not in text(client.get("/accounts/signup/?groupe=ong"))
