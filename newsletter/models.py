@@ -8,10 +8,12 @@ subscription, which is what keeps a resumed sending from writing to anyone twice
 
 import secrets
 
+from django import forms
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalManyToManyField
 from wagtail import blocks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
@@ -164,13 +166,26 @@ class NewsletterIssuePage(Page):
     send_at = models.DateTimeField(
         _("send at"), null=True, blank=True, help_text=_("Leave empty and use “Send” in the issue's screen.")
     )
+    target_groups = ParentalManyToManyField(
+        "extranet.ActorGroup",
+        blank=True,
+        related_name="+",
+        verbose_name=_("sent to the actor groups"),
+        help_text=_(
+            "None ticked: every subscriber. Ticked: only the members of these groups, and the subscribers "
+            "recorded in them at their import."
+        ),
+    )
 
     content_panels = Page.content_panels + [
         FieldRowPanel([FieldPanel("issue_date"), FieldPanel("language")]),
         MultiFieldPanel([FieldPanel("subject"), FieldPanel("preheader")], heading=_("E-mail")),
         FieldPanel("editorial"),
         FieldPanel("items"),
-        FieldPanel("send_at"),
+        MultiFieldPanel(
+            [FieldPanel("target_groups", widget=forms.CheckboxSelectMultiple), FieldPanel("send_at")],
+            heading=_("Sending"),
+        ),
     ]
     parent_page_types = ["newsletter.NewsletterIndexPage"]
     subpage_types: list[str] = []

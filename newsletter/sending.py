@@ -20,10 +20,11 @@ from datetime import timedelta
 
 from django import db
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.mail.message import make_msgid
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -46,14 +47,16 @@ class AlreadySent(Conflict):
 
 def recipient_ids(issue: NewsletterIssuePage):
     """Confirmed subscribers reading the issue's language whose rubrics meet the issue's
-    (an empty choice takes every rubric), streamed."""
+    (an empty choice takes every rubric), and of its actor groups when it targets some, streamed."""
     rubrics = composition.rubrics_of(issue)
-    rows = (
-        Subscription.objects.filter(state=Subscription.State.CONFIRMED, language=issue.language)
-        .values_list("pk", "rubrics")
-        .order_by("pk")
-        .iterator(chunk_size=5000)
-    )
+    subscribers = Subscription.objects.filter(state=Subscription.State.CONFIRMED, language=issue.language)
+    groups = list(issue.target_groups.values_list("slug", flat=True)) if issue.pk else []
+    if groups:  # a member by the group staff verified (now), anyone else by the group kept on the subscription
+        verified = get_user_model().groups.through.objects.filter(
+            user_id=OuterRef("user_id"), group__actor_group__slug__in=groups
+        )
+        subscribers = subscribers.filter(Q(Exists(verified)) | Q(user__isnull=True, group__in=groups))
+    rows = subscribers.values_list("pk", "rubrics").order_by("pk").iterator(chunk_size=5000)
     for pk, chosen in rows:
         if not chosen or not rubrics or rubrics.intersection(chosen):
             yield pk

@@ -28,7 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from atlas_pages.core import mail
-from atlas_pages.core.exceptions import NotFound, TooManyRequests
+from atlas_pages.core.exceptions import Conflict, NotFound, TooManyRequests
 from atlas_pages.core.links import site_url
 from newsletter.models import CONSENT_TEXT_VERSION, RUBRICS, Subscription, new_token
 
@@ -180,6 +180,18 @@ def unsubscribe(token: str) -> Subscription:
             state=State.UNSUBSCRIBED, unsubscribed_at=now, confirm_nonce="", updated_at=now
         )
         subscription.refresh_from_db()
+    return subscription
+
+
+def change_preferences(token: str, rubrics, language: str) -> Subscription:
+    """A subscriber, member or not, changes their rubrics and language from the link in every
+    letter (the token is the credential, as for unsubscribing)."""
+    subscription = by_token(token)
+    if subscription.state not in (State.CONFIRMED, State.PENDING):
+        raise Conflict(_("This address no longer receives the newsletter: subscribe again to choose its rubrics."))
+    subscription.rubrics = clean_rubrics(rubrics)
+    subscription.language = clean_language(language)
+    subscription.save(update_fields=["rubrics", "language", "updated_at"])
     return subscription
 
 

@@ -61,7 +61,33 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     if request.method == "POST":
         services.unsubscribe(token)
         return render(request, "newsletter/unsubscribed.html", {"subscription": subscription})
-    return render(request, "newsletter/unsubscribe.html", {"subscription": subscription})
+    return render(request, "newsletter/unsubscribe.html", {"subscription": subscription, "rubrics": RUBRICS.choices})
+
+
+def preferences(request: HttpRequest, token: str) -> HttpResponse:
+    """A subscriber's rubrics and language, from the link in every letter: no account needed."""
+    try:
+        subscription = services.by_token(token)
+    except NotFound:
+        return render(request, "newsletter/unsubscribe.html", {"invalid": True}, status=404)
+    status = 200
+    if request.method == "POST":
+        try:
+            subscription = services.change_preferences(
+                token, request.POST.getlist("rubrics"), request.POST.get("language", "")
+            )
+        except (ValidationError, DomainError) as error:
+            report_refusal(request, error)
+            status = 400 if isinstance(error, ValidationError) else error.status_code
+        else:
+            messages.success(request, _("Your choices have been saved."))
+            return redirect(request.path)
+    return render(
+        request,
+        "newsletter/unsubscribe.html",
+        {"subscription": subscription, "rubrics": RUBRICS.choices},
+        status=status,
+    )
 
 
 @login_required

@@ -175,13 +175,13 @@ def admin_urls():
 def issue_button(page, user, next_url=None):
     """“Envoi” in the “more” menu of an issue in the page listing."""
     if page.specific_class is NewsletterIssuePage and user.is_staff:
-        yield Button(_("Sending"), reverse("newsletter_issue", args=[page.pk]), priority=15, icon_name="mail")
+        yield Button(_("Send the issue"), reverse("newsletter_issue", args=[page.pk]), priority=15, icon_name="mail")
 
 
 @hooks.register("register_page_header_buttons")
 def issue_header_button(page, user, view_name=None, next_url=None):
     if page.specific_class is NewsletterIssuePage and user.is_staff:
-        yield Button(_("Sending"), reverse("newsletter_issue", args=[page.pk]), priority=15, icon_name="mail")
+        yield Button(_("Send the issue"), reverse("newsletter_issue", args=[page.pk]), priority=15, icon_name="mail")
 
 
 # --- personal data (RGPD) ----------------------------------------------------------------------

@@ -75,6 +75,8 @@ def test_the_issue_screen_previews_tests_and_sends(staff, month_pages, django_ca
     subscribers(3)
     screen = staff.get(f"/admin/newsletter/issues/{issue.pk}/")
     assert screen.status_code == 200 and screen.context["recipients"] == 3
+    html = screen.content.decode()
+    assert "Envoi du numéro" in html and "Envoi en cours" not in html  # nothing is being sent yet
     preview = staff.get(f"/admin/pages/{issue.pk}/view_draft/?mode=email")
     assert preview.status_code == 200 and "Bonjour Camille Martin," in preview.content.decode()
     staff.post(f"/admin/newsletter/issues/{issue.pk}/", {"action": "test", "addresses": "relecture@example.org"})

@@ -68,6 +68,30 @@ def test_recipients_by_language_rubric_and_state(issue, django_capture_on_commit
     assert set(delivered()) == {"abonne0-fr@example.org", "abonne1-fr@example.org", "pratiques@example.org"}
 
 
+def test_an_issue_targeted_at_actor_groups_goes_to_their_members(issue, django_capture_on_commit_callbacks):
+    from extranet.models import ActorGroup
+    from tests.factories import member_with_profile
+
+    mayor = member_with_profile("maire", "collectivites")
+    diplomat = member_with_profile("diplomate", "ambassades", country="SN")
+    for member in (mayor, diplomat):
+        services.set_member_subscription(member, True)
+    # An imported subscriber whose group staff recorded, and one who is in no group.
+    subscribers(1, group="collectivites")
+    Subscription.objects.create(email="public@example.org", state="confirmed", source="public_form", token="t-pub")
+    # A member whose subscription still names their former group is reached by the group verified now.
+    Subscription.objects.filter(user=diplomat).update(group="collectivites")
+
+    issue.target_groups.set([ActorGroup.objects.get(slug="collectivites")])
+    issue.save_revision().publish()
+    assert sorted(
+        Subscription.objects.get(pk=pk).email
+        for pk in sending.recipient_ids(issue.specific_class.objects.get(pk=issue.pk))
+    ) == sorted([mayor.email, "abonne0-fr@example.org"])
+    start(issue.specific_class.objects.get(pk=issue.pk), django_capture_on_commit_callbacks)
+    assert set(delivered()) == {mayor.email, "abonne0-fr@example.org"}
+
+
 def test_a_dropped_connection_is_retried_without_duplicates(issue, settings, django_capture_on_commit_callbacks):
     settings.NEWSLETTER_EMAIL_BACKEND = "tests.newsletter.backends.DropsAfter"
     settings.NEWSLETTER_BATCH_SIZE, settings.NEWSLETTER_FLUSH_EVERY = 5, 2

@@ -154,3 +154,31 @@ def test_bounced_and_complained_addresses_are_marked(client):
     services.subscribe(None, "a@example.org")
     assert Subscription.objects.get(email="a@example.org").state == "bounced", "never written to again"
     assert mail.outbox == []
+
+
+def test_a_subscriber_who_is_not_a_member_changes_rubrics_and_language_from_the_letter(client):
+    subscription = Subscription.objects.create(
+        email="lectrice@example.org", state="confirmed", source="public_form", token="tok-lectrice"
+    )
+    page = client.get("/lettre-information/desinscription/tok-lectrice/")
+    html = page.content.decode()
+    assert 'id="preferences"' in html and "Changer mes rubriques ou ma langue" in html
+    response = client.post(
+        "/lettre-information/preferences/tok-lectrice/", {"rubrics": ["good_practices", "news"], "language": "en"}
+    )
+    assert response.status_code == 302
+    subscription.refresh_from_db()
+    assert (subscription.rubrics, subscription.language, subscription.state) == (
+        ["good_practices", "news"],
+        "en",
+        "confirmed",
+    )
+    assert (
+        "Vos choix ont été enregistrés." in client.get("/lettre-information/preferences/tok-lectrice/").content.decode()
+    )
+
+    bad = client.post("/lettre-information/preferences/tok-lectrice/", {"rubrics": ["sport"], "language": "de"})
+    assert bad.status_code == 400 and "Rubrique inconnue : sport." in bad.content.decode()
+    assert client.post("/lettre-information/preferences/inconnu/", {"language": "fr"}).status_code == 404
+    client.post("/lettre-information/desinscription/tok-lectrice/")
+    assert client.post("/lettre-information/preferences/tok-lectrice/", {"language": "fr"}).status_code == 409
