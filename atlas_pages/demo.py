@@ -456,13 +456,13 @@ def load(report) -> None:
         )
     load_rubrics(home)
     load_legal_pages(home)
-    report.note(f"Pages: {home.get_descendants(inclusive=True).live().count()} live pages under “{home.title}”.")
+    report.note(f"Pages : {home.get_descendants(inclusive=True).live().count()} pages publiées sous « {home.title} ».")
     call_command("sync_locale_trees", verbosity=0)  # pages made before the English site get their alias
     load_english(home)
     english = Page.objects.live().filter(locale__language_code="en", depth__gt=1)
     report.note(
-        f"English site (/en/): {english.filter(alias_of__isnull=True).count()} pages translated, "
-        f"{english.filter(alias_of__isnull=False).count()} shown in French until they are."
+        f"Site anglais (/en/) : {english.filter(alias_of__isnull=True).count()} pages traduites, "
+        f"{english.filter(alias_of__isnull=False).count()} montrées en français en attendant."
     )
     ensure_child(
         home,
@@ -474,12 +474,12 @@ def load(report) -> None:
         show_in_menus=True,
     )
     if FrenchAuthority.objects.exists():  # a second run keeps the Atlas, and what points at it (dossiers)
-        report.note("Atlas: kept as it is (manage.py atlas_generate replaces it).")
+        report.note("Atlas : gardé tel quel (manage.py atlas_generate le remplace).")
         return
     atlas = generate(**DEMO_ATLAS)
     report.note(
-        f"Atlas: {atlas.projects} projects of {atlas.authorities} French authorities in {atlas.countries} countries "
-        f"(the full scale: manage.py atlas_generate on a fresh database, then load_demo, which keeps it)."
+        f"Atlas : {atlas.projects} projets de {atlas.authorities} collectivités françaises dans {atlas.countries} pays "
+        f"(à pleine échelle : manage.py atlas_generate sur une base neuve, puis load_demo, qui le garde)."
     )
 
 

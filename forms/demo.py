@@ -53,7 +53,7 @@ def _atlas_update(report) -> None:
         project.pk,
         "La convention de la deuxième phase a été signée.",
     )
-    report.note(f"Atlas update {item.reference} of “{project.title}” by demo-collectivites, waiting for moderation.")
+    report.note(f"Mise à jour de l'Atlas {item.reference} de « {project.title} » par demo-collectivites, à modérer.")
 
 
 def _bourse(report) -> None:
@@ -77,7 +77,7 @@ def _bourse(report) -> None:
             "contact": "Service de coopération, ambassade de France au Sénégal",
         },
     )
-    report.note(f"Bourse-projets: “{entry.title}” recorded by demo-ambassades, waiting for moderation.")
+    report.note(f"Bourse-projets : « {entry.title} » recensé par demo-ambassades, à modérer.")
 
 
 def _apd(report) -> None:
@@ -151,8 +151,8 @@ def _apd(report) -> None:
     receipt = pdf.apd_receipt_pdf(declaration, apd.lines(declaration), apd.totals(declaration))
     declaration.receipt.save(f"{declaration.reference}.pdf", ContentFile(receipt), save=True)
     report.note(
-        f"e-APD: the {current.year} campaign is open; {authority.name} (demo-collectivites) submitted "
-        f"{declaration.reference} last year, to copy from."
+        f"e-APD : la campagne {current.year} est ouverte ; {authority.name} (demo-collectivites) a transmis "
+        f"{declaration.reference} l'an dernier, à reprendre."
     )
 
 
@@ -265,8 +265,9 @@ def _cofinancing(report) -> None:
         if criteria:  # the instructor's scores; demo-ambassades reads them once it gives its own
             scoring.give(admin, dossier.pk, dict(zip([str(item.pk) for item in criteria], [4, 4, 3], strict=False)))
     report.note(
-        f"Co-financing: the call “{call.title}” and the dossier {dossier.reference} of {authority.name} "
-        "(demo-collectivites), waiting for the opinions of demo-ambassades and demo-prefectures."
+        f"Cofinancement : l'appel « {call.title} » et le dossier {dossier.reference} de {authority.name} "
+        "(demo-collectivites), qui attend les avis de demo-ambassades et demo-prefectures et la note de "
+        "demo-ambassades sur la grille d'évaluation."
     )
 
 
@@ -359,6 +360,6 @@ def _followup(report) -> None:
     followup.file_report(member, dossier.pk, interim.pk, "Les travaux du premier quartier sont achevés.", [])
     followup.review_report(admin, dossier.pk, interim.pk, True, "")
     report.note(
-        f"Co-financing follow-up: the dossier {dossier.reference} of {authority.name}, accepted, its agreement "
-        "signed, the advance paid, the interim report accepted and the final one due."
+        f"Suivi d'un dossier financé : le dossier {dossier.reference} de {authority.name}, accepté, sa convention "
+        "signée, l'avance versée, le rapport intermédiaire accepté et le rapport final attendu."
     )

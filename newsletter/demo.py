@@ -51,6 +51,6 @@ def load(report) -> None:
             },
         )
     report.note(
-        f"Newsletter: the archive at {archive.url}, this month's issue “{issue.title}” (not sent: "
-        "Pages → the issue → Envoi), 3 subscribers."
+        f"Lettre d'information : les archives à {archive.url}, le numéro du mois « {issue.title} » (pas envoyé : "
+        "Pages → le numéro → Envoi du numéro), 3 abonnés."
     )

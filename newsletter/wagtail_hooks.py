@@ -25,7 +25,7 @@ from newsletter import sending, services
 from newsletter.models import NewsletterIssuePage, Sending, Subscription
 
 
-@cncd_hooks.register(cncd_hooks.PERSONAL_SPACE_LINKS, order=20)
+@cncd_hooks.register(cncd_hooks.PERSONAL_SPACE_PROFILE_LINKS, order=20)
 def newsletter_link(request, subject=None):
     """“Ma lettre d'information” in every member's personal space."""
     url = reverse("newsletter_member")

@@ -30,6 +30,7 @@ ATLAS_SEARCH_ACTIONS = "cncd_atlas_search_actions"
 BOURSE_ENTRY_ACTIONS = "cncd_bourse_entry_actions"
 ATLAS_COUNTRY_PAGES = "cncd_atlas_country_pages"
 PERSONAL_SPACE_LINKS = "cncd_personal_space_links"
+PERSONAL_SPACE_PROFILE_LINKS = "cncd_personal_space_profile_links"
 DECLARATIONS = "cncd_declarations"
 PERSONAL_DATA = "cncd_personal_data"
 PERSONAL_DATA_COVERAGE = "cncd_personal_data_coverage"
@@ -75,8 +76,14 @@ CONTRACT: tuple[Hook, ...] = (
     ),
     Hook(
         PERSONAL_SPACE_LINKS,
-        "fn(request, subject=None) -> str (HTML); register with order= for the menu's order",
-        "An entry of the personal space's menu for those it concerns.",
+        "fn(request, subject=None) -> str (HTML, extranet.navigation.space_link); register with order=",
+        "An entry of the personal space's “My procedures” menu for those it concerns.",
+        "extranet (personal_space_nav.html)",
+    ),
+    Hook(
+        PERSONAL_SPACE_PROFILE_LINKS,
+        "fn(request, subject=None) -> str (HTML, extranet.navigation.space_link); register with order=",
+        "An entry of the personal space's “My profile” menu (a setting of the member's own).",
         "extranet (personal_space_nav.html)",
     ),
     Hook(

@@ -36,6 +36,10 @@ def test_load_demo_twice_changes_nothing_the_second_time(capsys):
     assert DEMO_PASSWORD in out
     for slug in ACTOR_GROUP_SLUGS:
         assert f"demo-{slug}" in out
+    # The summary is in one language, the site's own.
+    assert "Démo prête. Comptes (mot de passe de tous" in out and "Cofinancement : l'appel" in out
+    for english in ("Demo content", "waiting", "translated", "Co-financing", "Newsletter:", "projects of"):
+        assert english not in out
 
 
 def test_demo_members_log_in_with_the_printed_password(client):

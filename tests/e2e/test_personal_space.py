@@ -79,8 +79,17 @@ def test_selection_album_and_export_in_the_personal_space(page, atlas):  # noqa:
     page.get_by_role("status").get_by_role("link", name="Il est aussi conservé dans « Mes exports PDF ».").click()
     page.wait_for_url("**/espace-personnel/mes-exports/")
     assert "Atlas : Sénégal" in page.locator("[data-export]").inner_text()
-    page.goto("/espace-personnel/ma-selection/")
+    page.goto("/espace-personnel/")
+    # The personal space's menus, by the keyboard: “Mes contenus”, then “Ma sélection”.
+    nav = page.locator("#space-navigation")
+    assert nav.get_by_role("link", name="Ma sélection").is_hidden()
+    nav.get_by_role("button", name="Mes contenus").focus()
+    page.keyboard.press("Enter")
+    nav.get_by_role("link", name="Ma sélection").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/espace-personnel/ma-selection/")
     assert "Programme 2027" in page.locator("[data-bookmark]").inner_text()
+    assert page.locator("#space-navigation [aria-current=true]").inner_text() == "Mes contenus"
     page.goto("/espace-personnel/")
     assert "Programme 2027" in page.locator("[data-brief-item]").inner_text()
     assert page.locator("[data-brief-item] .fr-badge--new").count() == 0  # read at the start of the journey

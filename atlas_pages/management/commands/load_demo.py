@@ -67,18 +67,18 @@ class Command(BaseCommand):
                     continue
                 import_module(module_name).load(report)
                 if options["verbosity"] > 1:
-                    self.stdout.write(f"  demo loaded: {app_config.label}")
+                    self.stdout.write(f"  démo chargée : {app_config.label}")
 
         for note in report.notes:
             self.stdout.write(note)
         width = max((len(username) for username, _ in report.credentials), default=0)
         if report.random_passwords:
             self.stdout.write(
-                self.style.WARNING("Demo content ready. Accounts, with passwords shown this once (note them now):")
+                self.style.WARNING("Démo prête. Comptes, avec leur mot de passe montré cette seule fois (notez-les) :")
             )
             for username, role in report.credentials:
                 self.stdout.write(f"  {username.ljust(width)}  {report.password(username)}  {role}")
             return
-        self.stdout.write(self.style.SUCCESS(f"Demo content ready. Accounts (password for all: {DEMO_PASSWORD}):"))
+        self.stdout.write(self.style.SUCCESS(f"Démo prête. Comptes (mot de passe de tous : {DEMO_PASSWORD}) :"))
         for username, role in report.credentials:
             self.stdout.write(f"  {username.ljust(width)}  {role}")
