@@ -133,6 +133,88 @@ def load_legal_pages(home: HomePage) -> None:
     chosen.save()
 
 
+#: The agenda's events, dated from the day the demo is loaded (days from now, hour, length in hours).
+EVENTS = [
+    {
+        "slug": "seance-pleniere-printemps",
+        "title": "Séance plénière de la CNCD",
+        "kind": "plenary",
+        "days": -60,
+        "hour": 14,
+        "hours": 3,
+        "place": "Ministère de l'Europe et des Affaires étrangères, 27 rue de la Convention, 75015 Paris",
+        "organiser": "Commission nationale de la coopération décentralisée",
+        "teaser": "La séance plénière a adopté le programme de travail de l'année et le bilan des appels à projets.",
+    },
+    {
+        "slug": "webinaire-appel-a-projets",
+        "title": "Webinaire : bien préparer son dossier de cofinancement",
+        "kind": "webinar",
+        "days": -20,
+        "hour": 10,
+        "hours": 1,
+        "online_url": "https://webinaire.example.org/appel-a-projets",
+        "organiser": "DAECT",
+        "teaser": "Les règles de l'appel annuel, le budget équilibré et les avis des ambassades, en une heure.",
+    },
+    {
+        "slug": "webinaire-eau-sahel",
+        "title": "Webinaire : l'eau et l'assainissement au Sahel",
+        "kind": "webinar",
+        "days": 14,
+        "hour": 11,
+        "hours": 1,
+        "online_url": "https://webinaire.example.org/eau-sahel",
+        "registration_url": "https://inscriptions.example.org/eau-sahel",
+        "organiser": "DAECT et pS-Eau",
+        "teaser": "Trois collectivités partagent leurs projets d'eau potable au Burkina Faso, au Mali et au Niger.",
+    },
+    {
+        "slug": "assises-cooperation-decentralisee",
+        "title": "Assises de la coopération décentralisée",
+        "kind": "assises",
+        "days": 90,
+        "hour": 9,
+        "hours": 32,
+        "place": "Palais des congrès, 2 place de la Porte Maillot, 75017 Paris",
+        "registration_url": "https://inscriptions.example.org/assises",
+        "organiser": "Ministère de l'Europe et des Affaires étrangères",
+        "teaser": "Deux jours d'ateliers, de rencontres entre collectivités et partenaires, et la remise des prix.",
+    },
+]
+
+
+def load_agenda(home: HomePage) -> None:
+    """The agenda, two past events in its archive and two coming ones."""
+    from atlas_pages.editorial.events import EventIndexPage, EventPage
+
+    agenda = ensure_child(
+        home,
+        EventIndexPage,
+        "agenda",
+        title="Agenda",
+        intro="Séances plénières de la CNCD, Assises de la coopération décentralisée, webinaires.",
+    )
+    today = timezone.localtime().replace(minute=0, second=0, microsecond=0)
+    for event in EVENTS:
+        starts = (today + dt.timedelta(days=event["days"])).replace(hour=event["hour"])
+        ensure_child(
+            agenda,
+            EventPage,
+            event["slug"],
+            title=event["title"],
+            kind=event["kind"],
+            starts_at=starts,
+            ends_at=starts + dt.timedelta(hours=event["hours"]),
+            place=event.get("place", ""),
+            online_url=event.get("online_url", ""),
+            registration_url=event.get("registration_url", ""),
+            organiser=event["organiser"],
+            teaser=event["teaser"],
+            body=[("paragraph", f"<p>{event['teaser']}</p>")],
+        )
+
+
 def home_page() -> HomePage:
     site = Site.objects.get(is_default_site=True)
     home = site.root_page.specific
@@ -456,6 +538,7 @@ def load(report) -> None:
         )
     load_rubrics(home)
     load_legal_pages(home)
+    load_agenda(home)
     report.note(f"Pages : {home.get_descendants(inclusive=True).live().count()} pages publiées sous « {home.title} ».")
     call_command("sync_locale_trees", verbosity=0)  # pages made before the English site get their alias
     load_english(home)

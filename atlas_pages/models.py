@@ -18,6 +18,7 @@ from atlas_pages.editorial.articles import (
     RubricIndexPage,
     TestimonyPage,
 )
+from atlas_pages.editorial.events import EventIndexPage, EventPage
 from atlas_pages.editorial.pages import HomePage, StandardPage
 from atlas_pages.editorial.site_settings import ContactSettings
 
@@ -34,6 +35,8 @@ __all__ = [
     "ContactSettings",
     "CountryZoomPage",
     "EditorialPage",
+    "EventIndexPage",
+    "EventPage",
     "GoodPracticePage",
     "HomePage",
     "RubricIndexPage",

@@ -139,3 +139,17 @@ def rubrics_of(issue) -> set[str]:
     pages = [block.value["page"] for block in issue.items if block.block_type == "page" and block.value["page"]]
     parents = {page.path[: (page.depth - 1) * Page.steplen] for page in pages}
     return set(RubricIndexPage.objects.filter(path__in=parents).values_list("kind", flat=True))
+
+
+#: How many of the agenda's next events an issue announces.
+EVENTS_IN_AN_ISSUE = 5
+
+
+def events(issue) -> list:
+    """The agenda's next events (those anyone may open), announced at the end of the issue."""
+    from atlas_pages.editorial import event_services
+    from atlas_pages.editorial.padlock import ANONYMOUS, locked_page_ids
+
+    coming = list(event_services.upcoming()[: EVENTS_IN_AN_ISSUE * 2])
+    locked = locked_page_ids(coming, ANONYMOUS)
+    return [event for event in coming if event.pk not in locked][:EVENTS_IN_AN_ISSUE]

@@ -41,13 +41,30 @@ def _clean(value: str) -> str:
     return value
 
 
-def mjml_source(issue, items: list[composition.Item], web: bool = False) -> str:
+def agenda(issue) -> list[dict]:
+    """The next events as the letter shows them (those of the issue's language): title, when,
+    where, link."""
+    with translation.override(issue.language):
+        coming = composition.events(issue)
+    return [
+        {
+            "event": event,
+            "title": _clean(event.title),
+            "place": _clean(event.place),
+            "url": composition.absolute(event.get_url() or ""),
+        }
+        for event in coming
+    ]
+
+
+def mjml_source(issue, items: list[composition.Item], web: bool = False, events=None) -> str:
     with translation.override(issue.language):
         return render_to_string(
             "newsletter/email.mjml",
             {
                 "issue": issue,
                 "items": items,
+                "events": agenda(issue) if events is None else events,
                 "web_url": composition.absolute(issue.get_url() or ""),
                 "unsubscribe_url": UNSUBSCRIBE,
                 "greeting": GREETING,
@@ -84,13 +101,15 @@ def build(issue, web: bool = False) -> Compiled:
     items = composition.items(issue)
     for item in items:
         item.heading, item.text = _clean(item.heading), _clean(item.text)
-    html = to_html(mjml_source(issue, items, web=web))
+    events = agenda(issue)
+    html = to_html(mjml_source(issue, items, web=web, events=events))
     with translation.override(issue.language):
         text = render_to_string(
             "newsletter/email.txt",
             {
                 "issue": issue,
                 "items": items,
+                "events": events,
                 "web_url": composition.absolute(issue.get_url() or ""),
                 "unsubscribe_url": UNSUBSCRIBE,
                 "greeting": GREETING,

@@ -8,13 +8,14 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.decorators import decorate_view
-from wagtail.models import Page
+from wagtail.models import Locale, Page
 
 from atlas_pages.core import preview
 from atlas_pages.core.auth import any_caller
 from atlas_pages.core.countries import country_name
 from atlas_pages.core.exceptions import NotFound
 from atlas_pages.core.http_cache import cached_answer
+from atlas_pages.core.paging import Paging
 from atlas_pages.core.schemas import InputSchema
 from atlas_pages.core.themes import LABELS as THEME_LABELS
 from atlas_pages.editorial import services, translations
@@ -301,3 +302,73 @@ def get_page(request: HttpRequest, page_id: int, language: Query[LocaleQuery]):
     if page is None:
         raise NotFound()
     return detail_response(request, page)
+
+
+# --- the events agenda --------------------------------------------------------------------------
+
+
+class EventOut(Schema):
+    id: int
+    title: str
+    url: str
+    kind: str = Field(description="plenary, assises, webinar, meeting or other")
+    kind_label: str
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    place: str = Field(description="The address; empty for an event online only")
+    online_url: str
+    registration_url: str
+    organiser: str
+    teaser: str
+    ical_url: str = Field(description="The event's iCalendar (.ics) file")
+    past: bool
+
+
+class EventListOut(Schema):
+    count: int
+    items: list[EventOut]
+    ical_url: str = Field(description="The agenda's iCalendar feed (coming events and those of the last months)")
+    rss_url: str
+
+
+class EventQuery(InputSchema):
+    when: Literal["upcoming", "past"] = Field(
+        "upcoming", description="The coming events (soonest first) or the archive"
+    )
+
+
+@router.get("/events/", response=EventListOut, summary="The events agenda", auth=any_caller)
+def list_events(request: HttpRequest, query: Query[EventQuery], paging: Query[Paging]):
+    """CNCD plenary sessions, the Assises, webinars: the coming ones or the archive, with their
+    links to register and to add them to a calendar."""
+    from atlas_pages.editorial import event_services
+    from atlas_pages.editorial.events import EventIndexPage
+
+    events = event_services.past() if query.when == "past" else event_services.upcoming()
+    chosen = event_services.visible(list(events[paging.offset : paging.offset + paging.limit]), request.user)
+    agenda = EventIndexPage.objects.live().filter(locale=Locale.get_active()).first()
+    base = agenda.get_full_url(request) if agenda else ""
+    return {
+        "count": events.count(),
+        "items": [
+            {
+                "id": event.pk,
+                "title": event.title,
+                "url": event.get_full_url(request) or "",
+                "kind": event.kind,
+                "kind_label": str(event.get_kind_display()),
+                "starts_at": event.starts_at,
+                "ends_at": event.ends_at,
+                "place": event.place,
+                "online_url": event.online_url,
+                "registration_url": event.registration_url,
+                "organiser": event.organiser,
+                "teaser": event.teaser,
+                "ical_url": f"{event.get_full_url(request)}ical/",
+                "past": event.is_past,
+            }
+            for event in chosen
+        ],
+        "ical_url": f"{base}ical/" if base else "",
+        "rss_url": f"{base}rss/" if base else "",
+    }

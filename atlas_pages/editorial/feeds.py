@@ -1,6 +1,7 @@
 """RSS and Atom feeds of a rubric: titles, dates and teasers only, so no padlocked body can leak."""
 
 from django.contrib.syndication.views import Feed
+from django.utils import formats, timezone
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.translation import gettext as _
 
@@ -60,3 +61,48 @@ class RubricFeed(Feed):
 class RubricAtomFeed(RubricFeed):
     feed_type = Atom1Feed
     subtitle = RubricFeed.description
+
+
+class EventFeed(Feed):
+    """The agenda's RSS: the coming events and those of the last months, with their dates."""
+
+    feed_type = Rss201rev2Feed
+
+    def __init__(self, agenda, request) -> None:
+        super().__init__()
+        self.agenda = agenda
+        self.request = request
+
+    def get_object(self, request, *args, **kwargs):
+        return self.agenda
+
+    def title(self, agenda):
+        return _("%(rubric)s — CNCD à la carte") % {"rubric": agenda.title}
+
+    def link(self, agenda):
+        return agenda.get_url(self.request)
+
+    def description(self, agenda):
+        return agenda.intro
+
+    def items(self, agenda):
+        from atlas_pages.editorial import event_services
+
+        return event_services.for_feeds(agenda)
+
+    def item_title(self, event):
+        return event.title
+
+    def item_description(self, event):
+        when = formats.date_format(timezone.localtime(event.starts_at), "DATETIME_FORMAT")
+        where = event.place or _("online")
+        return f"{when} — {where}. {event.teaser}"
+
+    def item_link(self, event):
+        return event.get_url(self.request)
+
+    def item_pubdate(self, event):
+        return event.first_published_at
+
+    def item_categories(self, event):
+        return [str(event.get_kind_display())]

@@ -141,6 +141,14 @@ def test_a_demo_dossier_is_in_follow_up(client):
     assert "Suivi du dossier financé" in page and "Demander le versement" in page
 
 
+def test_the_demo_has_an_agenda_with_coming_and_past_events(client):
+    call_command("load_demo")
+    coming = client.get("/api/events/").json()
+    assert [item["kind"] for item in coming["items"]] == ["webinar", "assises"]
+    assert [item["kind"] for item in client.get("/api/events/?when=past").json()["items"]] == ["webinar", "plenary"]
+    assert "Assises de la coopération décentralisée" in client.get("/agenda/").content.decode()
+
+
 def test_the_demo_has_terms_of_use_and_a_privacy_notice(client):
     call_command("load_demo")
     form = client.get("/accounts/signup/?groupe=collectivites").content.decode()

@@ -140,6 +140,7 @@ def logged_in(principal, **statuses):
 MATRIX = {
     ("GET", "/api/site/"): [("site", "/api/site/", None, lambda p: 200)],
     ("GET", "/api/pages/"): [("list", "/api/pages/", None, lambda p: 200)],
+    ("GET", "/api/events/"): [("the agenda", "/api/events/?when=past", None, lambda p: 200)],
     ("GET", "/api/pages/find/"): [("public", "/api/pages/find/?path=/actualites/article-public/", None, lambda p: 200)],
     ("GET", "/api/pages/{page_id}/"): [
         ("public", "/api/pages/{public}/", None, lambda p: 200),
