@@ -5,6 +5,7 @@ list; callers parse, call and render."""
 
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q, QuerySet
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from atlas_pages.atlas.geography import regions
@@ -85,3 +86,28 @@ def project_url(project_id: int) -> str:
     """The address of a project's sheet on the site's Atlas page ("" when the site has none)."""
     base = atlas_page_url()
     return f"{base}projet/{project_id}/" if base else ""
+
+
+def key_figures() -> dict:
+    """The Atlas in a few figures and a small world map, for the home page: counted on the
+    whole Atlas once per version of its index (the figures and the map are kept in the cache)."""
+    import numpy as np
+    from django.core.cache import cache
+    from django.utils.safestring import mark_safe
+
+    from atlas_pages.atlas import index as atlas_index
+    from atlas_pages.atlas import svgmap
+
+    current = atlas_index.current()
+    key = f"cncd:atlas:key-figures:{current.version}:{translation.get_language()}"
+    found = cache.get(key)
+    if found is None:
+        counted = atlas_index.count(current, np.ones(len(current.pk), dtype=bool))
+        found = {
+            "projects": counted.total,
+            "countries": len(counted.country),
+            "authorities": len(counted.authority),
+            "map": svgmap.world_svg(counted.country, width=480),
+        }
+        cache.set(key, found, 24 * 3600)
+    return {**found, "map": mark_safe(found["map"]), "url": atlas_page_url()}  # noqa: S308 — numbers and escaped names

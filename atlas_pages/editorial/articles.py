@@ -107,6 +107,15 @@ class EditorialPage(FrontEndPreview, Page):
         _("country"), max_length=2, blank=True, db_index=True, validators=[validate_country_code]
     )
     themes = ParentalManyToManyField("atlas_pages.Theme", blank=True, related_name="pages", verbose_name=_("themes"))
+    image = models.ForeignKey(
+        "wagtailimages.Image",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("image"),
+        help_text=_("Shown on the home page and in the newsletter; give it a description (alt text)."),
+    )
     body = StreamField(BodyBlock(), verbose_name=_("body"), blank=True)
 
     is_creatable = False
@@ -118,7 +127,7 @@ class EditorialPage(FrontEndPreview, Page):
         index.FilterField("date"),
         index.FilterField("country"),
     ]
-    api_fields = ["date", "teaser", "country", "themes", "body"]
+    api_fields = ["date", "teaser", "country", "themes", "image", "body"]
     template = "atlas_pages/editorial_page.html"
 
     class Meta:
@@ -135,7 +144,7 @@ class EditorialPage(FrontEndPreview, Page):
             self.country = self.country.upper()
 
 
-TEASER_PANELS = [FieldPanel("date"), FieldPanel("teaser")]
+TEASER_PANELS = [FieldPanel("date"), FieldPanel("teaser"), FieldPanel("image")]
 THEME_PANEL = FieldPanel("themes", widget=forms.CheckboxSelectMultiple)
 
 

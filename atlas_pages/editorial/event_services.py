@@ -43,6 +43,11 @@ def visible(events: list[EventPage], user) -> list[EventPage]:
     return [event for event in events if event.pk not in locked]
 
 
+def agenda() -> EventIndexPage | None:
+    """The agenda of the reader's language."""
+    return EventIndexPage.objects.live().filter(locale=Locale.get_active()).first()
+
+
 def next_events(user, limit: int = 3) -> list[EventPage]:
     """The next events the reader may open (home page, personal brief)."""
     return visible(list(upcoming()[: limit * 2]), user)[:limit]

@@ -26,10 +26,15 @@ class HomePage(FrontEndPreview, Page):
     template = "atlas_pages/home_page.html"
 
     def get_context(self, request, *args, **kwargs):
-        from atlas_pages.editorial import services
+        from atlas_pages.atlas import services as atlas
+        from atlas_pages.editorial import event_services, services
 
         context = super().get_context(request, *args, **kwargs)
-        context["sections"] = services.home_sections(self, request.user)
+        context["latest"] = services.latest_by_rubric(self, request.user)
+        context["events"] = event_services.next_events(request.user)
+        context["agenda"] = event_services.agenda()
+        context["atlas"] = atlas.key_figures() if atlas.atlas_page_url() else None
+        context["brief"] = services.home_brief(request.user)
         return context
 
     class Meta:

@@ -498,17 +498,61 @@ def parent_ids(pages: list[Page]) -> dict[int, int | None]:
     return {pk: by_path.get(path) for pk, path in paths.items()}
 
 
-def home_sections(home: Page, user) -> list[PageRow]:
-    """The home page's cards: its in-menu children, padlocked ones flagged."""
-    sections = list(home.get_children().live().in_menu().specific().order_by("path"))
-    locked = locked_page_ids(sections, Reader.of(user))
-    languages = translations.written_in(sections)
+# --- the home page ------------------------------------------------------------------------------
+
+
+@dataclass
+class Latest:
+    """The latest page of a rubric, as the home page shows it."""
+
+    rubric: RubricIndexPage
+    page: EditorialPage
+    locked: bool
+    language: str = ""
+
+
+def latest_by_rubric(home: Page, user) -> list[Latest]:
+    """Each of the home's rubrics with its latest live page (three queries whatever the number
+    of rubrics): their image, date and teaser, padlocked ones flagged."""
+    from django.db.models import Subquery
+
+    latest = (
+        EditorialPage.objects.live()
+        .filter(path__startswith=OuterRef("path"), depth=OuterRef("depth") + 1)
+        .order_by("-date", "-first_published_at", "-pk")
+        .values("pk")[:1]
+    )
+    rubrics = list(
+        RubricIndexPage.objects.child_of(home)
+        .live()
+        .in_menu()
+        .annotate(latest_id=Subquery(latest))
+        .exclude(latest_id=None)
+        .order_by("path")
+    )
+    pages = EditorialPage.objects.filter(pk__in=[rubric.latest_id for rubric in rubrics]).select_related("image")
+    by_id = {page.pk: page for page in pages}
+    locked = locked_page_ids(list(by_id.values()), Reader.of(user))
+    languages = translations.written_in(list(by_id.values()))
     return [
-        PageRow(
-            page=section,
-            locked=section.pk in locked,
-            teaser=getattr(section, "intro", ""),
-            language=languages[section.pk],
+        Latest(
+            rubric=rubric,
+            page=by_id[rubric.latest_id],
+            locked=rubric.latest_id in locked,
+            language=languages[rubric.latest_id],
         )
-        for section in sections
+        for rubric in rubrics
+        if rubric.latest_id in by_id
     ]
+
+
+def home_brief(user, limit: int = 3) -> list[tuple[ArticlePage, bool]]:
+    """A member's brief on the home page: the latest articles addressed to their groups."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    reader = Reader.of(user)
+    if not reader.group_ids:
+        return []
+    pages = list(group_brief(reader.group_ids, limit=limit))
+    locked = locked_page_ids(pages, reader)
+    return [(page, page.pk in locked) for page in pages]

@@ -69,12 +69,18 @@ def test_rubric_listing_query_count_is_constant(news, client, django_assert_max_
         assert client.get(news.rubric.url).status_code == 200
 
 
-def test_home_cards_show_the_padlock_of_reserved_sections(news, client, readers):
-    html = unescape(client.get("/").text)
-    cards = html.split('class="fr-grid-row fr-grid-row--gutters fr-mt-4w"')[1]
-    assert "Réservé ambassades" in cards
-    assert cards.count("fr-icon-lock-line fr-icon--sm") == 1
-    assert readers["ambassades"].get("/").text.count("fr-icon-lock-line fr-icon--sm") == 0
+def test_home_cards_show_the_padlock_of_reserved_pages(news, client, readers):
+    """The home shows each rubric's latest page: its title and teaser for all, the padlock marked."""
+
+    def cards(reader) -> str:
+        return unescape(reader.get("/").text).split('id="home-latest"')[1].split("</section>")[0]
+
+    anonymous = cards(client)
+    assert "Article collectivités" in anonymous and "Note diplomatique" in anonymous
+    assert anonymous.count("fr-icon-lock-line fr-icon--sm") == 2
+    assert "Confidentiel" not in anonymous
+    assert cards(readers["ambassades"]).count("fr-icon-lock-line fr-icon--sm") == 1
+    assert cards(readers["staff"]).count("fr-icon-lock-line fr-icon--sm") == 0
 
 
 def test_header_search_form_leads_to_the_search_page(news, client):
