@@ -234,9 +234,9 @@ def ensure_child(parent: Page, model: type[Page], slug: str, **fields) -> Page:
     return page
 
 
-def this_month(day: int) -> dt.date:
-    today = timezone.localdate()
-    return today.replace(day=min(day, 28))
+def days_ago(days: int) -> dt.date:
+    """A date in the recent past: the demo's pages read as last weeks' news, never as future ones."""
+    return timezone.localdate() - dt.timedelta(days=days)
 
 
 def paragraphs(*texts: str) -> list:
@@ -296,17 +296,15 @@ def load_rubrics(home: HomePage) -> dict[str, RubricIndexPage]:
         TestimonyPage,
         "ambassadeur-senegal",
         title="« La coopération décentralisée rapproche les territoires »",
-        date=this_month(3),
+        date=days_ago(3),
         country="SN",
         kind=TestimonyPage.Kind.AMBASSADOR,
         person_name="Christine Fages",
         person_role="Ambassadrice de France au Sénégal",
         teaser="L'ambassadrice revient sur vingt ans de partenariats entre collectivités françaises et sénégalaises.",
         pull_quote="Les collectivités apportent une expertise que l'État seul ne peut offrir.",
-        body=paragraphs(
-            "Saint-Louis, Podor, Ziguinchor : les partenariats se sont multipliés depuis 2005.",
-            "Ils portent aujourd'hui sur l'eau, la gestion des déchets et la formation des agents municipaux.",
-        ),
+        body=paragraphs(*BODIES["ambassadeur-senegal"]),
+        image=demo_image("Quai de Saint-Louis du Sénégal au coucher du soleil", "SN"),
     )
     classify(page, themes=["eau-assainissement", "gouvernance-locale"])
     page = ensure_child(
@@ -314,32 +312,31 @@ def load_rubrics(home: HomePage) -> dict[str, RubricIndexPage]:
         TestimonyPage,
         "maire-lyon-vietnam",
         title="Lyon et Hô Chi Minh-Ville : trente ans d'amitié",
-        date=this_month(10),
+        date=days_ago(10),
         country="VN",
         kind=TestimonyPage.Kind.ELECTED,
         person_name="Jeanne Martin",
         person_role="Adjointe au maire chargée des relations internationales",
         teaser="Urbanisme, transports, patrimoine : une élue raconte une coopération au long cours.",
         pull_quote="Nous apprenons autant que nous partageons.",
-        body=paragraphs("La coopération a commencé par un programme de formation d'urbanistes en 1997."),
+        body=paragraphs(*BODIES["maire-lyon-vietnam"]),
+        image=demo_image("Rue commerçante d'Hô Chi Minh-Ville", "VN"),
     )
     classify(page, themes=["urbanisme-amenagement", "culture-patrimoine"])
 
     zooms = rubrics["zoom-sur-un-pays"]
-    for slug, country, title, point, figures in [
+    for slug, country, title, point in [
         (
             "benin",
             "BJ",
             "Zoom sur le Bénin",
             "POINT(2.3158 9.3077)",
-            [("64", "collectivités françaises engagées"), ("112", "projets recensés")],
         ),
         (
             "maroc",
             "MA",
             "Zoom sur le Maroc",
             "POINT(-7.0926 31.7917)",
-            [("88", "collectivités françaises engagées"), ("150", "projets recensés")],
         ),
     ]:
         page = ensure_child(
@@ -347,15 +344,16 @@ def load_rubrics(home: HomePage) -> dict[str, RubricIndexPage]:
             CountryZoomPage,
             slug,
             title=title,
-            date=this_month(12),
+            date=days_ago(12),
             country=country,
             location=f"SRID=4326;{point}",
             teaser=f"Les chiffres et les acteurs de la coopération décentralisée : {title.removeprefix('Zoom sur ')}.",
             key_figures=[
                 ("figure", {"value": value, "label": label, "source": "Atlas de la coopération décentralisée"})
-                for value, label in figures
+                for value, label in atlas_figures(country)
             ],
-            body=paragraphs("Les partenariats se concentrent sur l'eau, l'agriculture et la gouvernance locale."),
+            body=paragraphs(*BODIES[slug]),
+            image=demo_image(f"Paysage du {title.removeprefix('Zoom sur le ').removeprefix('Zoom sur ')}", country),
         )
         classify(page, themes=["agriculture-alimentation"])
 
@@ -365,11 +363,12 @@ def load_rubrics(home: HomePage) -> dict[str, RubricIndexPage]:
         GoodPracticePage,
         "eau-potable-mopti",
         title="L'eau potable pour 40 000 habitants à Mopti",
-        date=this_month(15),
+        date=days_ago(15),
         country="ML",
         authority="Région Grand Est",
         teaser="Un réseau d'adduction construit et géré avec la commune de Mopti grâce au 1 % eau.",
-        body=paragraphs("Le financement s'appuie sur la loi Oudin-Santini et sur l'Agence de l'eau Rhin-Meuse."),
+        body=paragraphs(*BODIES["eau-potable-mopti"]),
+        image=demo_image("Borne-fontaine d'un quartier de Mopti", "ML"),
     )
     classify(page, themes=["eau-assainissement"])
     page = ensure_child(
@@ -377,11 +376,12 @@ def load_rubrics(home: HomePage) -> dict[str, RubricIndexPage]:
         GoodPracticePage,
         "tourisme-solidaire-cambodge",
         title="Tourisme solidaire à Siem Reap",
-        date=this_month(18),
+        date=days_ago(18),
         country="KH",
         authority="Département de l'Hérault",
         teaser="Former les guides et les gestionnaires d'hébergements ruraux : la méthode et ses résultats.",
-        body=paragraphs("Réservé aux membres : le budget détaillé, les conventions et les contacts des partenaires."),
+        body=paragraphs(*BODIES["tourisme-solidaire-cambodge"]),
+        image=demo_image("Guides en formation devant un temple de Siem Reap", "KH"),
     )
     classify(page, themes=["tourisme", "education-jeunesse"])
     ensure_padlock(page)
@@ -436,7 +436,14 @@ def load_rubrics(home: HomePage) -> dict[str, RubricIndexPage]:
     ]
     for slug, title, day, padlock, targets, teaser, text in articles:
         page = ensure_child(
-            news, ArticlePage, slug, title=title, date=this_month(day), teaser=teaser, body=paragraphs(teaser, text)
+            news,
+            ArticlePage,
+            slug,
+            title=title,
+            date=days_ago(day),
+            teaser=teaser,
+            body=paragraphs(teaser, *BODIES[slug], text),
+            image=demo_image(title, "FR") if day == min(item[2] for item in articles) else None,
         )
         classify(page, themes=["gouvernance-locale"], groups=targets)
         if padlock == ("*",):
@@ -519,6 +526,7 @@ def load_english(home: HomePage) -> int:
 
 
 def load(report) -> None:
+    load_atlas(report)  # first: the country zooms state its figures
     home = home_page()
     if not home.intro:
         home.intro = (
@@ -556,6 +564,9 @@ def load(report) -> None:
         "recherche avancée, carte, fiches projets et export PDF.",
         show_in_menus=True,
     )
+
+
+def load_atlas(report) -> None:
     if FrenchAuthority.objects.exists():  # a second run keeps the Atlas, and what points at it (dossiers)
         report.note("Atlas : gardé tel quel (manage.py atlas_generate le remplace).")
         return
@@ -564,6 +575,138 @@ def load(report) -> None:
         f"Atlas : {atlas.projects} projets de {atlas.authorities} collectivités françaises dans {atlas.countries} pays "
         f"(à pleine échelle : manage.py atlas_generate sur une base neuve, puis load_demo, qui le garde)."
     )
+
+
+def atlas_figures(iso2: str) -> list[tuple[str, str]]:
+    """A country zoom's key figures as the Atlas counts them when the demo is loaded."""
+    from atlas_pages.atlas.front import country_figures
+
+    found = country_figures(iso2)
+    if found is None:
+        return []
+    return [
+        (str(found["french_authorities"]), "collectivités françaises engagées"),
+        (str(found["projects"]), "projets recensés"),
+    ]
+
+
+#: Colours of the demo's illustrations, by country.
+PALETTE = {"SN": "#18753c", "VN": "#b34000", "BJ": "#c08c0e", "MA": "#6a6af4", "ML": "#0078f3", "KH": "#a94645"}
+
+
+def demo_image(description: str, country: str):
+    """An illustration of the demo (drawn here: the demo ships no photograph), with its
+    description as the alt text; made once."""
+    import io
+
+    from django.core.files.images import ImageFile
+    from django.utils.text import slugify
+    from PIL import Image as Picture
+    from PIL import ImageDraw
+    from wagtail.images import get_image_model
+
+    Image = get_image_model()
+    found = Image.objects.filter(title=description).first()
+    if found is not None:
+        return found
+    colour = PALETTE.get(country, "#000091")
+    picture = Picture.new("RGB", (1200, 675), colour)
+    draw = ImageDraw.Draw(picture)
+    for number in range(7):  # hills and a sun, in lighter tones
+        draw.ellipse((number * 190 - 160, 430 - number % 3 * 40, number * 190 + 260, 1000), fill="#f5f5fe")
+        draw.ellipse((number * 190 - 140, 450 - number % 3 * 40, number * 190 + 240, 1000), fill=colour)
+    draw.ellipse((900, 80, 1040, 220), fill="#ffe9e6")
+    draw.text((60, 60), country, fill="#ffffff", font_size=96)
+    content = io.BytesIO()
+    picture.save(content, format="PNG")
+    return Image.objects.create(
+        title=description, file=ImageFile(content, name=f"demo-{slugify(description)[:50]}.png")
+    )
+
+
+#: The bodies of the demo's pages: what an editor would publish.
+BODIES = {
+    "ambassadeur-senegal": [
+        "Saint-Louis, Podor, Ziguinchor : en vingt ans, les partenariats entre collectivités françaises et "
+        "sénégalaises se sont multipliés. On en compte aujourd'hui plusieurs dizaines, portés par des régions, "
+        "des départements, des villes et des intercommunalités de toutes tailles.",
+        "Ils portent d'abord sur les services essentiels : l'eau potable, l'assainissement, la gestion des "
+        "déchets. Mais ce qui a changé, c'est la place de la formation. Les agents municipaux de Saint-Louis "
+        "viennent se former à Lille, et les techniciens lillois passent des semaines sur le terrain. Chacun "
+        "revient avec des méthodes et des contacts.",
+        "L'ambassade accompagne ces projets : elle donne son avis sur les dossiers de cofinancement, relaie les "
+        "attentes des autorités sénégalaises et fait le lien avec l'Agence française de développement. Les "
+        "collectivités apportent une expertise de gestion locale que l'État seul ne peut pas offrir.",
+        "Le défi des prochaines années est la mutualisation : que les collectivités françaises présentes dans une "
+        "même région se coordonnent, partagent leurs diagnostics et évitent de financer deux fois le même "
+        "équipement. L'Atlas de la coopération décentralisée est l'outil de cette coordination.",
+    ],
+    "maire-lyon-vietnam": [
+        "La coopération a commencé en 1997 par un programme de formation d'urbanistes vietnamiens à Lyon. "
+        "Trente ans plus tard, elle couvre les transports, l'eau, le patrimoine et la culture.",
+        "Le centre historique d'Hô Chi Minh-Ville a été inventorié rue par rue avec l'appui de l'agence "
+        "d'urbanisme de Lyon. Cet inventaire sert aujourd'hui au plan de sauvegarde adopté par la ville.",
+        "Nous apprenons autant que nous partageons : les ingénieurs vietnamiens ont conçu des solutions de "
+        "gestion des crues dont nos services s'inspirent pour les quais du Rhône. La coopération est un échange.",
+    ],
+    "benin": [
+        "Le Bénin est l'un des premiers pays partenaires de la coopération décentralisée française en Afrique de "
+        "l'Ouest. Les partenariats y sont anciens et nombreux, souvent noués entre communes de taille comparable.",
+        "L'eau et l'assainissement, l'agriculture et l'appui à la décentralisation en sont les thèmes principaux. "
+        "Depuis la réforme territoriale béninoise, les collectivités françaises accompagnent les nouvelles "
+        "communes dans la mise en place de leurs services et de leur fiscalité locale.",
+        "Les chiffres ci-contre sont ceux de l'Atlas de la coopération décentralisée ; la carte montre les "
+        "départements d'origine des collectivités françaises engagées.",
+    ],
+    "maroc": [
+        "Le Maroc compte parmi les pays où la coopération décentralisée française est la plus dense, portée par "
+        "des liens humains anciens et par la régionalisation avancée engagée par le Royaume.",
+        "Les régions françaises et marocaines coopèrent sur le développement économique, la formation "
+        "professionnelle et la gestion de l'eau ; les villes, sur l'urbanisme, les transports et la culture.",
+        "Les chiffres ci-contre sont ceux de l'Atlas de la coopération décentralisée.",
+    ],
+    "eau-potable-mopti": [
+        "Avant le projet, les quartiers périphériques de Mopti s'approvisionnaient au fleuve ou à des puits non "
+        "protégés. Le réseau construit en trois ans dessert aujourd'hui 40 000 habitants par 60 bornes-fontaines.",
+        "Le financement s'appuie sur le dispositif « 1 % eau » de la loi Oudin-Santini, par lequel la Région "
+        "Grand Est et l'Agence de l'eau Rhin-Meuse consacrent une part de leurs recettes à la solidarité "
+        "internationale, et sur un cofinancement du ministère de l'Europe et des Affaires étrangères.",
+        "La clé du succès a été la gestion : une régie municipale formée par les techniciens français fixe les "
+        "tarifs, entretient le réseau et rend compte chaque année au conseil communal.",
+        "Ce qui se transpose ailleurs : associer dès le départ la commune à la gestion, former les fontainiers, "
+        "et prévoir l'entretien dans le budget initial.",
+    ],
+    "tourisme-solidaire-cambodge": [
+        "Le Département de l'Hérault accompagne depuis 2012 la province de Siem Reap dans le développement d'un "
+        "tourisme qui profite aux villages autour des temples d'Angkor.",
+        "Quarante guides ont été formés, douze hébergements chez l'habitant ouverts et un circuit de découverte "
+        "des métiers ruraux créé avec les communautés.",
+        "Réservé aux membres : le budget détaillé, les conventions signées avec la province et les contacts des "
+        "partenaires cambodgiens, pour les collectivités qui souhaitent s'en inspirer.",
+    ],
+    "appel-a-projets-2027": [
+        "L'appel annuel cofinance des projets d'un an ; l'appel triennal, des partenariats de trois ans. La part "
+        "de l'État ne dépasse pas la moitié du budget du projet.",
+        "Les dossiers se déposent en ligne, dans l'espace personnel : le formulaire garde chaque brouillon et "
+        "signale ce qui manque avant le dépôt.",
+    ],
+    "compte-rendu-pleniere": [
+        "La Commission a adopté son programme de travail, dressé le bilan des appels à projets et entendu les "
+        "associations d'élus sur la place des collectivités dans l'aide publique au développement.",
+    ],
+    "guide-cofinancement": [
+        "Le guide reprend les étapes d'un dossier : le budget en dépenses et en ressources, les cofinancements, "
+        "les avis de l'ambassade et de la préfecture, puis le suivi de la convention.",
+    ],
+    "instructions-avis": [
+        "Chaque avis est motivé et rendu dans le délai fixé par l'appel ; il peut être confidentiel et réservé à "
+        "l'équipe de la CNCD.",
+    ],
+    "reunion-interministerielle": [
+        "La réunion porte sur la coordination des financements et sur la déclaration de l'aide publique au "
+        "développement des collectivités.",
+    ],
+}
 
 
 #: A smaller Atlas for the demo site (the same seed gives the same data on every run).

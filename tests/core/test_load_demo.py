@@ -141,6 +141,34 @@ def test_a_demo_dossier_is_in_follow_up(client):
     assert "Suivi du dossier financé" in page and "Demander le versement" in page
 
 
+def test_demo_content_reads_as_an_editor_would_publish_it(client):
+    """Dated in the past, bodies of a real length, images, figures the Atlas agrees with."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from atlas_pages.atlas.front import country_figures
+    from atlas_pages.models import CountryZoomPage, EditorialPage
+
+    call_command("load_demo")
+    pages = EditorialPage.objects.live().filter(locale__language_code="fr").specific()
+    assert pages.count() >= 10
+    for page in pages:
+        assert page.date <= timezone.localdate(), f"{page.title} is dated in the future"
+        text = " ".join(str(block.value) for block in page.body)
+        assert len(text) > len(page.teaser) + 150, f"{page.title}: the body repeats the teaser"
+    latest_of_each = {page.get_parent().pk: page for page in pages.order_by("date")}
+    assert all(page.image_id for page in latest_of_each.values()), "the home shows each rubric's latest with its image"
+    benin = CountryZoomPage.objects.get(slug="benin", locale__language_code="fr")
+    figures = {block.value["label"]: block.value["value"] for block in benin.key_figures}
+    live = country_figures("BJ")
+    assert figures == {
+        "collectivités françaises engagées": str(live["french_authorities"]),
+        "projets recensés": str(live["projects"]),
+    }
+    assert timezone.localdate() - dt.timedelta(days=60) < min(page.date for page in pages)
+
+
 def test_the_demo_has_an_agenda_with_coming_and_past_events(client):
     call_command("load_demo")
     coming = client.get("/api/events/").json()
