@@ -14,7 +14,7 @@ from atlas_pages.core.auth import member, member_auth
 from atlas_pages.core.exceptions import NotFound
 from atlas_pages.core.paging import Paging
 from atlas_pages.core.schemas import InputSchema
-from extranet import albums, alerts, bookmarks, brief, declarations, exports, notices, services
+from extranet import albums, alerts, bookmarks, brief, contributions, declarations, exports, notices, services
 from extranet.ratelimits import limited
 from extranet.views import personal_data_response
 
@@ -697,6 +697,78 @@ def my_declarations(request: HttpRequest, paging: Query[Paging]):
     updates, Bourse-projets), newest first, with its state and receipt."""
     items = declarations.declarations(member(request))
     return {"count": len(items), "items": [vars(item) for item in items[paging.offset : paging.offset + paging.limit]]}
+
+
+# --- contributions: members share their experience ----------------------------------------------
+
+
+class ContributionIn(InputSchema):
+    kind: Literal["good_practice", "testimony"]
+    title: str = Field(max_length=255)
+    teaser: str = Field(max_length=600, description="Two sentences, shown in listings and the newsletter")
+    text: str = Field(max_length=20000, description="Plain text; a blank line between paragraphs")
+    person_name: str = Field("", max_length=200, description="Who testifies (testimony)")
+    person_role: str = Field("", max_length=255, description="Their role or title (testimony)")
+    authority: str = Field("", max_length=255, description="The local authority that carries it (good practice)")
+    country: str = Field("", max_length=2, description="ISO 3166 alpha-2 code")
+    themes: list[str] = Field([], max_length=10, description="Theme slugs")
+    projects: list[int] = Field([], max_length=20, description="Ids of the Atlas projects concerned")
+
+
+class ContributionOut(Schema):
+    id: int
+    kind: str
+    title: str
+    state: str = Field(description="waiting (for the editors), sent_back (with their comment) or published")
+    state_label: str
+    comment: str = Field(description="The editors' comment when they sent it back")
+    organisation: str = Field(description="The organisation the published page is credited to")
+    url: str = Field(description="The published page (empty until then)")
+
+
+def _contribution_out(item) -> dict:
+    page = item.page
+    return {
+        "id": page.pk,
+        "kind": "testimony" if hasattr(page, "person_name") else "good_practice",
+        "title": page.title,
+        "state": item.state,
+        "state_label": item.state_label,
+        "comment": item.comment,
+        "organisation": page.contributor_organisation,
+        "url": (page.get_full_url() or "") if item.state == "published" else "",
+    }
+
+
+@router.get("/me/contributions/", response=list[ContributionOut], summary="My proposed pages", auth=member_auth)
+def my_contributions(request: HttpRequest):
+    return [_contribution_out(item) for item in contributions.mine(member(request))]
+
+
+@router.post(
+    "/me/contributions/",
+    response={201: ContributionOut},
+    summary="Propose a good practice or a testimony (verified members)",
+    auth=member_auth,
+)
+def propose_contribution(request: HttpRequest, payload: ContributionIn):
+    """A draft page of the rubric, submitted to the editors' moderation: they publish it, credited
+    to my organisation, or send it back with a comment; I am told either way."""
+    data = payload.dict()
+    return Status(201, _contribution_out(contributions.propose(member(request), data.pop("kind"), data)))
+
+
+@router.put(
+    "/me/contributions/{page_id}/",
+    response=ContributionOut,
+    summary="Change a proposal the editors sent back, and submit it again",
+    auth=member_auth,
+)
+def resubmit_contribution(request: HttpRequest, page_id: int, payload: ContributionIn):
+    """409 while the editors are reading it or once it is published."""
+    data = payload.dict()
+    data.pop("kind")
+    return _contribution_out(contributions.resubmit(member(request), page_id, data))
 
 
 # --- notifications ----------------------------------------------------------------------------

@@ -298,3 +298,46 @@ class SendExportForm(forms.Form):
     message = forms.CharField(
         label=_("Message"), max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
+
+
+class ContributionForm(forms.Form):
+    """A good practice or a testimony a member proposes (``extranet.contributions``)."""
+
+    kind = forms.ChoiceField(
+        label=_("What do you propose?"),
+        choices=[("good_practice", _("A good practice")), ("testimony", _("A testimony"))],
+        widget=forms.RadioSelect,
+    )
+    title = forms.CharField(label=_("Title"), max_length=255)
+    teaser = forms.CharField(
+        label=_("Summary"),
+        max_length=600,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Two sentences, shown in listings and the newsletter."),
+    )
+    text = forms.CharField(
+        label=_("Text"),
+        max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 12}),
+        help_text=_("Leave a blank line between paragraphs."),
+    )
+    person_name = forms.CharField(label=_("Who testifies (testimony)"), max_length=200, required=False)
+    person_role = forms.CharField(label=_("Their role or title (testimony)"), max_length=255, required=False)
+    authority = forms.CharField(
+        label=_("Local authority that carries it (good practice)"), max_length=255, required=False
+    )
+    country = forms.ChoiceField(label=_("Country"), required=False)
+    themes = forms.MultipleChoiceField(label=_("Themes"), required=False, widget=forms.CheckboxSelectMultiple)
+    projects = forms.TypedMultipleChoiceField(
+        label=_("Atlas projects concerned"), required=False, coerce=int, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, projects=(), **kwargs) -> None:
+        from atlas_pages.models import Theme
+
+        super().__init__(*args, **kwargs)
+        self.fields["country"].choices = [("", "—"), *lazy_country_choices()]
+        self.fields["themes"].choices = [(theme.slug, theme.label) for theme in Theme.objects.all()]
+        self.fields["projects"].choices = [(project.pk, project.title) for project in projects]
+        if not projects:
+            del self.fields["projects"]

@@ -15,10 +15,11 @@ from django.views.decorators.http import require_GET, require_POST
 
 from atlas_pages.core.exceptions import DomainError
 from atlas_pages.core.feedback import refusals_as_messages
-from extranet import albums, alerts, bookmarks, brief, declarations, exports, notices, services
+from extranet import albums, alerts, bookmarks, brief, contributions, declarations, exports, notices, services
 from extranet.forms import (
     AlbumForm,
     BookmarkNoteForm,
+    ContributionForm,
     DeleteAccountForm,
     GroupChangeForm,
     ProfileForm,
@@ -461,6 +462,94 @@ def stop_alert(request: HttpRequest, token: str) -> HttpResponse:
 
 
 # --- history of teleprocedures ----------------------------------------------------------------
+
+
+def _authority_projects(user) -> list:
+    """The Atlas projects of the member's local authority, to tick in a contribution."""
+    from atlas_pages.models import Project
+
+    profile = services.profile_of(user)
+    code = profile.organisation_code if profile is not None else ""
+    if not code:
+        return []
+    return list(Project.objects.filter(french_authorities__code=code).order_by("title").only("pk", "title")[:50])
+
+
+def _contribution_data(form) -> dict:
+    data = dict(form.cleaned_data)
+    data["projects"] = list(data.get("projects") or [])
+    return data
+
+
+@login_required
+def my_contributions(request: HttpRequest) -> HttpResponse:
+    """“Mes contributions”: propose a good practice or a testimony; the proposals and where each stands."""
+    projects = _authority_projects(request.user)
+    form = ContributionForm(request.POST or None, projects=projects)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                contributions.propose(request.user, form.cleaned_data["kind"], _contribution_data(form))
+            except ValidationError as error:
+                add_errors(form, error)
+            except DomainError as error:
+                form.add_error(None, str(error.message))
+            else:
+                messages.success(
+                    request, _("Your proposal has been sent to the editors: you will be told of their decision.")
+                )
+                return redirect("extranet:contributions")
+        status = 400
+    return render(
+        request,
+        "extranet/contributions.html",
+        {"form": form, "contributions": contributions.mine(request.user), "section": "contributions"},
+        status=status,
+    )
+
+
+@login_required
+def my_contribution(request: HttpRequest, page_id: int) -> HttpResponse:
+    """A proposal: where it stands, and when the editors sent it back, its form to change and resubmit."""
+    try:
+        found = contributions.contribution(request.user, page_id)
+    except DomainError as error:
+        raise Http404 from error
+    page = found.page
+    initial = {
+        "kind": "testimony" if hasattr(page, "person_name") else "good_practice",
+        "title": page.title,
+        "teaser": page.teaser,
+        "text": contributions.plain_text(page),
+        "person_name": getattr(page, "person_name", ""),
+        "person_role": getattr(page, "person_role", ""),
+        "authority": getattr(page, "authority", ""),
+        "country": page.country,
+        "themes": [theme.slug for theme in page.themes.all()],
+        "projects": [project.pk for project in page.related_projects.all()],
+    }
+    form = ContributionForm(request.POST or None, initial=initial, projects=_authority_projects(request.user))
+    form.fields["kind"].disabled = True
+    status = 200
+    if request.method == "POST" and found.state == "sent_back":
+        if form.is_valid():
+            try:
+                contributions.resubmit(request.user, page.pk, _contribution_data(form))
+            except ValidationError as error:
+                add_errors(form, error)
+            except DomainError as error:
+                form.add_error(None, str(error.message))
+            else:
+                messages.success(request, _("Your proposal has been sent to the editors again."))
+                return redirect("extranet:contributions")
+        status = 400
+    return render(
+        request,
+        "extranet/contribution.html",
+        {"form": form, "contribution": found, "section": "contributions"},
+        status=status,
+    )
 
 
 @login_required

@@ -297,12 +297,13 @@ ACCOUNT_COVERAGE = {
     "extranet.AtlasExport.owner": "export: atlas_exports; deletion: deleted with the account, files included",
     "extranet.SearchAlert.owner": "export: search_alerts; deletion: deleted with the account",
     # Wagtail keeps what editors (staff) did; members have no access to the admin.
-    "wagtailcore.Page.owner": "the editor who created a page; deletion: unlinked",
+    "wagtailcore.Page.owner": "who created a page (an editor, or the member who proposed it); deletion: unlinked",
     "wagtailcore.Page.locked_by": "the editor who locked a page; deletion: unlinked",
     "wagtailcore.Revision.user": "the editor of a revision; deletion: unlinked",
     "wagtailcore.ModelLogEntry.user": "staff's actions (a deleted member's decisions lose the member's name)",
     "wagtailcore.PageLogEntry.user": "editors' actions on pages; members have none",
-    "wagtailcore.WorkflowState.requested_by": "an editor's moderation request; deletion: unlinked",
+    "wagtailcore.WorkflowState.requested_by": "who asked for a moderation (editor or member); deletion: unlinked",
+    "atlas_pages.EditorialPage.contributor": "export: contributions; deletion: unlinked, credited to the organisation",
     "wagtailcore.TaskState.finished_by": "an editor's moderation; deletion: unlinked",
     "wagtailcore.Comment.user": "editors' comments in the admin; deletion: deleted with the account",
     "wagtailcore.Comment.resolved_by": "editors' comments in the admin; deletion: unlinked",
@@ -327,6 +328,10 @@ cncd_hooks.register(cncd_hooks.PERSONAL_DATA_COVERAGE, lambda: ACCOUNT_COVERAGE)
 @cncd_hooks.register(cncd_hooks.PERSONAL_DATA)
 def atlas_personal_data(user) -> dict:
     return {
+        "contributions": [
+            {"title": item.page.title, "state": item.state, "organisation": item.page.contributor_organisation}
+            for item in contributions.mine(user)
+        ],
         "atlas_exports": [
             {
                 "title": item.title,
@@ -381,3 +386,10 @@ def keep_large_atlas_export(user, params, scope, ids) -> dict:
 
     item = keep_export(user, params, scope, ids=ids)
     return {"id": item.pk, "status": item.status, "progress": item.progress, "project_count": item.project_count}
+
+
+# --- members' contributions: the author is told of the editors' decision -------------------------
+
+from extranet import contributions  # noqa: E402
+
+contributions.connect()

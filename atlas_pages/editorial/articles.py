@@ -1,6 +1,7 @@
 """The monthly rubrics: a rubric index and the four kinds of editorial pages under it."""
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -117,6 +118,26 @@ class EditorialPage(FrontEndPreview, Page):
         help_text=_("Shown on the home page and in the newsletter; give it a description (alt text)."),
     )
     body = StreamField(BodyBlock(), verbose_name=_("body"), blank=True)
+    # A member's contribution (extranet/contributions.py): who proposed it, and the organisation
+    # the published page is credited to; the Atlas projects it is about.
+    contributor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="contributions",
+        verbose_name=_("proposed by"),
+        editable=False,
+    )
+    contributor_organisation = models.CharField(
+        _("contribution of"),
+        max_length=255,
+        blank=True,
+        help_text=_("The organisation of the member who proposed it: the published page is credited to it."),
+    )
+    related_projects = ParentalManyToManyField(
+        "atlas_pages.Project", blank=True, related_name="+", verbose_name=_("Atlas projects concerned")
+    )
 
     is_creatable = False
     parent_page_types = ["atlas_pages.RubricIndexPage"]
@@ -127,7 +148,7 @@ class EditorialPage(FrontEndPreview, Page):
         index.FilterField("date"),
         index.FilterField("country"),
     ]
-    api_fields = ["date", "teaser", "country", "themes", "image", "body"]
+    api_fields = ["date", "teaser", "country", "themes", "image", "contributor_organisation", "body"]
     template = "atlas_pages/editorial_page.html"
 
     class Meta:
@@ -144,7 +165,7 @@ class EditorialPage(FrontEndPreview, Page):
             self.country = self.country.upper()
 
 
-TEASER_PANELS = [FieldPanel("date"), FieldPanel("teaser"), FieldPanel("image")]
+TEASER_PANELS = [FieldPanel("date"), FieldPanel("teaser"), FieldPanel("image"), FieldPanel("contributor_organisation")]
 THEME_PANEL = FieldPanel("themes", widget=forms.CheckboxSelectMultiple)
 
 

@@ -607,6 +607,23 @@ MATRIX = {
             lambda p: logged_in(p, default=404, ministeres_operateurs=201, staff=201),
         )
     ],
+    ("GET", "/api/me/contributions/"): [("mine", "/api/me/contributions/", None, lambda p: logged_in(p, default=200))],
+    ("POST", "/api/me/contributions/"): [
+        (
+            "a proposal without its title (nothing is created)",
+            "/api/me/contributions/",
+            {"kind": "good_practice", "title": "", "teaser": "Résumé.", "text": "Texte."},
+            lambda p: logged_in(p, default=422, staff=403),
+        )
+    ],
+    ("PUT", "/api/me/contributions/{page_id}/"): [
+        (
+            "a page nobody proposed",
+            "/api/me/contributions/{public}/",
+            {"kind": "good_practice", "title": "Titre", "teaser": "Résumé.", "text": "Texte."},
+            lambda p: logged_in(p, default=404),
+        )
+    ],
     ("GET", "/api/me/declarations/"): [("mine", "/api/me/declarations/", None, lambda p: logged_in(p, default=200))],
     ("GET", "/api/me/exports/{export_id}/pdf"): [
         ("someone else's", "/api/me/exports/{export}/pdf", None, lambda p: logged_in(p, default=404))

@@ -56,7 +56,7 @@ def test_export_holds_everything_about_the_member_and_no_secret(registered_clien
 
 def test_export_is_one_bounded_set_of_queries(registered_client, django_assert_max_num_queries):
     """One query per kind of data (every app's part included), whatever their number."""
-    with django_assert_max_num_queries(24):  # the reviews a member gave on dossiers are one more kind
+    with django_assert_max_num_queries(25):  # the dossier reviews and the page contributions are one more kind each
         registered_client.get("/api/me/export/")
 
 

@@ -31,6 +31,7 @@ def test_three_menus_hold_the_personal_space(client):
         "Mes cartes",
         "Mes exports PDF",
         "Mes alertes",
+        "Mes contributions",
         "Mes notifications",
     ]
     assert found["Mes démarches"][:2] == ["Mes télédéclarations", "Dossiers de cofinancement"]
