@@ -1,10 +1,13 @@
 """The front-end pages of the journeys pass axe-core with no serious or critical violation,
 for a visitor and for a member."""
 
+import datetime as dt
+
 import pytest
+from django.utils import timezone
 
 from atlas_pages.atlas.generate import generate
-from atlas_pages.models import AtlasPage
+from atlas_pages.models import AtlasPage, EventIndexPage, EventPage
 from tests.e2e.conftest import accessibility_violations
 from tests.e2e.test_cofinancing_dossier import log_in
 from tests.factories import (
@@ -31,6 +34,9 @@ VISITOR_PAGES = [
     "/atlas/?country=SN",
     "/atlas/bourse-projets/",
     "/lettre-information/inscription/",
+    "/agenda/",
+    "/agenda/archives/",
+    "/agenda/assises-2027/",
 ]
 MEMBER_PAGES = [
     "/espace-personnel/",
@@ -39,6 +45,7 @@ MEMBER_PAGES = [
     "/espace-personnel/mes-cartes/",
     "/espace-personnel/mes-exports/",
     "/espace-personnel/mes-teledeclarations/",
+    "/espace-personnel/mes-contributions/",
     "/espace-personnel/lettre/",
     "/teleprocedures/dossiers/",
     "/teleprocedures/apd/",
@@ -55,6 +62,19 @@ def test_the_journeys_pages_pass_axe(page, live_server):
     add_call()
     add_apd_campaign(2026)
     member_of_authority("maire-lyon", "69123", "Lyon")
+    agenda = add_page(home_page(), EventIndexPage, title="Agenda", slug="agenda")
+    soon = timezone.now() + dt.timedelta(days=20)
+    add_page(
+        agenda,
+        EventPage,
+        title="Assises 2027",
+        starts_at=soon,
+        ends_at=soon + dt.timedelta(days=1),
+        place="Paris",
+        registration_url="https://inscriptions.example.org",
+        organiser="DAECT",
+        teaser="Les Assises de la coopération décentralisée.",
+    )
 
     found = []
     for path in VISITOR_PAGES:

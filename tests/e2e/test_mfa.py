@@ -17,6 +17,7 @@ pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_member_sets_up_totp_and_logs_in_with_a_code(page, live_server):
     member_with_profile("ambassade-sn", "ambassades", country="SN")
     log_in(page, "ambassade-sn", "/espace-personnel/")
+    page.locator("#space-navigation").get_by_role("button", name="Mon profil").click()  # the menu holds it
     page.click("text=Authentification à deux facteurs")
     page.wait_for_url("**/accounts/2fa/")
     page.goto("/accounts/2fa/totp/activate/")
