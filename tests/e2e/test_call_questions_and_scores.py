@@ -11,18 +11,11 @@ from forms.dossiers import scoring, services
 from forms.dossiers.models import CallQuestion, ReviewCriterion, ReviewerBody
 from forms.models import Dossier
 from tests.e2e.conftest import accessibility_violations, screenshot
-from tests.factories import PASSWORD, UserFactory, add_call, member_of_authority, member_with_profile
+from tests.e2e.test_cofinancing_dossier import log_in
+from tests.factories import UserFactory, add_call, member_of_authority, member_with_profile
 from tests.forms.conftest import COMPLETE
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
-
-
-def log_in(page, username: str, next_url: str) -> None:
-    page.goto(f"/accounts/login/?next={next_url}")
-    page.fill("input[name=login]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("form:has(input[name=password]) button[type=submit]")
-    page.wait_for_url(lambda url: urlsplit(url).path == next_url)
 
 
 def test_the_authority_answers_the_calls_questions_and_the_embassy_scores_blind(page, live_server, tmp_path):

@@ -2,23 +2,14 @@
 reads that the editors sent it back with a comment, changes it and sends it again; once published,
 the page credits the member's organisation and shows the member's text escaped."""
 
-from urllib.parse import urlsplit
-
 import pytest
 
 from atlas_pages.models import EditorialPage
 from tests.e2e.conftest import accessibility_violations, screenshot
-from tests.factories import PASSWORD, UserFactory, add_rubric, member_of_authority
+from tests.e2e.test_cofinancing_dossier import log_in
+from tests.factories import UserFactory, add_rubric, member_of_authority
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
-
-
-def log_in(page, username: str, next_url: str) -> None:
-    page.goto(f"/accounts/login/?next={next_url}")
-    page.fill("input[name=login]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("form:has(input[name=password]) button[type=submit]")
-    page.wait_for_url(lambda url: urlsplit(url).path == next_url)
 
 
 def editors(action: str, comment: str = "") -> None:

@@ -4,7 +4,6 @@ CNCD checks and pays the tranche, accepts the report and closes the follow-up wi
 recovered, which the authority then reads on the dossier's page."""
 
 import datetime as dt
-from urllib.parse import urlsplit
 
 import pytest
 from django.utils import timezone
@@ -12,18 +11,11 @@ from django.utils import timezone
 from forms.dossiers import followup, services
 from forms.models import Dossier
 from tests.e2e.conftest import accessibility_violations, screenshot
-from tests.factories import PASSWORD, UserFactory, add_call, member_of_authority
+from tests.e2e.test_cofinancing_dossier import log_in
+from tests.factories import UserFactory, add_call, member_of_authority
 from tests.forms.conftest import COMPLETE
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
-
-
-def log_in(page, username: str, next_url: str) -> None:
-    page.goto(f"/accounts/login/?next={next_url}")
-    page.fill("input[name=login]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("form:has(input[name=password]) button[type=submit]")
-    page.wait_for_url(lambda url: urlsplit(url).path == next_url)
 
 
 def test_a_dossier_through_agreement_payment_and_final_report_to_closure(page, live_server, tmp_path):
