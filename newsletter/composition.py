@@ -148,8 +148,5 @@ EVENTS_IN_AN_ISSUE = 5
 def events(issue) -> list:
     """The agenda's next events (those anyone may open), announced at the end of the issue."""
     from atlas_pages.editorial import event_services
-    from atlas_pages.editorial.padlock import ANONYMOUS, locked_page_ids
 
-    coming = list(event_services.upcoming()[: EVENTS_IN_AN_ISSUE * 2])
-    locked = locked_page_ids(coming, ANONYMOUS)
-    return [event for event in coming if event.pk not in locked][:EVENTS_IN_AN_ISSUE]
+    return event_services.next_events(None, EVENTS_IN_AN_ISSUE)

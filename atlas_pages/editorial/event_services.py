@@ -13,7 +13,7 @@ from icalendar import Calendar, Event
 from wagtail.models import Locale
 
 from atlas_pages.editorial.events import EventIndexPage, EventPage
-from atlas_pages.editorial.padlock import ANONYMOUS, Reader, locked_page_ids
+from atlas_pages.editorial.padlock import Reader, locked_page_ids
 
 PER_PAGE = 12
 #: How long past events stay in the iCalendar and RSS feeds (calendars keep what they showed).
@@ -38,7 +38,7 @@ def past(index: EventIndexPage | None = None) -> QuerySet[EventPage]:
 
 
 def visible(events: list[EventPage], user) -> list[EventPage]:
-    """The events a padlock does not keep from this reader."""
+    """The events a padlock does not keep from this reader (``None``: anyone)."""
     locked = locked_page_ids(events, Reader.of(user))
     return [event for event in events if event.pk not in locked]
 
@@ -49,7 +49,7 @@ def agenda() -> EventIndexPage | None:
 
 
 def next_events(user, limit: int = 3) -> list[EventPage]:
-    """The next events the reader may open (home page, personal brief)."""
+    """The next events the reader may open (``None``: anyone): the home page, the newsletter."""
     return visible(list(upcoming()[: limit * 2]), user)[:limit]
 
 
@@ -67,12 +67,10 @@ def listing(index: EventIndexPage, user, *, archive: bool, page_number=None) -> 
     return Listing(page=page, archive=archive)
 
 
-def for_feeds(index: EventIndexPage, user=None) -> list[EventPage]:
+def for_feeds(index: EventIndexPage) -> list[EventPage]:
     """What the feeds carry (read anonymously): the coming events and those of the last months."""
     since = timezone.now() - dt.timedelta(days=FEED_PAST_DAYS)
-    events = list(_live(index).filter(ends_at__gte=since).order_by("starts_at", "pk")[:200])
-    locked = locked_page_ids(events, ANONYMOUS)
-    return [event for event in events if event.pk not in locked]
+    return visible(list(_live(index).filter(ends_at__gte=since).order_by("starts_at", "pk")[:200]), None)
 
 
 def calendar(events: list[EventPage], request, name: str = "") -> bytes:

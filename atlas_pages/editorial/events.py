@@ -3,8 +3,6 @@ webinars. Each event is a page with its dates, its place or online link, its reg
 and organiser, and an ``.ics`` file; the agenda lists the coming ones, keeps the past ones in
 its archive, and publishes an iCalendar feed and an RSS feed."""
 
-import datetime as dt
-
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import HttpResponse
@@ -48,7 +46,7 @@ class EventIndexPage(FrontEndPreview, RoutablePageMixin, Page):
     def ical(self, request):
         from atlas_pages.editorial import event_services
 
-        events = event_services.for_feeds(self, request.user)
+        events = event_services.for_feeds(self)
         return ical_response(event_services.calendar(events, request, name=self.title), "agenda-cncd.ics")
 
     @path("rss/", name="rss")
@@ -157,9 +155,6 @@ class EventPage(FrontEndPreview, RoutablePageMixin, Page):
         """How many calendar days it spans (1 for a day's event)."""
         start, end = timezone.localtime(self.starts_at).date(), timezone.localtime(self.ends_at).date()
         return (end - start).days + 1 if end >= start else 1
-
-    def next_day(self) -> dt.date:
-        return timezone.localtime(self.ends_at).date() + dt.timedelta(days=1)
 
 
 def ical_response(content: bytes, filename: str) -> HttpResponse:
