@@ -44,9 +44,9 @@ def grid(call: CallForProjectsPage) -> list[ReviewCriterion]:
 
 
 def reviewer_as(user: User, dossier: Dossier) -> str:
-    """For whom the user scores this dossier: ``staff``, an invited body they speak for on it,
-    or "" when they do not review it."""
-    if not user.is_authenticated or not dossier.call.criteria.exists():
+    """For whom the user scores this dossier (its call has a grid): ``staff``, an invited body
+    they speak for on it, or "" when they do not review it."""
+    if not user.is_authenticated:
         return ""
     if user.is_staff:
         return STAFF
@@ -134,11 +134,9 @@ def give(user: User, dossier_id: int, given: dict[Any, Any], comment: str = "") 
 # --- who reads which scores ----------------------------------------------------------------------
 
 
-def may_read_all(user: User, dossier: Dossier, own: Review | None) -> bool:
+def may_read_all(user: User, dossier: Dossier, reviewed: bool) -> bool:
     """Others' scores on the dossier: after one's own, or for staff once the dossier is decided."""
-    if own is not None:
-        return True
-    return bool(user.is_staff and dossier.is_decided)
+    return reviewed or bool(user.is_staff and dossier.is_decided)
 
 
 def rounded(value: float) -> Decimal:
@@ -199,7 +197,7 @@ def sheet(user: User, dossier: Dossier) -> Sheet | None:
         return None
     reviews = list(dossier.reviews.prefetch_related("scores"))
     own = next((item for item in reviews if item.reviewer_id == user.pk), None)
-    readable = may_read_all(user, dossier, own)
+    readable = may_read_all(user, dossier, own is not None)
     others = [item for item in reviews if item is not own]
     return Sheet(
         criteria=criteria,
@@ -216,17 +214,15 @@ def sheet(user: User, dossier: Dossier) -> Sheet | None:
 def readable_totals(user: User, dossiers: list[Dossier]) -> dict[int, list[Decimal]]:
     """For a listing: each dossier's reviewers' scores, for the dossiers whose scores the user may
     read (one query)."""
-    ids = [item.pk for item in dossiers]
-    decided = {item.pk for item in dossiers if item.is_decided}
-    rows = Review.objects.filter(dossier_id__in=ids).values_list("dossier_id", "reviewer_id", "total")
+    by_id = {item.pk: item for item in dossiers}
+    rows = Review.objects.filter(dossier_id__in=list(by_id)).values_list("dossier_id", "reviewer_id", "total")
     totals: dict[int, list[Decimal]] = {}
     reviewed: set[int] = set()
     for dossier_id, reviewer_id, score in rows:
         totals.setdefault(dossier_id, []).append(score)
         if reviewer_id == user.pk:
             reviewed.add(dossier_id)
-    readable = reviewed | (decided if user.is_staff else set())
-    return {pk: values for pk, values in totals.items() if pk in readable}
+    return {pk: values for pk, values in totals.items() if may_read_all(user, by_id[pk], pk in reviewed)}
 
 
 def summaries(user: User, dossiers: list[Dossier]) -> dict[int, Summary]:
