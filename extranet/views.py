@@ -14,7 +14,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from atlas_pages.core.exceptions import DomainError
-from atlas_pages.core.feedback import refusals_as_messages
+from atlas_pages.core.feedback import errors_on_form, refusals_as_messages
 from extranet import albums, alerts, bookmarks, brief, contributions, declarations, exports, notices, services
 from extranet.forms import (
     AlbumForm,
@@ -29,13 +29,6 @@ from extranet.forms import (
 )
 from extranet.groups import ACTOR_GROUP_SLUGS
 from extranet.ratelimits import limited
-
-
-def add_errors(form, error: ValidationError) -> None:
-    """A service's field errors next to the form's fields (others above the form)."""
-    for field, errors in error.message_dict.items():
-        for message in errors:
-            form.add_error(field if field in form.fields else None, message)
 
 
 def personal_data_response(user) -> JsonResponse:
@@ -115,7 +108,7 @@ def profile(request: HttpRequest) -> HttpResponse:
         try:
             form.save()
         except ValidationError as error:
-            add_errors(form, error)
+            errors_on_form(error, form)
         else:
             messages.success(request, _("Your information has been saved."))
             return redirect("extranet:profile")
@@ -133,7 +126,7 @@ def change_group(request: HttpRequest) -> HttpResponse:
                 request.user, form.cleaned_data["group"], form.cleaned_data["motivation"], **affiliation
             )
         except ValidationError as error:
-            add_errors(form, error)
+            errors_on_form(error, form)
         except DomainError as error:
             form.add_error(None, str(error.message))
         else:
@@ -250,7 +243,7 @@ def map_albums(request: HttpRequest) -> HttpResponse:
         try:
             albums.create_album(request.user, form.cleaned_data["name"])
         except ValidationError as error:
-            add_errors(form, error)
+            errors_on_form(error, form)
         else:
             messages.success(request, _("The album has been created."))
             return redirect("extranet:albums")
@@ -312,7 +305,7 @@ def save_map(request: HttpRequest) -> HttpResponse:
             if isinstance(error, DomainError):
                 form.add_error(None, str(error.message))
             else:
-                add_errors(form, error)
+                errors_on_form(error, form)
         else:
             messages.success(
                 request,
@@ -376,7 +369,7 @@ def send_export(request: HttpRequest, export_id: int) -> HttpResponse:
             limited(request, "send_export")
             exports.send(request.user, export_id, form.cleaned_data["email"], form.cleaned_data["message"])
         except ValidationError as error:
-            add_errors(form, error)
+            errors_on_form(error, form)
         except DomainError as error:
             form.add_error(None, str(error.message))
         else:
@@ -492,7 +485,7 @@ def my_contributions(request: HttpRequest) -> HttpResponse:
             try:
                 contributions.propose(request.user, form.cleaned_data["kind"], _contribution_data(form))
             except ValidationError as error:
-                add_errors(form, error)
+                errors_on_form(error, form)
             except DomainError as error:
                 form.add_error(None, str(error.message))
             else:
@@ -537,7 +530,7 @@ def my_contribution(request: HttpRequest, page_id: int) -> HttpResponse:
             try:
                 contributions.resubmit(request.user, page.pk, _contribution_data(form))
             except ValidationError as error:
-                add_errors(form, error)
+                errors_on_form(error, form)
             except DomainError as error:
                 form.add_error(None, str(error.message))
             else:
