@@ -145,8 +145,7 @@ def propose(user: User, kind: str, data: dict[str, Any]) -> Contribution:
     page = model(title=cleaned["title"], teaser=cleaned["teaser"], live=False, owner=user)
     page.contributor, page.contributor_organisation = user, organisation
     _fill(page, cleaned)
-    rubric.add_child(instance=page)
-    _fill(page, cleaned)  # the many-to-many values, once the page exists
+    rubric.add_child(instance=page)  # (saves the themes and projects set in memory with it)
     page.save_revision(user=user, log_action=True)
     _quiet_admin_notifications(user)
     workflow = page.get_workflow()

@@ -98,11 +98,7 @@ def _call_out(request: HttpRequest, page: CallForProjectsPage) -> dict:
                 "label": item.label,
                 "type": item.field_type,
                 "required": item.required,
-                "choices": [
-                    choice for _value, choice in questions.QuestionFormBuilder([]).get_formatted_field_choices(item)
-                ]
-                if item.field_type in item.CHOICE_TYPES
-                else [],
+                "choices": questions.choices(item) if item.field_type in item.CHOICE_TYPES else [],
                 "help_text": item.help_text,
             }
             for item in page.questions.all()

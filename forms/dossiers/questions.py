@@ -48,6 +48,11 @@ class QuestionFormBuilder(FormBuilder):
         return options
 
 
+def choices(question: CallQuestion) -> list[str]:
+    """A choice question's choices, split as Wagtail's form builder splits them."""
+    return [label for _value, label in QuestionFormBuilder([]).get_formatted_field_choices(question)]
+
+
 def questions_of(call: CallForProjectsPage) -> list[CallQuestion]:
     return list(call.questions.all())
 

@@ -57,6 +57,7 @@ def test_a_proposal_goes_through_moderation_and_the_author_is_told(setting):
     assert (created["state"], created["organisation"], created["url"]) == ("waiting", "Ville de Lyon", "")
     page = GoodPracticePage.objects.get(pk=created["id"])
     assert not page.live and page.get_parent().pk == rubric.pk
+    assert [theme.slug for theme in page.themes.all()] == ["education-jeunesse"] and page.country == "BJ"
     assert page.current_workflow_state is not None  # in the editors' “awaiting review”
     assert client.get(page.url or "/bonnes-pratiques/des-cantines-scolaires-au-benin/").status_code == 404
     assert "Des cantines" not in client.get(rubric.url).content.decode()
