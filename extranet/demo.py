@@ -109,6 +109,7 @@ def load(report) -> None:
     report.credential(admin.username, "superutilisateur (administration Wagtail, /admin/)")
 
     _personal_space(User.objects.get(username="demo-collectivites"), report)
+    _thematic_spaces(report)
 
 
 def _personal_space(member, report) -> None:
@@ -134,4 +135,122 @@ def _personal_space(member, report) -> None:
     report.note(
         "Espace personnel de demo-collectivites : une sélection, un album de cartes, une alerte sur "
         "l'Atlas, la brève du groupe."
+    )
+
+
+SPACES = (
+    (
+        "Tourisme responsable",
+        "tourisme-responsable",
+        "La plateforme « Coopération et tourisme responsable » : partager les expériences de tourisme "
+        "solidaire entre collectivités françaises et partenaires.",
+        (),
+        False,
+    ),
+    (
+        "Eau et assainissement",
+        "eau-et-assainissement",
+        "Les projets 1 % eau, les forages et les services d'assainissement : questions et retours "
+        "d'expérience entre membres.",
+        (),
+        True,
+    ),
+    (
+        "Réseau de l'État à l'étranger et en région",
+        "reseau-etat",
+        "Ambassades et préfectures échangent sur l'accompagnement des collectivités.",
+        ("ambassades", "prefectures"),
+        True,
+    ),
+)
+
+DISCUSSIONS = {
+    "tourisme-responsable": [
+        (
+            "demo-collectivites",
+            "Écogîtes villageois : quel modèle de gestion ?",
+            "Notre région accompagne trois villages du delta du Saloum qui ouvrent des écogîtes.\n\n"
+            "Qui a l'expérience d'une gestion par une association villageoise plutôt que par la commune ?",
+            [
+                (
+                    "demo-ong",
+                    "Nous avons suivi ce modèle au Burkina Faso : une association gère, la commune garde la "
+                    "propriété. Le point clé a été la formation des trésoriers.",
+                ),
+                ("demo-ambassades", "Le poste peut vous mettre en relation avec le projet d'appui au tourisme rural."),
+            ],
+        ),
+        (
+            "demo-reseaux-regionaux",
+            "Assises du tourisme solidaire : qui vient ?",
+            "Nous organisons un atelier commun aux Assises ; dites-nous si votre collectivité souhaite témoigner.",
+            [],
+        ),
+    ],
+    "eau-et-assainissement": [
+        (
+            "demo-collectivites",
+            "Mobiliser le 1 % eau avec l'agence de l'eau",
+            "Nous montons un premier projet au titre de la loi Oudin-Santini. Quelles pièces l'agence de "
+            "l'eau vous a-t-elle demandées ?",
+            [("demo-ong", "Le budget détaillé par composante et une lettre d'engagement du partenaire.")],
+        ),
+    ],
+    "reseau-etat": [
+        (
+            "demo-prefectures",
+            "Accompagner les petites communes dans leur premier dossier",
+            "Comment vos services orientent-ils les communes qui n'ont jamais déposé de dossier de cofinancement ?",
+            [("demo-ambassades", "Nous organisons une visioconférence avec le partenaire avant le dépôt.")],
+        ),
+    ],
+}
+
+
+def _thematic_spaces(report) -> None:
+    """Three thematic spaces (public, members, two groups), a few discussions in each, and
+    demo-collectivites following the public one."""
+    from wagtail.models import Locale, PageViewRestriction
+
+    from atlas_pages.demo import home_page
+    from extranet.spaces import services as spaces
+    from extranet.spaces.models import Discussion, SpaceIndexPage, SpacePage
+
+    home = home_page()
+    index = SpaceIndexPage.objects.filter(locale=Locale.get_default()).first()
+    if index is None:
+        index = SpaceIndexPage(
+            title="Espaces thématiques",
+            slug="espaces-thematiques",
+            intro="<p>Partageons nos expériences pour un monde meilleur : les membres échangent ici par thème.</p>",
+        )
+        home.add_child(instance=index)
+        index.save_revision().publish()
+    for title, slug, teaser, groups, restricted in SPACES:
+        space = SpacePage.objects.filter(slug=slug, locale=Locale.get_default()).first()
+        if space is None:
+            space = SpacePage(
+                title=title,
+                slug=slug,
+                teaser=teaser,
+                rules="<p>Restez courtois, ne publiez pas de données personnelles ; la modération veille.</p>",
+            )
+            index.add_child(instance=space)
+            space.save_revision().publish()
+        if restricted and not PageViewRestriction.objects.filter(page=space).exists():
+            kind = PageViewRestriction.GROUPS if groups else PageViewRestriction.LOGIN
+            restriction = PageViewRestriction.objects.create(page=space, restriction_type=kind)
+            if groups:
+                restriction.groups.set(Group.objects.filter(actor_group__slug__in=groups))
+        for username, subject, text, replies in DISCUSSIONS[slug]:
+            if Discussion.objects.filter(space=space, title=subject).exists():
+                continue
+            opened = spaces.open_discussion(User.objects.get(username=username), space.pk, subject, text)
+            for author, answer in replies:
+                spaces.reply(User.objects.get(username=author), opened.pk, answer)
+    member = User.objects.get(username="demo-collectivites")
+    spaces.follow(member, space_id=SpacePage.objects.get(slug="tourisme-responsable", locale=Locale.get_default()).pk)
+    report.note(
+        "Espaces thématiques : « Tourisme responsable » (public), « Eau et assainissement » (membres), "
+        "« Réseau de l'État » (ambassades et préfectures), avec leurs discussions ; la rédaction modère."
     )

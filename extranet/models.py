@@ -308,3 +308,17 @@ class SearchAlert(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+# The thematic spaces' models live with the rest of them in extranet/spaces/.
+from extranet.spaces.models import (  # noqa: E402, F401
+    Discussion,
+    Following,
+    Message,
+    ModerationEntry,
+    Report,
+    SpaceDigest,
+    SpaceIndexPage,
+    SpacePage,
+    Suspension,
+)

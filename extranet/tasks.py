@@ -29,3 +29,11 @@ def send_due_alerts() -> int:
     from extranet.alerts import send_due
 
     return send_due()
+
+
+@task()
+def send_space_digests() -> int:
+    """The week's e-mails of the thematic spaces to the members who follow something (each once)."""
+    from extranet.spaces.digest import send_due
+
+    return send_due()

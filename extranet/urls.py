@@ -1,6 +1,7 @@
 from django.urls import path
 
 from extranet import views
+from extranet.spaces import views as space_views
 
 app_name = "extranet"
 urlpatterns = [
@@ -27,6 +28,8 @@ urlpatterns = [
     path("mes-contributions/", views.my_contributions, name="contributions"),
     path("mes-contributions/<int:page_id>/", views.my_contribution, name="contribution"),
     path("notifications/", views.my_notifications, name="notifications"),
+    path("espaces-suivis/", space_views.followed_spaces, name="followed_spaces"),
+    path("espaces/arreter-le-courriel/<str:token>/", space_views.stop_digest, name="stop_space_digest"),
     path("mes-donnees/", views.my_data, name="my_data"),
     path("mes-donnees/telecharger/", views.download_my_data, name="download_my_data"),
     path("mes-donnees/supprimer-mon-compte/", views.delete_account, name="delete_account"),

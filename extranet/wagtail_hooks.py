@@ -393,3 +393,10 @@ def keep_large_atlas_export(user, params, scope, ids) -> dict:
 from extranet import contributions  # noqa: E402
 
 contributions.connect()
+
+
+# --- the thematic spaces (extranet/spaces/) ------------------------------------------------------
+
+from extranet.spaces import wagtail_hooks as spaces_hooks  # noqa: E402
+
+ACCOUNT_COVERAGE.update(spaces_hooks.COVERAGE)

@@ -150,3 +150,18 @@ def events(issue) -> list:
     from atlas_pages.editorial import event_services
 
     return event_services.next_events(None, EVENTS_IN_AN_ISSUE)
+
+
+#: How many discussions of the thematic spaces an issue announces, and from how far back.
+DISCUSSIONS_IN_AN_ISSUE = 5
+DISCUSSIONS_SINCE = dt.timedelta(days=31)
+
+
+def discussions(issue) -> list:
+    """The discussions opened in the last month in the thematic spaces open to the public: the
+    letter goes to anyone, so a space kept for members or groups never appears in it."""
+    from django.utils import timezone
+
+    from extranet.spaces import services as spaces
+
+    return spaces.public_discussions(timezone.now() - DISCUSSIONS_SINCE, DISCUSSIONS_IN_AN_ISSUE)

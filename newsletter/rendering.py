@@ -57,7 +57,21 @@ def agenda(issue) -> list[dict]:
     ]
 
 
-def mjml_source(issue, items: list[composition.Item], web: bool = False, events=None) -> str:
+def discussions(issue) -> list[dict]:
+    """The month's discussions of the public thematic spaces: title, space, link."""
+    from extranet.spaces import services as spaces
+
+    return [
+        {
+            "title": _clean(found.title),
+            "space": _clean(found.space.title),
+            "url": composition.absolute(spaces.discussion_url(found)),
+        }
+        for found in composition.discussions(issue)
+    ]
+
+
+def mjml_source(issue, items: list[composition.Item], web: bool = False, events=None, talks=None) -> str:
     with translation.override(issue.language):
         return render_to_string(
             "newsletter/email.mjml",
@@ -65,6 +79,7 @@ def mjml_source(issue, items: list[composition.Item], web: bool = False, events=
                 "issue": issue,
                 "items": items,
                 "events": agenda(issue) if events is None else events,
+                "discussions": discussions(issue) if talks is None else talks,
                 "web_url": composition.absolute(issue.get_url() or ""),
                 "unsubscribe_url": UNSUBSCRIBE,
                 "greeting": GREETING,
@@ -101,8 +116,8 @@ def build(issue, web: bool = False) -> Compiled:
     items = composition.items(issue)
     for item in items:
         item.heading, item.text = _clean(item.heading), _clean(item.text)
-    events = agenda(issue)
-    html = to_html(mjml_source(issue, items, web=web, events=events))
+    events, talks = agenda(issue), discussions(issue)
+    html = to_html(mjml_source(issue, items, web=web, events=events, talks=talks))
     with translation.override(issue.language):
         text = render_to_string(
             "newsletter/email.txt",
@@ -110,6 +125,7 @@ def build(issue, web: bool = False) -> Compiled:
                 "issue": issue,
                 "items": items,
                 "events": events,
+                "discussions": talks,
                 "web_url": composition.absolute(issue.get_url() or ""),
                 "unsubscribe_url": UNSUBSCRIBE,
                 "greeting": GREETING,

@@ -229,3 +229,28 @@ def add_project(title: str, authority_code: str, country: str = "SN", **fields):
     )
     project.french_authorities.add(FrenchAuthority.objects.get(code=authority_code))
     return project
+
+
+# --- thematic spaces ------------------------------------------------------------------------------
+
+
+def add_space(title: str, *group_slugs: str, members: bool = False, **fields):
+    """A published thematic space under the spaces' index (created when missing): public, for
+    logged-in members (``members=True``), or for the given groups."""
+    from extranet.models import SpaceIndexPage, SpacePage
+
+    index = SpaceIndexPage.objects.first() or add_page(
+        home_page(), SpaceIndexPage, title="Espaces thématiques", slug="espaces"
+    )
+    fields.setdefault("teaser", f"On parle de {title.lower()}.")
+    space = add_page(index, SpacePage, title=title, **fields)
+    if members or group_slugs:
+        padlock(space, *group_slugs)
+    return space
+
+
+def moderator(username: str = "moderatrice"):
+    """A member of Wagtail's Moderators (staff, with the authenticator app), who moderate the spaces."""
+    user = UserFactory(username=username, is_staff=True, first_name="Mona", last_name="Dératrice")
+    user.groups.add(Group.objects.get(name="Moderators"))
+    return user

@@ -42,8 +42,16 @@ MAIL_SENT = "cncd_mail_sent"
 DOSSIER_ACCEPTED = "cncd_dossier_accepted"
 ATLAS_UPDATE_ACCEPTED = "cncd_atlas_update_accepted"
 ATLAS_PROJECT_NOTES = "cncd_atlas_project_notes"
+SITE_SEARCH = "cncd_site_search"
 
 CONTRACT: tuple[Hook, ...] = (
+    Hook(
+        SITE_SEARCH,
+        "fn(request, terms: list[str]) -> str (HTML)",
+        "More results of the site search, under the pages (the discussions of the thematic spaces "
+        "the reader may enter).",
+        "atlas_pages.editorial.views.search (search.html)",
+    ),
     Hook(
         PAGE_ACTIONS,
         "fn(request, page) -> str (HTML)",

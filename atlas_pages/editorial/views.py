@@ -6,6 +6,7 @@ from django.utils.cache import add_never_cache_headers
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from wagtail.models import Page
 
+from atlas_pages.core import hooks as cncd_hooks
 from atlas_pages.core import preview as preview_service
 from atlas_pages.core.exceptions import DomainError
 from atlas_pages.editorial import services, translations
@@ -25,7 +26,15 @@ def search(request: HttpRequest) -> HttpResponse:
     languages = translations.written_in([row.page for row in rows])  # English pages not translated yet
     for row in rows:
         row.language = languages[row.page.pk]
-    context = {"query": query, "rows": rows, "results": current, "count": len(ids)}
+    terms = services.search_terms(query)
+    more = [answer(request, terms) for answer in cncd_hooks.implementations(cncd_hooks.SITE_SEARCH)] if terms else []
+    context = {
+        "query": query,
+        "rows": rows,
+        "results": current,
+        "count": len(ids),
+        "more": [html for html in more if html],
+    }
     return render(request, "atlas_pages/search.html", context)
 
 

@@ -15,6 +15,7 @@ from atlas_pages.atlas.api import router as atlas_router
 from atlas_pages.core.exceptions import DomainError
 from atlas_pages.editorial.api import router as atlas_pages_router
 from extranet.api import router as extranet_router
+from extranet.spaces.api import router as spaces_router
 from forms.apd.api import router as apd_router
 from forms.atlas_updates.api import router as atlas_updates_router
 from forms.bourse.api import router as bourse_router
@@ -142,6 +143,7 @@ def not_found(request: HttpRequest, rest: str = "") -> HttpResponse:
 api.add_router("", atlas_pages_router)
 api.add_router("", atlas_router)
 api.add_router("", extranet_router)
+api.add_router("", spaces_router)
 api.add_router("", forms_router)
 api.add_router("", followup_router)
 api.add_router("", apd_router)

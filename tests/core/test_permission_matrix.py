@@ -98,7 +98,9 @@ def pages():
     tranche = agreement.tranches.create(label="Avance", planned_amount=1000, planned_date=dt.date(2027, 3, 1))
     report = agreement.reports.create(kind=DueReport.Kind.FINAL, due_date=dt.date(2027, 12, 31))
     preview = local.specific.create_page_preview()  # the editor's Preview of the padlocked page
+    spaces = thematic_spaces()
     return {
+        **spaces,
         "funded": funded.pk,
         "revocable": revocable.pk,
         "tranche": tranche.pk,
@@ -127,6 +129,30 @@ def pages():
     }
 
 
+def thematic_spaces() -> dict:
+    """A space for members, one for the embassies with a discussion of two messages, and a
+    suspension in force."""
+    from extranet.models import Suspension
+    from extranet.spaces import services as spaces
+    from tests.factories import MemberFactory, add_space
+
+    members = add_space("Eau et assainissement", members=True)
+    embassies = add_space("Réseau des ambassades", "ambassades")
+    author = MemberFactory(username="matrix-space-author", groups=["ambassades"])
+    talk = spaces.open_discussion(author, embassies.pk, "Télégramme", "Réservé aux élus? non, aux ambassades.")
+    reply = spaces.reply(author, talk.pk, "Une réponse.")
+    suspension = Suspension.objects.create(space=members, member=author, reason="Test")
+    return {
+        "members_space": members.pk,
+        "embassies_space": embassies.pk,
+        "talk": talk.pk,
+        "talk_message": talk.messages.first().pk,
+        "talk_reply": reply.pk,
+        "space_author": author.pk,
+        "suspension": suspension.pk,
+    }
+
+
 def pdf() -> SimpleUploadedFile:
     return SimpleUploadedFile("piece.pdf", b"%PDF-1.4\n%%EOF\n")
 
@@ -134,6 +160,11 @@ def pdf() -> SimpleUploadedFile:
 def logged_in(principal, **statuses):
     """The usual rule for the member's own resources: 401 for anonymous, else the status given."""
     return expect(principal, anonymous=401, **statuses)
+
+
+def embassies_only(principal, status: int) -> int:
+    """A space the editors opened to the embassies: 401 anonymous, 403 the other groups."""
+    return expect(principal, default=403, anonymous=401, ambassades=status, staff=status)
 
 
 # (method, path template) -> cases: (label, concrete path, body, expected status for a principal)
@@ -624,6 +655,96 @@ MATRIX = {
             lambda p: logged_in(p, default=404),
         )
     ],
+    ("GET", "/api/spaces/"): [("every space, padlocked ones flagged", "/api/spaces/", None, lambda p: 200)],
+    ("GET", "/api/spaces/{space_id}/"): [
+        ("the embassies' space", "/api/spaces/{embassies_space}/", None, lambda p: embassies_only(p, 200))
+    ],
+    ("GET", "/api/spaces/{space_id}/discussions/"): [
+        ("the members' space", "/api/spaces/{members_space}/discussions/", None, lambda p: logged_in(p, default=200)),
+        ("the embassies' space", "/api/spaces/{embassies_space}/discussions/", None, lambda p: embassies_only(p, 200)),
+    ],
+    ("POST", "/api/spaces/{space_id}/discussions/"): [
+        (
+            "in the embassies' space",
+            "/api/spaces/{embassies_space}/discussions/",
+            {"title": "Question", "text": "Qui sait ?"},
+            lambda p: embassies_only(p, 201),
+        )
+    ],
+    ("GET", "/api/spaces/discussions/{discussion_id}/"): [
+        ("the embassies' discussion", "/api/spaces/discussions/{talk}/", None, lambda p: embassies_only(p, 200))
+    ],
+    ("POST", "/api/spaces/discussions/{discussion_id}/messages/"): [
+        (
+            "a reply in the embassies' discussion",
+            "/api/spaces/discussions/{talk}/messages/",
+            {"text": "Réponse."},
+            lambda p: embassies_only(p, 201),
+        )
+    ],
+    ("PUT", "/api/spaces/{space_id}/follow/"): [
+        ("the members' space", "/api/spaces/{members_space}/follow/", None, lambda p: logged_in(p, default=200)),
+        ("the embassies' space", "/api/spaces/{embassies_space}/follow/", None, lambda p: embassies_only(p, 200)),
+    ],
+    ("DELETE", "/api/spaces/{space_id}/follow/"): [
+        ("the members' space", "/api/spaces/{members_space}/follow/", None, lambda p: logged_in(p, default=200))
+    ],
+    ("PUT", "/api/spaces/discussions/{discussion_id}/follow/"): [
+        ("the embassies' discussion", "/api/spaces/discussions/{talk}/follow/", None, lambda p: embassies_only(p, 200))
+    ],
+    ("DELETE", "/api/spaces/discussions/{discussion_id}/follow/"): [
+        ("the embassies' discussion", "/api/spaces/discussions/{talk}/follow/", None, lambda p: embassies_only(p, 200))
+    ],
+    ("POST", "/api/spaces/messages/{message_id}/report/"): [
+        (
+            "a message of the embassies' space",
+            "/api/spaces/messages/{talk_message}/report/",
+            {"reason": "Hors sujet"},
+            lambda p: embassies_only(p, 201),
+        )
+    ],
+    ("POST", "/api/spaces/messages/{message_id}/moderation/"): [
+        (
+            "hide a message: the moderators",
+            "/api/spaces/messages/{talk_reply}/moderation/",
+            {"action": "hide", "reason": "Hors sujet"},
+            lambda p: logged_in(p, default=403, staff=200),
+        )
+    ],
+    ("GET", "/api/spaces/reports/"): [
+        ("the moderators", "/api/spaces/reports/", None, lambda p: logged_in(p, default=403, staff=200))
+    ],
+    ("GET", "/api/spaces/moderation-log/"): [
+        ("the moderators", "/api/spaces/moderation-log/", None, lambda p: logged_in(p, default=403, staff=200))
+    ],
+    ("GET", "/api/spaces/{space_id}/suspensions/"): [
+        (
+            "the moderators",
+            "/api/spaces/{members_space}/suspensions/",
+            None,
+            lambda p: logged_in(p, default=403, staff=200),
+        )
+    ],
+    ("POST", "/api/spaces/{space_id}/suspensions/"): [
+        (
+            "the moderators",
+            "/api/spaces/{embassies_space}/suspensions/",
+            {"member": "{space_author}", "reason": "Insultes"},
+            lambda p: logged_in(p, default=403, staff=201),
+        )
+    ],
+    ("DELETE", "/api/spaces/suspensions/{suspension_id}/"): [
+        (
+            "the moderators",
+            "/api/spaces/suspensions/{suspension}/",
+            None,
+            lambda p: logged_in(p, default=403, staff=204),
+        )
+    ],
+    ("GET", "/api/me/spaces/"): [("mine", "/api/me/spaces/", None, lambda p: logged_in(p, default=200))],
+    ("PATCH", "/api/me/spaces/"): [
+        ("my weekly e-mail", "/api/me/spaces/", {"weekly_email": False}, lambda p: logged_in(p, default=200))
+    ],
     ("GET", "/api/me/declarations/"): [("mine", "/api/me/declarations/", None, lambda p: logged_in(p, default=200))],
     ("GET", "/api/me/exports/{export_id}/pdf"): [
         ("someone else's", "/api/me/exports/{export}/pdf", None, lambda p: logged_in(p, default=404))
@@ -929,7 +1050,7 @@ def test_api_permission_matrix(principal, app):
         if body:
             body = {
                 key: int(value.format(**ids))
-                if value in ("{public}", "{local}", "{call}", "{project}")
+                if value in ("{public}", "{local}", "{call}", "{project}", "{space_author}")
                 else pdf()
                 if value == "{pdf}"
                 else {name.format(**ids): item for name, item in value.items()}

@@ -32,6 +32,7 @@ def test_three_menus_hold_the_personal_space(client):
         "Mes exports PDF",
         "Mes alertes",
         "Mes contributions",
+        "Espaces suivis",
         "Mes notifications",
     ]
     assert found["Mes démarches"][:2] == ["Mes télédéclarations", "Dossiers de cofinancement"]
