@@ -1,13 +1,13 @@
 from datetime import date as date_type
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.contrib.auth import logout
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
 from wagtail.models import Page
 
 from atlas_pages.core.auth import member, member_auth
@@ -713,6 +713,18 @@ class ContributionIn(InputSchema):
     country: str = Field("", max_length=2, description="ISO 3166 alpha-2 code")
     themes: list[str] = Field([], max_length=10, description="Theme slugs")
     projects: list[int] = Field([], max_length=20, description="Ids of the Atlas projects concerned")
+    images: list[int] = Field(
+        [],
+        max_length=5,
+        description="Ids of images uploaded with ``POST /api/me/contributions/images/``: the first illustrates "
+        "the page, all follow the text",
+    )
+
+
+class ContributionImageOut(Schema):
+    id: int
+    alt: str
+    url: str
 
 
 class ContributionOut(Schema):
@@ -724,11 +736,17 @@ class ContributionOut(Schema):
     comment: str = Field(description="The editors' comment when they sent it back")
     organisation: str = Field(description="The organisation the published page is credited to")
     url: str = Field(description="The published page (empty until then)")
+    images: list[ContributionImageOut]
+
+
+def _image_out(image) -> dict:
+    return {"id": image.pk, "alt": image.description or image.title, "url": image.file.url}
 
 
 def _contribution_out(item) -> dict:
     page = item.page
     return {
+        "images": [_image_out(image) for image in contributions.images_of(page)],
         "id": page.pk,
         "kind": "testimony" if hasattr(page, "person_name") else "good_practice",
         "title": page.title,
@@ -756,6 +774,21 @@ def propose_contribution(request: HttpRequest, payload: ContributionIn):
     to my organisation, or send it back with a comment; I am told either way."""
     data = payload.dict()
     return Status(201, _contribution_out(contributions.propose(member(request), data.pop("kind"), data)))
+
+
+@router.post(
+    "/me/contributions/images/",
+    response={201: ContributionImageOut},
+    summary="Upload an image for a proposal (multipart: file, alt), then name it in ``images``",
+    auth=member_auth,
+)
+def upload_contribution_image(
+    request: HttpRequest,
+    file: Annotated[UploadedFile, File(...)],
+    alt: str = Form(..., max_length=250, description="What the image shows, read to those who cannot see it"),
+):
+    """JPEG, PNG, WebP or GIF, judged by its content; verified members only."""
+    return Status(201, _image_out(contributions.upload_image(member(request), file, alt)))
 
 
 @router.put(

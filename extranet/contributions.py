@@ -4,7 +4,9 @@ draft page of the rubric, submitted to Wagtail's moderation workflow: an editor 
 sends it back with a comment, and the author is told either way. Published, the page is credited
 to the member's organisation.
 
-The member's text is plain text: it is escaped, and its blank lines make the paragraphs."""
+The member's text is plain text: it is escaped, and its blank lines make the paragraphs. Images
+are uploaded first (``upload_image``, with their description as alt text), then named in the
+proposal: the first illustrates the page (listings, home, newsletter), all follow the text."""
 
 from dataclasses import dataclass
 from typing import Any
@@ -14,12 +16,14 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
+from wagtail.images import get_image_model
 from wagtail.models import Locale, WorkflowState
 
 from atlas_pages.core import mail
 from atlas_pages.core.countries import is_country_code
 from atlas_pages.core.exceptions import Conflict, Forbidden, NotFound
 from atlas_pages.core.links import site_url
+from atlas_pages.core.uploads import check_upload
 from atlas_pages.models import EditorialPage, GoodPracticePage, Project, RubricIndexPage, TestimonyPage, Theme
 from extranet import services
 
@@ -28,7 +32,11 @@ KINDS: dict[str, tuple[type[EditorialPage], str]] = {
     "testimony": (TestimonyPage, RubricIndexPage.Kind.TESTIMONIES),
 }
 LIMITS = {"title": 255, "teaser": 600, "text": 20000, "person_name": 200, "person_role": 255, "authority": 255}
-MAX_PROJECTS, MAX_THEMES = 20, 10
+MAX_PROJECTS, MAX_THEMES, MAX_IMAGES = 20, 10, 5
+#: What a member may upload as an illustration: photographs and drawings, judged by their content.
+IMAGES = {"jpg": "image/jpeg", "png": "image/png", "webp": "image/webp", "gif": "image/gif"}
+ALT_MAX = 250
+COLLECTION = "Contributions des membres"
 
 
 class NotSentBack(Conflict):
@@ -76,12 +84,14 @@ def plain_text(page: EditorialPage) -> str:
 
     blocks = []
     for block in page.body:
+        if block.block_type != "paragraph":
+            continue
         html = str(block.value).replace("<br>", "\n")
         blocks += [unescape(strip_tags(part)).strip() for part in html.split("</p>")]
     return "\n\n".join(block for block in blocks if block)
 
 
-def clean(kind: str, data: dict[str, Any]) -> dict[str, Any]:
+def clean(kind: str, data: dict[str, Any], user: User | None = None) -> dict[str, Any]:
     """What the member typed, checked; each fault named by its field."""
     errors: dict[str, list] = {}
     if kind not in KINDS:
@@ -109,14 +119,60 @@ def clean(kind: str, data: dict[str, Any]) -> dict[str, Any]:
     if len(ids) > MAX_PROJECTS or len(projects) != len(set(ids)) or len(ids) != len(data.get("projects") or []):
         errors["projects"] = [_("Choose up to %(max)d projects of the Atlas.") % {"max": MAX_PROJECTS}]
     cleaned["projects"] = projects
+    cleaned["images"] = []
+    if user is not None:
+        wanted = [value for value in (data.get("images") or []) if isinstance(value, int)][: MAX_IMAGES + 1]
+        found = {image.pk: image for image in get_image_model().objects.filter(pk__in=wanted, uploaded_by_user=user)}
+        if len(wanted) > MAX_IMAGES or len(found) != len(set(wanted)) or len(wanted) != len(data.get("images") or []):
+            errors["images"] = [_("Choose up to %(max)d of the images you uploaded.") % {"max": MAX_IMAGES}]
+        cleaned["images"] = [found[pk] for pk in dict.fromkeys(wanted) if pk in found]
     if errors:
         raise ValidationError(errors)
     return cleaned
 
 
+def upload_image(user: User, upload, alt: str):
+    """An illustration for a proposal: a Wagtail image of the member's, in the contributions'
+    collection, its description (the alt text) required. Named in a proposal by its id."""
+    from django.core.files.images import ImageFile
+    from wagtail.models import Collection
+
+    _contributor(user)
+    errors: dict[str, list] = {}
+    alt = (alt or "").strip()
+    if not alt:
+        errors["alt"] = [_("Describe the image for those who cannot see it.")]
+    elif len(alt) > ALT_MAX:
+        errors["alt"] = [_("At most %(max)d characters.") % {"max": ALT_MAX}]
+    try:
+        checked = check_upload(upload, "file", IMAGES)
+    except ValidationError as error:
+        errors.update(error.message_dict)
+        checked = None
+    if errors or checked is None:
+        raise ValidationError(errors)
+    collection = Collection.objects.filter(name=COLLECTION).first()
+    if collection is None:
+        collection = Collection.get_first_root_node().add_child(name=COLLECTION)
+    try:
+        return get_image_model().objects.create(
+            title=alt[:255],
+            description=alt,
+            file=ImageFile(upload, name=checked.name),
+            uploaded_by_user=user,
+            collection=collection,
+        )
+    except Exception as error:  # Pillow could not read it after all
+        raise ValidationError({"file": [_("This image cannot be read: send a JPEG, PNG or WebP file.")]}) from error
+
+
 def _fill(page: EditorialPage, cleaned: dict[str, Any]) -> None:
     page.title, page.teaser, page.country = cleaned["title"], cleaned["teaser"], cleaned["country"]
-    page.body = _paragraphs(cleaned["text"])
+    page.body = _paragraphs(cleaned["text"]) + [
+        ("image", {"image": image, "caption": image.description, "credit": page.contributor_organisation})
+        for image in cleaned["images"]
+    ]
+    page.image = cleaned["images"][0] if cleaned["images"] else None
     if isinstance(page, TestimonyPage):
         page.person_name, page.person_role = cleaned["person_name"], cleaned["person_role"]
         page.kind = TestimonyPage.Kind.ELECTED
@@ -139,7 +195,7 @@ def _rubric(kind: str) -> RubricIndexPage:
 def propose(user: User, kind: str, data: dict[str, Any]) -> Contribution:
     """A draft page of the rubric, submitted to the editors' moderation workflow."""
     organisation = _contributor(user)
-    cleaned = clean(kind, data)
+    cleaned = clean(kind, data, user)
     model = KINDS[kind][0]
     rubric = _rubric(kind)
     page = model(title=cleaned["title"], teaser=cleaned["teaser"], live=False, owner=user)
@@ -163,7 +219,7 @@ def resubmit(user: User, page_id: int, data: dict[str, Any]) -> Contribution:
     if state is None or state.status != WorkflowState.STATUS_NEEDS_CHANGES:
         raise NotSentBack()
     kind = "testimony" if isinstance(page, TestimonyPage) else "good_practice"
-    cleaned = clean(kind, data)
+    cleaned = clean(kind, data, user)
     _fill(page, cleaned)
     page.save_revision(user=user, log_action=True)
     state.resume(user)
@@ -181,10 +237,17 @@ def _quiet_admin_notifications(user: User) -> None:
 
 
 def _own(user: User, page_id: int) -> EditorialPage:
+    """The member's proposal as last saved (its latest revision: a resubmitted text is not on the
+    page's row until it is published)."""
     page = EditorialPage.objects.filter(pk=page_id, contributor=user, alias_of__isnull=True).first()
     if page is None:
         raise NotFound()
-    return page.specific
+    return page.specific.get_latest_revision_as_object()
+
+
+def images_of(page: EditorialPage) -> list:
+    """The images the proposal shows, in their order."""
+    return [block.value["image"] for block in page.body if block.block_type == "image" and block.value["image"]]
 
 
 def _describe(page: EditorialPage) -> Contribution:
@@ -200,8 +263,16 @@ def _describe(page: EditorialPage) -> Contribution:
 def mine(user: User) -> list[Contribution]:
     """The member's proposals, newest first, with where each stands."""
     # (a published page's alias on the English site carries its fields: it is not another proposal)
-    pages = EditorialPage.objects.filter(contributor=user, alias_of__isnull=True).order_by("-pk").specific()
-    return [_describe(page) for page in pages]
+    pages = (
+        EditorialPage.objects.filter(contributor=user, alias_of__isnull=True)
+        .select_related("latest_revision")
+        .order_by("-pk")
+        .specific()
+    )
+    # A proposal not yet published is as its latest revision says (the row keeps the first text).
+    return [
+        _describe(page if page.live or not page.latest_revision else page.latest_revision.as_object()) for page in pages
+    ]
 
 
 def contribution(user: User, page_id: int) -> Contribution:

@@ -331,11 +331,29 @@ class ContributionForm(forms.Form):
     projects = forms.TypedMultipleChoiceField(
         label=_("Atlas projects concerned"), required=False, coerce=int, widget=forms.CheckboxSelectMultiple
     )
+    images = forms.TypedMultipleChoiceField(
+        label=_("Images kept"), required=False, coerce=int, widget=forms.CheckboxSelectMultiple
+    )
+    image = forms.FileField(
+        label=_("An image"),
+        required=False,
+        help_text=_("JPEG, PNG or WebP. The first image illustrates the page in listings and the newsletter."),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+    )
+    image_alt = forms.CharField(
+        label=_("What the image shows"),
+        max_length=250,
+        required=False,
+        help_text=_("Read to those who cannot see it; required with an image."),
+    )
 
-    def __init__(self, *args, projects=(), **kwargs) -> None:
+    def __init__(self, *args, projects=(), images=(), **kwargs) -> None:
         from atlas_pages.models import Theme
 
         super().__init__(*args, **kwargs)
+        self.fields["images"].choices = [(image.pk, image.description or image.title) for image in images]
+        if not images:
+            del self.fields["images"]
         self.fields["country"].choices = [("", "—"), *lazy_country_choices()]
         self.fields["themes"].choices = [(theme.slug, theme.label) for theme in Theme.objects.all()]
         self.fields["projects"].choices = [(project.pk, project.title) for project in projects]

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -468,9 +469,21 @@ def _authority_projects(user) -> list:
     return list(Project.objects.filter(french_authorities__code=code).order_by("title").only("pk", "title")[:50])
 
 
-def _contribution_data(form) -> dict:
+def _contribution_data(form, user) -> dict:
+    """The form as the service takes it; a new image is uploaded first (in the caller's
+    transaction: a refused proposal keeps no image)."""
     data = dict(form.cleaned_data)
     data["projects"] = list(data.get("projects") or [])
+    data["images"] = list(data.get("images") or [])
+    upload, alt = data.pop("image", None), data.pop("image_alt", "")
+    if upload:
+        try:
+            data["images"].append(contributions.upload_image(user, upload, alt).pk)
+        except ValidationError as error:  # named as the form names them
+            names = {"file": "image", "alt": "image_alt"}
+            raise ValidationError({names.get(key, key): value for key, value in error.message_dict.items()}) from error
+    elif alt:
+        raise ValidationError({"image": [_("Choose the image this text describes.")]})
     return data
 
 
@@ -478,12 +491,15 @@ def _contribution_data(form) -> dict:
 def my_contributions(request: HttpRequest) -> HttpResponse:
     """“Mes contributions”: propose a good practice or a testimony; the proposals and where each stands."""
     projects = _authority_projects(request.user)
-    form = ContributionForm(request.POST or None, projects=projects)
+    form = ContributionForm(request.POST or None, request.FILES or None, projects=projects)
     status = 200
     if request.method == "POST":
         if form.is_valid():
             try:
-                contributions.propose(request.user, form.cleaned_data["kind"], _contribution_data(form))
+                with transaction.atomic():
+                    contributions.propose(
+                        request.user, form.cleaned_data["kind"], _contribution_data(form, request.user)
+                    )
             except ValidationError as error:
                 errors_on_form(error, form)
             except DomainError as error:
@@ -522,13 +538,22 @@ def my_contribution(request: HttpRequest, page_id: int) -> HttpResponse:
         "themes": [theme.slug for theme in page.themes.all()],
         "projects": [project.pk for project in page.related_projects.all()],
     }
-    form = ContributionForm(request.POST or None, initial=initial, projects=_authority_projects(request.user))
+    images = contributions.images_of(page)
+    initial["images"] = [image.pk for image in images]
+    form = ContributionForm(
+        request.POST or None,
+        request.FILES or None,
+        initial=initial,
+        projects=_authority_projects(request.user),
+        images=images,
+    )
     form.fields["kind"].disabled = True
     status = 200
     if request.method == "POST" and found.state == "sent_back":
         if form.is_valid():
             try:
-                contributions.resubmit(request.user, page.pk, _contribution_data(form))
+                with transaction.atomic():
+                    contributions.resubmit(request.user, page.pk, _contribution_data(form, request.user))
             except ValidationError as error:
                 errors_on_form(error, form)
             except DomainError as error:

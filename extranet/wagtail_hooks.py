@@ -315,7 +315,8 @@ ACCOUNT_COVERAGE = {
     "wagtailadmin.EditingSession.user": "an editor's open editing session; deletion: deleted with the account",
     "wagtailadmin.FormState.user": "an editor's unsaved form; deletion: deleted with the account",
     "wagtaildocs.Document.uploaded_by_user": "the editor who uploaded a document; deletion: unlinked",
-    "wagtailimages.Image.uploaded_by_user": "the editor who uploaded an image; deletion: unlinked",
+    "wagtailimages.Image.uploaded_by_user": "the editor, or the member who proposed a page with it "
+    "(export: contributions); deletion: unlinked, the image stays with the page",
     "wagtail_localize.StringTranslation.last_translated_by": "the editor who translated a text; deletion: unlinked",
     "wagtail_localize.SegmentOverride.last_translated_by": "the editor who translated a segment; deletion: unlinked",
 }
@@ -329,7 +330,12 @@ cncd_hooks.register(cncd_hooks.PERSONAL_DATA_COVERAGE, lambda: ACCOUNT_COVERAGE)
 def atlas_personal_data(user) -> dict:
     return {
         "contributions": [
-            {"title": item.page.title, "state": item.state, "organisation": item.page.contributor_organisation}
+            {
+                "title": item.page.title,
+                "state": item.state,
+                "organisation": item.page.contributor_organisation,
+                "images": [image.description or image.title for image in contributions.images_of(item.page)],
+            }
             for item in contributions.mine(user)
         ],
         "atlas_exports": [

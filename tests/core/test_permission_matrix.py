@@ -647,6 +647,14 @@ MATRIX = {
             lambda p: logged_in(p, default=422, staff=403),
         )
     ],
+    ("POST", "/api/me/contributions/images/"): [
+        (
+            "a PDF is not an image (nothing is kept)",
+            "/api/me/contributions/images/",
+            {"__form__": True, "file": "{pdf}", "alt": "Le jardin"},
+            lambda p: logged_in(p, default=422, staff=403),
+        )
+    ],
     ("PUT", "/api/me/contributions/{page_id}/"): [
         (
             "a page nobody proposed",

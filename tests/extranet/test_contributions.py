@@ -7,6 +7,7 @@ from html import unescape
 
 import pytest
 from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from atlas_pages.models import EditorialPage, GoodPracticePage
@@ -92,7 +93,12 @@ def test_a_proposal_goes_through_moderation_and_the_author_is_told(setting):
     [mine] = client.get("/api/me/contributions/").json()
     assert mine["state"] == "published" and mine["url"].endswith(page.url)
     assert services.personal_data(author)["contributions"] == [
-        {"title": "Des cantines scolaires au Bénin", "state": "published", "organisation": "Ville de Lyon"}
+        {
+            "title": "Des cantines scolaires au Bénin",
+            "state": "published",
+            "organisation": "Ville de Lyon",
+            "images": [],
+        }
     ]
 
 
@@ -128,3 +134,76 @@ def test_a_member_proposes_from_the_personal_space(setting):
     html = unescape(response.content.decode())
     assert "Votre proposition a été envoyée à la rédaction" in html
     assert "Des cantines scolaires au Bénin" in html and "En attente de la rédaction" in html
+
+
+def png(name: str = "jardin.png", colour: str = "green"):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    content = io.BytesIO()
+    Image.new("RGB", (64, 48), colour).save(content, format="PNG")
+    return SimpleUploadedFile(name, content.getvalue(), content_type="image/png")
+
+
+def test_a_proposal_carries_images_uploaded_first_with_their_description(setting):
+    _rubric, author, client, _editor = setting
+    refused = client.post("/api/me/contributions/images/", {"file": png(), "alt": ""})
+    assert refused.status_code == 422 and [item["field"] for item in refused.json()["detail"]] == ["alt"]
+    fake = client.post(
+        "/api/me/contributions/images/",
+        {"file": SimpleUploadedFile("photo.png", b"#!/bin/sh\necho not an image"), "alt": "Le jardin"},
+    )
+    assert fake.status_code == 422 and [item["field"] for item in fake.json()["detail"]] == ["file"]
+    garden = client.post("/api/me/contributions/images/", {"file": png(), "alt": "Le jardin <b>potager</b>"})
+    assert garden.status_code == 201
+    kitchen = client.post("/api/me/contributions/images/", {"file": png("cuisine.png", "red"), "alt": "La cuisine"})
+    ids = [garden.json()["id"], kitchen.json()["id"]]
+
+    someone_else = member_with_profile("autre", "ong")
+    theirs = Client()
+    theirs.force_login(someone_else)
+    stolen = post(theirs, "/api/me/contributions/", {**PROPOSAL, "images": ids[:1]})
+    assert stolen.status_code == 422 and [item["field"] for item in stolen.json()["detail"]] == ["images"]
+
+    created = post(client, "/api/me/contributions/", {**PROPOSAL, "images": ids})
+    assert created.status_code == 201
+    assert [image["alt"] for image in created.json()["images"]] == ["Le jardin <b>potager</b>", "La cuisine"]
+    page = GoodPracticePage.objects.get(pk=created.json()["id"])
+    assert page.image_id == ids[0]
+
+    act(page.pk, "reject", comment="Gardez une seule photo.")
+    kept = client.put(
+        f"/api/me/contributions/{page.pk}/", {**PROPOSAL, "images": ids[1:]}, content_type="application/json"
+    )
+    assert [image["id"] for image in kept.json()["images"]] == ids[1:]
+    act(page.pk, "approve")
+    page.refresh_from_db()
+    assert page.image_id == ids[1]
+    html = client.get(page.url).content.decode()
+    assert 'alt="La cuisine"' in html and 'alt="Le jardin' not in html
+
+
+def test_the_personal_space_form_uploads_an_image_with_its_description(setting):
+    _rubric, _author, client, _editor = setting
+    form = {**PROPOSAL, "image": png(), "image_alt": ""}
+    response = client.post("/espace-personnel/mes-contributions/", form)
+    assert response.status_code == 400
+    assert "Décrivez l'image pour qui ne peut pas la voir." in unescape(response.content.decode())
+    response = client.post(
+        "/espace-personnel/mes-contributions/", {**PROPOSAL, "image": png(), "image_alt": "Le jardin"}
+    )
+    assert response.status_code == 302
+    page = GoodPracticePage.objects.get(title=PROPOSAL["title"])
+    assert page.image.description == "Le jardin"
+    act(page.pk, "reject", comment="Une autre photo ?")
+    edit = client.get(f"/espace-personnel/mes-contributions/{page.pk}/").content.decode()
+    assert 'name="images"' in edit and "Le jardin" in edit  # the image kept, unless unticked
+    response = client.post(
+        f"/espace-personnel/mes-contributions/{page.pk}/",
+        {**PROPOSAL, "kind": "good_practice", "image": png("autre.png", "blue"), "image_alt": "Le marché"},
+    )
+    assert response.status_code == 302
+    [only] = __import__("extranet.contributions", fromlist=["x"]).contribution(_author, page.pk).page.body.raw_data[-1:]
+    assert only["type"] == "image"
