@@ -315,8 +315,8 @@ ACCOUNT_COVERAGE = {
     "wagtailadmin.EditingSession.user": "an editor's open editing session; deletion: deleted with the account",
     "wagtailadmin.FormState.user": "an editor's unsaved form; deletion: deleted with the account",
     "wagtaildocs.Document.uploaded_by_user": "the editor who uploaded a document; deletion: unlinked",
-    "wagtailimages.Image.uploaded_by_user": "the editor, or the member who proposed a page with it "
-    "(export: contributions); deletion: unlinked, the image stays with the page",
+    "wagtailimages.Image.uploaded_by_user": "export: contributions (the images of a member's proposals; "
+    "otherwise the editor who uploaded it); deletion: unlinked, the image stays with the page",
     "wagtail_localize.StringTranslation.last_translated_by": "the editor who translated a text; deletion: unlinked",
     "wagtail_localize.SegmentOverride.last_translated_by": "the editor who translated a segment; deletion: unlinked",
 }

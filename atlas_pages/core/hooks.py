@@ -43,8 +43,15 @@ DOSSIER_ACCEPTED = "cncd_dossier_accepted"
 ATLAS_UPDATE_ACCEPTED = "cncd_atlas_update_accepted"
 ATLAS_PROJECT_NOTES = "cncd_atlas_project_notes"
 SITE_SEARCH = "cncd_site_search"
+HOME_SECTIONS = "cncd_home_sections"
 
 CONTRACT: tuple[Hook, ...] = (
+    Hook(
+        HOME_SECTIONS,
+        "fn(request, home_page) -> str (HTML)",
+        "A section at the end of the home page (the members' latest discussions, how to share an experience).",
+        "atlas_pages.editorial (home_page.html)",
+    ),
     Hook(
         SITE_SEARCH,
         "fn(request, terms: list[str]) -> str (HTML)",

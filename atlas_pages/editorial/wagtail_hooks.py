@@ -40,7 +40,7 @@ def locked_response(page, request, reader: Reader) -> TemplateResponse:
     specific = page.specific
     return TemplateResponse(
         request,
-        "atlas_pages/locked_page.html",
+        getattr(specific, "locked_template", "atlas_pages/locked_page.html"),
         {
             "page": specific,
             "self": specific,

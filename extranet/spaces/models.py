@@ -62,6 +62,8 @@ class SpacePage(RoutablePageMixin, FrontEndPreview, Page):
     parent_page_types = ["extranet.SpaceIndexPage"]
     subpage_types: list[str] = []
     template = "extranet/spaces/space_page.html"
+    #: What the padlock shows those the space is not open to (``apply_padlock``).
+    locked_template = "extranet/spaces/locked_space.html"
 
     class Meta:
         verbose_name = _("thematic space")

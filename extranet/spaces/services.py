@@ -585,6 +585,15 @@ def search(user, terms: list[str], limit: int = 20) -> list[Discussion]:
     return list(found.select_related("space").order_by("-last_message_at")[:limit])
 
 
+def latest_discussions(user, limit: int = 4) -> list[Discussion]:
+    """The latest active discussions of the spaces this user may enter (one query)."""
+    return list(
+        Discussion.objects.filter(space__in=readable_spaces(user).values("pk"))
+        .select_related("space")
+        .order_by("-last_message_at")[:limit]
+    )
+
+
 def public_discussions(since: dt.datetime, limit: int = 5) -> list[Discussion]:
     """For the newsletter, sent to anyone: discussions opened since, in spaces open to the public only."""
     from django.contrib.auth.models import AnonymousUser

@@ -22,6 +22,22 @@ def discussions_found(request, terms: list[str]) -> str:
     return render_to_string("extranet/spaces/search_results.html", {"discussions": found}, request=request)
 
 
+@cncd_hooks.register(cncd_hooks.HOME_SECTIONS)
+def shared_experiences(request, home) -> str:
+    """“Partageons nos expériences” on the home page: the latest discussions of the spaces the
+    reader may enter, and how to share an experience."""
+    from extranet.spaces.models import SpaceIndexPage
+
+    index = SpaceIndexPage.objects.live().filter(locale=home.locale_id).first() or SpaceIndexPage.objects.live().first()
+    if index is None:
+        return ""
+    return render_to_string(
+        "extranet/spaces/home_section.html",
+        {"index": index, "discussions": services.latest_discussions(request.user, 4)},
+        request=request,
+    )
+
+
 # --- personal data (RGPD) ------------------------------------------------------------------------
 
 COVERAGE = {

@@ -2,6 +2,8 @@
 the same rule holds on the pages, the API, the search, the feeds, the newsletter and the e-mails;
 what members type is escaped everywhere it is shown."""
 
+from html import unescape
+
 import pytest
 from django.core import mail
 
@@ -436,3 +438,25 @@ def test_listing_a_space_costs_the_same_whatever_its_size(client, spaces, django
         assert client.get(spaces["public"].url).status_code == 200
     with django_assert_max_num_queries(40):
         assert client.get(services.discussion_url(discussion)).status_code == 200
+
+
+def test_the_home_page_shows_the_latest_discussions_the_reader_may_read(client, talks):
+    from tests.factories import home_page
+
+    def shown():
+        html = client.get(home_page().url).content.decode()
+        return "Sentiers solidaires" in html, "Forages partagés" in html, "Télégramme" in html
+
+    assert shown() == (True, False, False)
+    client.force_login(member("ong", "ong"))
+    assert shown() == (True, True, False)
+    client.force_login(member("ambassade-2", "ambassades"))
+    assert shown() == (True, True, True)
+
+
+def test_an_outsider_is_told_the_space_is_kept_for_others(client, spaces):
+    html = client.get(spaces["embassies"].url).content.decode()
+    assert "Se connecter pour entrer dans l'espace" in unescape(html) and spaces["embassies"].teaser in html
+    client.force_login(member("ong", "ong"))
+    response = client.get(spaces["embassies"].url)
+    assert response.status_code == 403 and "Ambassades" in response.content.decode()
