@@ -9,6 +9,7 @@ from typing import Literal
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
+from atlas_pages.core import throttle
 from atlas_pages.core.auth import any_caller, member, member_auth
 from atlas_pages.core.paging import Paging
 from atlas_pages.core.schemas import InputSchema
@@ -254,7 +255,9 @@ def list_discussions(request: HttpRequest, space_id: int, paging: Query[Paging])
     auth=member_auth,
 )
 def open_discussion(request: HttpRequest, space_id: int, payload: DiscussionIn):
-    found = services.open_discussion(member(request), space_id, payload.title, payload.text)
+    user = member(request)
+    throttle.consume(request, "space_post")
+    found = services.open_discussion(user, space_id, payload.title, payload.text)
     return Status(201, _discussion_out(found, followed=True))
 
 
@@ -287,6 +290,7 @@ def get_discussion(request: HttpRequest, discussion_id: int, paging: Query[Pagin
 )
 def reply(request: HttpRequest, discussion_id: int, payload: MessageIn):
     user = member(request)
+    throttle.consume(request, "space_post")
     return Status(
         201, _message_out(services.reply(user, discussion_id, payload.text), user, services.may_moderate(user))
     )
@@ -329,7 +333,9 @@ def unfollow_discussion(request: HttpRequest, discussion_id: int):
     auth=member_auth,
 )
 def report(request: HttpRequest, message_id: int, payload: ReportIn):
-    services.report(member(request), message_id, payload.reason)
+    user = member(request)
+    throttle.consume(request, "space_report")
+    services.report(user, message_id, payload.reason)
     return Status(201, None)
 
 

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 
+from atlas_pages.core import throttle
 from atlas_pages.core.exceptions import DomainError
 from atlas_pages.core.feedback import errors_on_form, report_refusal
 from atlas_pages.editorial import padlock
@@ -76,6 +77,7 @@ def space(request: HttpRequest, space: SpacePage) -> HttpResponse:
                 )
                 return redirect(space.url)
             if form.is_valid():
+                throttle.consume(request, "space_post")
                 found = services.open_discussion(
                     request.user, space.pk, form.cleaned_data["title"], form.cleaned_data["text"]
                 )
@@ -146,6 +148,7 @@ def _act(request: HttpRequest, found, form: ReplyForm, suspend_form: SuspendForm
         if action == "reply":
             if not form.is_valid():
                 return ""
+            throttle.consume(request, "space_post")
             message = services.reply(user, found.pk, form.cleaned_data["text"])
             messages.success(request, _("Your reply is posted."))
             return f"#message-{message.pk}"
@@ -157,6 +160,7 @@ def _act(request: HttpRequest, found, form: ReplyForm, suspend_form: SuspendForm
             )
             return "#"
         if action == "report":
+            throttle.consume(request, "space_report")
             services.report(user, message_id, post.get("reason", ""))
             messages.success(request, _("Thank you: the moderators will read your report."))
         elif action in ("hide", "show"):

@@ -460,3 +460,24 @@ def test_an_outsider_is_told_the_space_is_kept_for_others(client, spaces):
     client.force_login(member("ong", "ong"))
     response = client.get(spaces["embassies"].url)
     assert response.status_code == 403 and "Ambassades" in response.content.decode()
+
+
+def test_writing_in_the_spaces_is_rate_limited_on_every_door(client, spaces, settings):
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "space_post": "3/m/user"}
+    client.force_login(member("bavard"))
+    discussion = open_in(client, spaces["public"]).json()
+    replies = [
+        client.post(
+            f"/api/spaces/discussions/{discussion['id']}/messages/",
+            {"text": f"Encore {n}"},
+            content_type="application/json",
+        ).status_code
+        for n in range(3)
+    ]
+    assert replies == [201, 201, 429]
+    page = client.post(discussion["url"], {"action": "reply", "text": "Par la page"})
+    assert page.status_code == 400 and Message.objects.filter(text="Par la page").count() == 0
+    assert Message.objects.count() == 3

@@ -316,6 +316,9 @@ ACCOUNT_RATE_LIMITS = {
 CNCD_PDF_IMMEDIATE_LIMIT = env.int("CNCD_PDF_IMMEDIATE_LIMIT", default=300)
 ACCOUNT_RATE_LIMITS["atlas_pdf"] = "10/m/ip,60/h/ip"
 ACCOUNT_RATE_LIMITS["atlas_open_data"] = "20/m/ip,200/h/ip"  # CSV, JSON and IATI files of the Atlas
+# What a member writes in the thematic spaces (discussions and replies), and their reports.
+ACCOUNT_RATE_LIMITS["space_post"] = "10/m/user,100/h/user"
+ACCOUNT_RATE_LIMITS["space_report"] = "20/h/user"
 # An Atlas export e-mailed to a colleague is attached up to this size, else sent as a link.
 CNCD_EXPORT_ATTACHMENT_MAX_BYTES = 5 * 1024 * 1024
 # Multi-factor authentication (allauth's mfa): an authenticator app (TOTP) and recovery codes,
