@@ -17,7 +17,6 @@ import logging
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import User
-from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q, QuerySet
@@ -31,7 +30,7 @@ from atlas_pages.atlas import search as atlas_search
 from atlas_pages.atlas.pdf import describe_filters, export_title
 from atlas_pages.core import mail
 from atlas_pages.core.exceptions import Conflict, NotFound
-from atlas_pages.core.links import site_url
+from atlas_pages.core.links import id_from_signed, signed_id, site_url
 from atlas_pages.models import BourseProject
 from extranet.models import SearchAlert
 
@@ -94,14 +93,11 @@ def filters_of(item: SearchAlert) -> list[tuple[str, str]]:
 
 
 def stop_token(item: SearchAlert) -> str:
-    return signing.dumps(item.pk, salt=STOP_SALT)
+    return signed_id(item.pk, STOP_SALT)
 
 
 def by_token(token: str) -> SearchAlert:
-    try:
-        pk = signing.loads(token, salt=STOP_SALT)
-    except signing.BadSignature as error:
-        raise NotFound(_("This link is not valid.")) from error
+    pk = id_from_signed(token, STOP_SALT)
     found = SearchAlert.objects.filter(pk=pk).first()
     if found is None:
         raise NotFound(_("This alert no longer exists."))

@@ -5,7 +5,6 @@ import logging
 
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.validators import validate_email
@@ -20,7 +19,7 @@ from atlas_pages.atlas import search as atlas_search
 from atlas_pages.atlas.pdf import describe_filters
 from atlas_pages.core import mail
 from atlas_pages.core.exceptions import Conflict, NotFound
-from atlas_pages.core.links import site_url
+from atlas_pages.core.links import id_from_signed, signed_id, site_url
 from extranet.models import AtlasExport
 
 logger = logging.getLogger(__name__)
@@ -130,15 +129,12 @@ def pdf_file(user: User, export_id: int):
 
 
 def share_token(item: AtlasExport) -> str:
-    return signing.dumps(item.pk, salt=SHARE_SALT)
+    return signed_id(item.pk, SHARE_SALT)
 
 
 def shared_export(token: str) -> AtlasExport:
     """The export behind a link sent to a colleague, while the link is valid."""
-    try:
-        pk = signing.loads(token, salt=SHARE_SALT, max_age=SHARE_LINK_SECONDS)
-    except signing.BadSignature as error:
-        raise NotFound(_("This link has expired or is not valid.")) from error
+    pk = id_from_signed(token, SHARE_SALT, SHARE_LINK_SECONDS, _("This link has expired or is not valid."))
     item = AtlasExport.objects.filter(pk=pk, status=AtlasExport.Status.READY).exclude(file="").first()
     if item is None:
         raise NotFound(_("This link has expired or is not valid."))

@@ -14,7 +14,6 @@ import datetime as dt
 from collections import defaultdict
 
 from django.contrib.auth.models import User
-from django.core import signing
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
@@ -23,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from atlas_pages.core import mail
 from atlas_pages.core.exceptions import NotFound
-from atlas_pages.core.links import site_url
+from atlas_pages.core.links import id_from_signed, signed_id, site_url
 from extranet.spaces import services
 from extranet.spaces.models import Discussion, Following, Message, SpaceDigest
 
@@ -47,14 +46,11 @@ def set_active(user: User, active: bool) -> SpaceDigest:
 
 
 def stop_token(user: User) -> str:
-    return signing.dumps(user.pk, salt=STOP_SALT)
+    return signed_id(user.pk, STOP_SALT)
 
 
 def by_token(token: str) -> SpaceDigest:
-    try:
-        pk = signing.loads(token, salt=STOP_SALT)
-    except signing.BadSignature as error:
-        raise NotFound(_("This link is not valid.")) from error
+    pk = id_from_signed(token, STOP_SALT)
     user = User.objects.filter(pk=pk).first()
     if user is None:
         raise NotFound(_("This account no longer exists."))
