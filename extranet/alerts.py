@@ -253,7 +253,7 @@ def digest_context(alert_id: int, project_ids: list[int], bourse_ids: list[int],
         "alerts_url": site_url(reverse("extranet:alerts")),
         "stop_url": stop_url,
         "url": reverse("extranet:alerts"),
-        "headers": {"List-Unsubscribe": f"<{stop_url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"},
+        "headers": mail.one_click_stop(stop_url),
     }
 
 

@@ -67,6 +67,12 @@ def send(
     return len(addresses)
 
 
+def one_click_stop(url: str) -> dict[str, str]:
+    """The headers by which a mail client stops what sent the message in one click (RFC 8058):
+    it POSTs to ``url``, which must stop it without login or CSRF token."""
+    return {"List-Unsubscribe": f"<{url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
+
+
 def send_rendered(message: EmailMessage) -> None:
     """A message another library rendered itself (allauth's verification codes and password
     resets, in the language of the request): queued, and sent by the worker as it is."""

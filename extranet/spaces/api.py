@@ -13,7 +13,6 @@ from atlas_pages.core import throttle
 from atlas_pages.core.auth import any_caller, member, member_auth
 from atlas_pages.core.paging import Paging
 from atlas_pages.core.schemas import InputSchema
-from atlas_pages.editorial import padlock
 from extranet.spaces import digest, services
 from extranet.spaces.models import REASON_MAX, TEXT_MAX, TITLE_MAX, Discussion, Message
 
@@ -220,10 +219,8 @@ def list_spaces(request: HttpRequest):
 def get_space(request: HttpRequest, space_id: int):
     user = request.user
     space = services.space_for(user, space_id)
-    restrictions = list(padlock.restrictions_of(space).prefetch_related("groups"))
-    groups = sorted({group.name for found in restrictions for group in found.groups.all()})
-    visibility = "public" if not restrictions else ("groups" if groups else "members")
-    row = next(row for row in services.space_rows(user) if row.space.pk == space.pk)
+    visibility, groups = services.visibility(space)
+    [row] = services.space_rows(user, only=space)
     suspension = services.suspension_of(user, space)
     return {
         **_space_out(row),
@@ -270,7 +267,7 @@ def open_discussion(request: HttpRequest, space_id: int, payload: DiscussionIn):
 def get_discussion(request: HttpRequest, discussion_id: int, paging: Query[Paging]):
     user = request.user
     found = services.discussion_for(user, discussion_id)
-    followed = user.is_authenticated and services.Following.objects.filter(user=user, discussion=found).exists()
+    followed = services.follows(user, discussion=found)
     items = services.messages(user, found)
     moderator = services.may_moderate(user)
     return {
@@ -401,12 +398,12 @@ def moderation_log(request: HttpRequest, paging: Query[Paging]):
     ]
 
 
-def _suspension_out(item) -> dict:
+def _suspension_out(item, member_name: str) -> dict:
     return {
         "id": item.pk,
         "space_id": item.space_id,
         "member_id": item.member_id,
-        "member_name": services.signature(item.member),
+        "member_name": member_name,
         "reason": item.reason,
         "until": item.until,
         "created_at": item.created_at,
@@ -420,7 +417,9 @@ def _suspension_out(item) -> dict:
     auth=member_auth,
 )
 def list_suspensions(request: HttpRequest, space_id: int):
-    return [_suspension_out(item) for item in services.suspensions(member(request), space_id)[:200]]
+    found = list(services.suspensions(member(request), space_id)[:200])
+    names = services.signatures([item.member for item in found])
+    return [_suspension_out(item, names[item.member_id]) for item in found]
 
 
 @router.post(
@@ -431,7 +430,7 @@ def list_suspensions(request: HttpRequest, space_id: int):
 )
 def suspend(request: HttpRequest, space_id: int, payload: SuspensionIn):
     found = services.suspend(member(request), space_id, payload.member, payload.reason, payload.until)
-    return Status(201, _suspension_out(found))
+    return Status(201, _suspension_out(found, services.signature(found.member)))
 
 
 @router.delete(

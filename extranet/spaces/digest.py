@@ -11,11 +11,10 @@ List-Unsubscribe-Post); the notifications in the personal space go on.
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 
 from django.contrib.auth.models import User
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -86,9 +85,7 @@ def news_for(user: User, since: dt.datetime) -> list[dict]:
         Q(discussion__in=followed.exclude(discussion=None).values("discussion"))
         | Q(discussion__space__in=followed.exclude(space=None).values("space"), discussion__created_at__gt=since)
     )
-    counts: dict[int, int] = defaultdict(int)
-    for discussion_id in new.values_list("discussion", flat=True):
-        counts[discussion_id] += 1
+    counts = dict(new.order_by().values("discussion").annotate(count=Count("pk")).values_list("discussion", "count"))
     found = Discussion.objects.filter(pk__in=counts).select_related("space").order_by("-last_message_at")
     return [
         {
@@ -144,5 +141,5 @@ def digest_context(user_id: int, since: str, stop_url: str) -> dict:
         "following_url": site_url(reverse("extranet:followed_spaces")),
         "stop_url": stop_url,
         "url": reverse("extranet:followed_spaces"),
-        "headers": {"List-Unsubscribe": f"<{stop_url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"},
+        "headers": mail.one_click_stop(stop_url),
     }

@@ -12,14 +12,13 @@ is logged in ``ModerationEntry``.
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from django.contrib.auth.models import User
+from django.contrib.auth.models import AnonymousUser, User
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet, Subquery
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape, linebreaks
 from django.utils.translation import gettext_lazy as _
@@ -31,6 +30,7 @@ from atlas_pages.core.links import site_url
 from atlas_pages.editorial import padlock
 from extranet import notices
 from extranet import services as members
+from extranet.models import MemberProfile
 from extranet.spaces.models import (
     REASON_MAX,
     TEXT_MAX,
@@ -109,6 +109,13 @@ def space_for(user, space_id: int) -> SpacePage:
     return space
 
 
+def visibility(space: SpacePage) -> tuple[str, list[str]]:
+    """Who the editors opened the space to: ``public``, ``members`` or ``groups`` (and which)."""
+    restrictions = list(padlock.restrictions_of(space).prefetch_related("groups"))
+    groups = sorted({group.name for found in restrictions for group in found.groups.all()})
+    return ("public" if not restrictions else "groups" if groups else "members"), groups
+
+
 def may_moderate(user) -> bool:
     return bool(user.is_authenticated and user.is_active and (user.is_superuser or user.has_perm(PERMISSION)))
 
@@ -119,15 +126,17 @@ def _moderator(user) -> User:
     return user
 
 
+def _in_force(space: SpacePage) -> QuerySet[Suspension]:
+    """The space's suspensions neither lifted nor over."""
+    return Suspension.objects.filter(space=space, lifted_at=None).filter(
+        Q(until=None) | Q(until__gte=timezone.localdate())
+    )
+
+
 def suspension_of(user, space: SpacePage) -> Suspension | None:
     if not user.is_authenticated:
         return None
-    today = timezone.localdate()
-    return (
-        Suspension.objects.filter(space=space, member=user, lifted_at=None)
-        .filter(Q(until=None) | Q(until__gte=today))
-        .first()
-    )
+    return _in_force(space).filter(member=user).first()
 
 
 def _writer(user, space: SpacePage) -> None:
@@ -154,14 +163,24 @@ def may_write(user, space: SpacePage) -> bool:
     return True
 
 
+def signatures(users: list[User]) -> dict[int, str]:
+    """How each of these users signs: their name, and the organisation staff verified (one query)."""
+    organisations = dict(
+        MemberProfile.objects.filter(user__in=users, status=MemberProfile.Status.APPROVED).values_list(
+            "user_id", "organisation"
+        )
+    )
+    signed = {}
+    for user in users:
+        name = user.get_full_name().strip() or user.get_username()
+        organisation = organisations.get(user.pk, "") or ("CNCD" if user.is_staff else "")
+        signed[user.pk] = f"{name} ({organisation})" if organisation else name
+    return signed
+
+
 def signature(user: User) -> str:
     """How a message is signed: the member's name, and the organisation staff verified."""
-    name = user.get_full_name().strip() or user.get_username()
-    profile = members.verified_profile(user)
-    organisation = profile.organisation if profile is not None else ""
-    if user.is_staff and not organisation:
-        organisation = "CNCD"
-    return f"{name} ({organisation})" if organisation else name
+    return signatures([user])[user.pk]
 
 
 def as_html(text: str) -> str:
@@ -173,8 +192,6 @@ def as_html(text: str) -> str:
 
 
 def _text(value, field: str, limit: int, required: bool = True) -> str:
-    from django.core.exceptions import ValidationError
-
     text = (value or "").replace("\r\n", "\n").strip() if isinstance(value, str) or value is None else None
     if text is None:
         raise ValidationError({field: [_("Enter text.")]})
@@ -197,12 +214,18 @@ class SpaceRow:
     followed: bool = False
 
 
-def space_rows(user, index: SpaceIndexPage | None = None) -> list[SpaceRow]:
-    """Every live space, with its padlock for this user; counts only for those they may enter (two queries)."""
+def space_rows(user, index: SpaceIndexPage | None = None, only: SpacePage | None = None) -> list[SpaceRow]:
+    """Every live space (or ``only`` that one), with its padlock for this user; counts only for
+    those they may enter (two queries)."""
     spaces = SpacePage.objects.live().order_by("path")
     # Under an index, its own spaces (an English alias of the index lists the English aliases);
     # otherwise each space once, in the default language.
-    spaces = spaces.child_of(index) if index is not None else spaces.filter(locale=Locale.get_default())
+    if only is not None:
+        spaces = spaces.filter(pk=only.pk)
+    elif index is not None:
+        spaces = spaces.child_of(index)
+    else:
+        spaces = spaces.filter(locale=Locale.get_default())
     spaces = list(spaces.annotate(padlocked=padlock.locked_expression(reader(user))))
     sources = _sources(spaces)
     open_ids = []
@@ -273,8 +296,6 @@ def shown_text(message: Message, user) -> str:
 def open_discussion(user, space_id: int, title, text) -> Discussion:
     space = space_for(user, space_id)
     _writer(user, space)
-    from django.core.exceptions import ValidationError
-
     errors = {}
     try:
         title = _text(title, "title", TITLE_MAX)
@@ -360,6 +381,14 @@ def follow(user, *, space_id: int | None = None, discussion_id: int | None = Non
     return on
 
 
+def follows(user, *, space: SpacePage | None = None, discussion: Discussion | None = None) -> bool:
+    """Whether the user follows this space (or this discussion)."""
+    if not user.is_authenticated:
+        return False
+    target = {"space": space} if space is not None else {"discussion": discussion}
+    return Following.objects.filter(user=user, **target).exists()
+
+
 def followings(user) -> QuerySet[Following]:
     """What the member follows (spaces they may no longer enter are left out)."""
     spaces = readable_spaces(user).values("pk")
@@ -379,32 +408,9 @@ def _tell_followers(followings_: QuerySet[Following], author: User, space: Space
     )
     if not followers:
         return
-    readers = readers_among(space, followers)
+    readers = padlock.admitted_users(space, followers)
     excerpt = text if len(text) <= 300 else text[:299] + "…"
     notices.record([user.email for user in readers if user.email], str(subject), excerpt, url)
-
-
-def readers_among(space: SpacePage, users: list[User]) -> list[User]:
-    """Those of these users the space's padlock admits (two queries, whatever their number)."""
-    restrictions = [
-        (found.restriction_type, {group.pk for group in found.groups.all()})
-        for found in padlock.restrictions_of(space).prefetch_related("groups")
-    ]
-    if not restrictions:
-        return list(users)
-    groups: dict[int, set[int]] = defaultdict(set)
-    for user_id, group_id in User.groups.through.objects.filter(user__in=users).values_list("user_id", "group_id"):
-        groups[user_id].add(group_id)
-    kept = []
-    for user in users:
-        who = padlock.Reader(
-            is_authenticated=True,
-            sees_everything=user.is_staff or user.is_superuser,
-            group_ids=frozenset(groups[user.pk]),
-        )
-        if all(padlock.admits(kind, group_ids, who) for kind, group_ids in restrictions):
-            kept.append(user)
-    return kept
 
 
 # --- reports and moderation -----------------------------------------------------------------------
@@ -422,14 +428,9 @@ def report(user, message_id: int, reason) -> Report:
             found = Report.objects.create(message=message, reporter=user, reason=reason)
     except IntegrityError as error:
         raise AlreadyReported() from error
-    moderators = User.objects.filter(is_active=True).filter(
-        Q(is_superuser=True)
-        | Q(user_permissions__codename="moderate_spaces")
-        | Q(groups__permissions__codename="moderate_spaces")
-    )
     mail.send(
         "extranet/email/space_report",
-        moderators.distinct().values_list("email", flat=True),
+        User.objects.with_perm(PERMISSION).values_list("email", flat=True),
         context={
             "space": message.discussion.space.title,
             "discussion": message.discussion.title,
@@ -449,6 +450,10 @@ def _log(moderator: User, space: SpacePage, action: str, **fields) -> Moderation
     )
 
 
+def _reports_handled(message: Message) -> None:
+    message.reports.filter(handled_at=None).update(handled_at=timezone.now())
+
+
 def set_hidden(user, message_id: int, hidden: bool, reason) -> Message:
     moderator = _moderator(user)
     message = message_for(moderator, message_id)
@@ -456,7 +461,7 @@ def set_hidden(user, message_id: int, hidden: bool, reason) -> Message:
     with transaction.atomic():
         message.hidden_at = timezone.now() if hidden else None
         message.save(update_fields=["hidden_at"])
-        message.reports.filter(handled_at=None).update(handled_at=timezone.now())
+        _reports_handled(message)
         _log(
             moderator,
             message.discussion.space,
@@ -478,7 +483,7 @@ def edit(user, message_id: int, text, reason) -> Message:
         previous = message.text
         message.text, message.edited_at = text, timezone.now()
         message.save(update_fields=["text", "edited_at"])
-        message.reports.filter(handled_at=None).update(handled_at=timezone.now())
+        _reports_handled(message)
         _log(
             moderator,
             message.discussion.space,
@@ -498,14 +503,12 @@ def dismiss_reports(user, message_id: int, reason) -> Message:
     message = message_for(moderator, message_id)
     reason = _text(reason, "reason", REASON_MAX, required=False)
     with transaction.atomic():
-        message.reports.filter(handled_at=None).update(handled_at=timezone.now())
+        _reports_handled(message)
         _log(moderator, message.discussion.space, ModerationEntry.Action.DISMISS, message=message, reason=reason)
     return message
 
 
 def suspend(user, space_id: int, member_id, reason, until=None) -> Suspension:
-    from django.core.exceptions import ValidationError
-
     moderator = _moderator(user)
     space = space_for(moderator, space_id)
     member = User.objects.filter(pk=member_id if isinstance(member_id, int) else 0).first()
@@ -550,13 +553,7 @@ def lift(user, suspension_id: int) -> Suspension:
 
 def suspensions(user, space_id: int) -> QuerySet[Suspension]:
     moderator = _moderator(user)
-    space = space_for(moderator, space_id)
-    today = timezone.localdate()
-    return (
-        Suspension.objects.filter(space=space, lifted_at=None)
-        .filter(Q(until=None) | Q(until__gte=today))
-        .select_related("member")
-    )
+    return _in_force(space_for(moderator, space_id)).select_related("member")
 
 
 def open_reports(user) -> QuerySet[Report]:
@@ -572,11 +569,15 @@ def moderation_log(user) -> QuerySet[ModerationEntry]:
 # --- the other channels: search, newsletter -------------------------------------------------------
 
 
+def _readable_discussions(user) -> QuerySet[Discussion]:
+    return Discussion.objects.filter(space__in=readable_spaces(user).values("pk"))
+
+
 def search(user, terms: list[str], limit: int = 20) -> list[Discussion]:
     """Discussions whose title or a shown message has every word, in spaces the user may enter."""
     if not terms:
         return []
-    found = Discussion.objects.filter(space__in=readable_spaces(user).values("pk"))
+    found = _readable_discussions(user)
     for term in terms:
         shown = Message.objects.filter(discussion=OuterRef("pk"), text__icontains=term)
         if not may_moderate(user):
@@ -587,24 +588,15 @@ def search(user, terms: list[str], limit: int = 20) -> list[Discussion]:
 
 def latest_discussions(user, limit: int = 4) -> list[Discussion]:
     """The latest active discussions of the spaces this user may enter (one query)."""
-    return list(
-        Discussion.objects.filter(space__in=readable_spaces(user).values("pk"))
-        .select_related("space")
-        .order_by("-last_message_at")[:limit]
-    )
+    return list(_readable_discussions(user).select_related("space").order_by("-last_message_at")[:limit])
 
 
 def public_discussions(since: dt.datetime, limit: int = 5) -> list[Discussion]:
     """For the newsletter, sent to anyone: discussions opened since, in spaces open to the public only."""
-    from django.contrib.auth.models import AnonymousUser
-
     return list(
-        Discussion.objects.filter(space__in=readable_spaces(AnonymousUser()).values("pk"), created_at__gte=since)
+        _readable_discussions(AnonymousUser())
+        .filter(created_at__gte=since)
         .filter(Exists(Message.objects.filter(discussion=OuterRef("pk"), hidden_at=None)))
         .select_related("space")
         .order_by("-created_at")[:limit]
     )
-
-
-def moderation_url() -> str:
-    return reverse("wagtailadmin_home")

@@ -6,10 +6,11 @@ of its page (``atlas_pages.editorial.wagtail_hooks.apply_padlock``) has answered
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.syndication.views import Feed
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.template.response import TemplateResponse
 from django.utils.cache import add_never_cache_headers
 from django.utils.feedgenerator import Rss201rev2Feed
@@ -20,9 +21,8 @@ from django.views.decorators.csrf import csrf_exempt
 from atlas_pages.core import throttle
 from atlas_pages.core.exceptions import DomainError
 from atlas_pages.core.feedback import errors_on_form, report_refusal
-from atlas_pages.editorial import padlock
 from extranet.spaces import digest, services
-from extranet.spaces.models import REASON_MAX, TEXT_MAX, TITLE_MAX, SpacePage
+from extranet.spaces.models import REASON_MAX, TEXT_MAX, TITLE_MAX, SpaceIndexPage, SpacePage
 
 
 class DiscussionForm(forms.Form):
@@ -94,8 +94,8 @@ def space(request: HttpRequest, space: SpacePage) -> HttpResponse:
         "form": form,
         "may_write": services.may_write(user, source),
         "suspension": services.suspension_of(user, source),
-        "followed": user.is_authenticated and services.Following.objects.filter(user=user, space=source).exists(),
-        "is_public": not padlock.restrictions_of(space).exists(),
+        "followed": services.follows(user, space=source),
+        "is_public": services.visibility(source)[0] == "public",
     }
     return _render(request, space, "extranet/spaces/space_page.html", context, status)
 
@@ -105,8 +105,6 @@ def discussion(request: HttpRequest, space: SpacePage, discussion_id: int) -> Ht
     try:
         found = services.discussion_for(user, discussion_id)
     except DomainError as error:
-        from django.http import Http404
-
         raise Http404(str(error.message)) from error
     if found.space_id != space.pk and found.space_id != services.space_for(user, space.pk).pk:
         return redirect(services.discussion_url(found))
@@ -130,7 +128,7 @@ def discussion(request: HttpRequest, space: SpacePage, discussion_id: int) -> Ht
         "suspend_form": suspend_form,
         "may_write": services.may_write(user, found.space),
         "suspension": services.suspension_of(user, found.space),
-        "followed": getattr(services.discussions(user, space.pk).filter(pk=found.pk).first(), "followed", False),
+        "followed": services.follows(user, discussion=found),
     }
     return _render(request, space, "extranet/spaces/discussion.html", context, status)
 
@@ -222,8 +220,6 @@ class SpaceFeed(Feed):
         return space.teaser
 
     def items(self, space):
-        from django.contrib.auth.models import AnonymousUser
-
         rows = list(services.discussions(AnonymousUser(), space.pk)[:20])
         first = services.first_messages(rows)
         for row in rows:
@@ -266,10 +262,6 @@ def followed_spaces(request: HttpRequest) -> HttpResponse:
         except DomainError as error:
             report_refusal(request, error)
         return redirect("extranet:followed_spaces")
-    from django.shortcuts import render
-
-    from extranet.spaces.models import SpaceIndexPage
-
     index = SpaceIndexPage.objects.live().first()
     return render(
         request,
@@ -286,12 +278,10 @@ def followed_spaces(request: HttpRequest) -> HttpResponse:
 def stop_digest(request: HttpRequest, token: str) -> HttpResponse:
     """The e-mail's link: a page with one button (link checkers only GET), or the mail client's
     one-click POST; no login needed."""
-    from django.shortcuts import render
-
     try:
         current = digest.by_token(token)
         if request.method == "POST":
-            current = digest.stop(token)
+            digest.stop(token)
             return render(request, "extranet/spaces/digest_stopped.html", {"stopped": True})
     except DomainError as error:
         return render(request, "extranet/spaces/digest_stopped.html", {"message": error.message}, status=404)
